@@ -1,0 +1,90 @@
+# Shared by every launcher in bin/: find a JDK 25+, build the jars when they are
+# missing or older than the sources, and start a Java main class with the flags the
+# project needs. Source it; it defines functions and sets JLVS_ROOT.
+
+JLVS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+JLVS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED
+                --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+                --sun-misc-unsafe-memory-access=allow)
+
+jlvs_die() {
+    echo "$(basename "$0"): $*" >&2
+    exit 2
+}
+
+# Prints the major version of the JDK at $1 (reads its release file), or nothing.
+jlvs_jdk_major() {
+    local home=$1 v
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
+    if [ -f "$home/release" ]; then
+        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    fi
+    echo "${v:-}"
+}
+
+# Sets JLVS_JAVA_HOME to a JDK of version 25 or newer: $JAVA_HOME if it is one, else
+# the newest under /usr/lib/jvm, ~/.sdkman, ~/.jdks or /opt. Dies with a reason if none.
+jlvs_find_java() {
+    [ -n "${JLVS_JAVA_HOME:-}" ] && return 0
+    local best="" best_v=0 home v
+    local candidates=()
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+    if command -v java >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+    fi
+    for home in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* /opt/*jdk* /opt/java/*; do
+        [ -d "$home" ] && candidates+=("$home")
+    done
+    for home in "${candidates[@]}"; do
+        v=$(jlvs_jdk_major "$home")
+        if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$best_v" ]; then
+            best=$home best_v=$v
+        fi
+    done
+    [ -n "$best" ] || jlvs_die "needs a JDK 25 or newer (FFM API) and found none in \$JAVA_HOME, /usr/lib/jvm, ~/.sdkman or ~/.jdks; install one and set JAVA_HOME"
+    JLVS_JAVA_HOME=$best
+    export JLVS_JAVA_HOME
+}
+
+# Runs Maven with JDK 25 as its own JVM, quietly unless JLVS_VERBOSE is set.
+jlvs_mvn() {
+    jlvs_find_java
+    command -v mvn >/dev/null 2>&1 || jlvs_die "needs Apache Maven (mvn) to build; install it (apt-get install maven)"
+    JAVA_HOME=$JLVS_JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+        mvn -B -f "$JLVS_ROOT/pom.xml" "$@"
+}
+
+# Builds the jars (no tests) when one is missing or any source or pom is newer.
+jlvs_ensure_built() {
+    local jars=("$JLVS_ROOT/director/target/jlvs.jar" "$JLVS_ROOT/bench/target/jlvs-bench.jar")
+    local stale="" jar
+    for jar in "${jars[@]}"; do
+        if [ ! -f "$jar" ]; then
+            stale="$(basename "$jar") is missing"
+            break
+        fi
+        if [ -n "$(find "$JLVS_ROOT" -path "$JLVS_ROOT/*/target" -prune -o \
+                  \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) \
+                  -type f -newer "$jar" -print -quit 2>/dev/null)" ]; then
+            stale="sources changed since $(basename "$jar") was built"
+            break
+        fi
+    done
+    if [ -n "$stale" ]; then
+        echo "jlvs: building the jars ($stale)..." >&2
+        jlvs_mvn -q -DskipTests package >&2 || jlvs_die "the build failed; run 'mvn -B -DskipTests package' to see why"
+    fi
+}
+
+# jlvs_run_main JAR MAIN_CLASS ARGS...: runs a main class from one of the jars.
+jlvs_run_main() {
+    local jar=$1 main=$2
+    shift 2
+    jlvs_find_java
+    jlvs_ensure_built
+    exec "$JLVS_JAVA_HOME/bin/java" "${JLVS_JVM_FLAGS[@]}" ${JLVS_JAVA_OPTS:-} -cp "$JLVS_ROOT/$jar" "$main" "$@"
+}
+
+jlvs_require_root() {
+    [ "$(id -u)" -eq 0 ] || jlvs_die "$1 needs root (network namespaces, raw sockets, nftables); run it with sudo"
+}

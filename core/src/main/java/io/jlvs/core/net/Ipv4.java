@@ -1,0 +1,74 @@
+package io.jlvs.core.net;
+
+/**
+ * IPv4 addresses as {@code int} values in host byte order: {@code 192.168.1.2} is
+ * {@code 0xC0A80102}, so the first octet is the most significant byte, the same value
+ * as the kernel's {@code ntohl(addr)}.
+ */
+public final class Ipv4 {
+    private Ipv4() {
+    }
+
+    /**
+     * Parses a dotted quad such as {@code 10.0.0.1}.
+     *
+     * @throws IllegalArgumentException naming the text when it is not four decimal
+     *         octets 0..255
+     */
+    public static int parse(String text) {
+        int value = 0;
+        int octets = 0;
+        int i = 0;
+        int n = text.length();
+        while (i <= n && octets < 4) {
+            int start = i;
+            int octet = 0;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9' && i - start < 3) {
+                octet = octet * 10 + (text.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || octet > 255) {
+                break;
+            }
+            value = (value << 8) | octet;
+            octets++;
+            if (octets < 4) {
+                if (i >= n || text.charAt(i) != '.') {
+                    break;
+                }
+                i++;
+            }
+        }
+        if (octets != 4 || i != n) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+        }
+        return value;
+    }
+
+    /** Whether {@link #parse} would accept the text. */
+    public static boolean isValid(String text) {
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Formats a host-order address as a dotted quad. */
+    public static String format(int addr) {
+        return ((addr >>> 24) & 0xFF) + "." + ((addr >>> 16) & 0xFF) + "."
+                + ((addr >>> 8) & 0xFF) + "." + (addr & 0xFF);
+    }
+
+    /**
+     * The netmask with {@code prefixLength} leading one bits, host byte order
+     * ({@code 24} gives {@code 0xFFFFFF00}).
+     */
+    public static int netmask(int prefixLength) {
+        if (prefixLength < 0 || prefixLength > 32) {
+            throw new IllegalArgumentException("prefix length must be 0..32, was " + prefixLength);
+        }
+        return prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+    }
+}
