@@ -84,7 +84,7 @@ final class NodeReader {
     /**
      * The keys of a mapping, checked: keys must be names, not repeated, and among
      * {@code known}; the {@code required} ones must be present (unless an unknown key
-     * already points to one as a likely typo). Returns {@code null} when the node is not a
+     * already points to one as a likely typo, or a merge key was refused). Returns {@code null} when the node is not a
      * mapping.
      */
     Fields fields(Node node, String path, String what, List<String> known, List<String> required) {
@@ -104,6 +104,11 @@ final class NodeReader {
             }
             String key = scalarKey.getValue();
             String keyPath = child(path, key);
+            if ("<<".equals(key)) {
+                error(keyNode, keyPath, "merge keys (<<) are not supported; write the keys out");
+                suggested.addAll(known);
+                continue;
+            }
             if (!known.contains(key)) {
                 String guess = Suggestions.closest(key, known);
                 StringBuilder message = new StringBuilder("unknown key '").append(key).append('\'');
@@ -205,7 +210,10 @@ final class NodeReader {
             this.suggested = suggested;
         }
 
-        /** Whether an unknown key of this mapping was reported as a likely typo of {@code key}. */
+        /**
+         * Whether a missing {@code key} is already explained: an unknown key of this mapping
+         * was reported as its likely typo, or the mapping has a refused merge key.
+         */
         boolean isSuggested(String key) {
             return suggested.contains(key);
         }

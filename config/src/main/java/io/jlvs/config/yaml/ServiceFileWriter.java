@@ -25,17 +25,17 @@ import java.util.Map;
  * Renders a {@link ServiceFile} as YAML that {@link ServiceFileLoader} reads back to an
  * equal model. Every global setting is written out; per service and server, keys at their
  * default are left out only where the default is plain (no thresholds, no flags, no
- * persistence), while port, weight and method are always written.
+ * persistence), while port, weight and method are always written. Thread-safe.
  */
 public final class ServiceFileWriter {
-    private final Dump dump = new Dump(DumpSettings.builder()
+    private static final DumpSettings SETTINGS = DumpSettings.builder()
             .setDefaultFlowStyle(FlowStyle.AUTO)
             .setSchema(new JsonSchema())
             .setIndent(2)
             .setIndicatorIndent(2)
             .setIndentWithIndicator(true)
             .setWidth(120)
-            .build());
+            .build();
 
     /** The file as YAML text. */
     public String write(ServiceFile file) {
@@ -46,7 +46,7 @@ public final class ServiceFileWriter {
             services.add(service(service));
         }
         root.put("services", services);
-        return dump.dumpToString(root);
+        return new Dump(SETTINGS).dumpToString(root);
     }
 
     private static Map<String, Object> global(GlobalSettings global) {

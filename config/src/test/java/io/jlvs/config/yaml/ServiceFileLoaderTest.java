@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -647,6 +648,15 @@ class ServiceFileLoaderTest {
     }
 
     @Test
+    void mergeKeysAreRefusedWithAReason() {
+        ConfigError error = onlyError(GLOBAL + "services:\n  - &base {protocol: tcp, vip: 10.0.0.1, port: 80}\n"
+                + "  - <<: *base\n    port: 81\n");
+        assertEquals(5, error.line());
+        assertEquals("services[1].<<", error.path());
+        assertEquals("merge keys (<<) are not supported; write the keys out", error.message());
+    }
+
+    @Test
     void examplesLoadWithoutErrors() throws ConfigException {
         ServiceFile nat = loader.parse(resource("examples/nat.yaml"), "nat.yaml");
         assertEquals(2, nat.services().size());
@@ -664,5 +674,22 @@ class ServiceFileLoaderTest {
                 .allMatch(s -> s.method() == ForwardingMethod.TUNNEL));
         assertFalse(tun.services().get(1).servers().isEmpty());
         assertEquals(53, tun.services().get(1).servers().get(0).port());
+    }
+
+    @Test
+    void documentationShowsTheTestedExamplesUnchanged() throws IOException {
+        // Surefire runs in the module directory; the page is at the repository root.
+        Path doc = Path.of("..", "docs", "service-file.md");
+        String text = Files.readString(doc);
+        List<String> blocks = new ArrayList<>();
+        int at = 0;
+        while ((at = text.indexOf("```yaml\n", at)) >= 0) {
+            int start = at + "```yaml\n".length();
+            int end = text.indexOf("```", start);
+            blocks.add(text.substring(start, end));
+            at = end + 3;
+        }
+        assertEquals(List.of(resource("examples/nat.yaml"), resource("examples/dr.yaml"), resource("examples/tun.yaml")),
+                blocks);
     }
 }
