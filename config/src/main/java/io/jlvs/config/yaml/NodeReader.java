@@ -111,13 +111,11 @@ final class NodeReader {
             }
             if (!known.contains(key)) {
                 String guess = Suggestions.closest(key, known);
-                StringBuilder message = new StringBuilder("unknown key '").append(key).append('\'');
                 if (guess != null) {
-                    message.append(" (did you mean '").append(guess).append("'?)");
                     suggested.add(guess);
                 }
-                message.append("; known keys here: ").append(String.join(", ", known));
-                error(keyNode, keyPath, message.toString());
+                error(keyNode, keyPath, "unknown key '" + key + "'" + Suggestions.didYouMean(guess)
+                        + "; known keys here: " + String.join(", ", known));
                 continue;
             }
             NodeTuple first = entries.get(key);

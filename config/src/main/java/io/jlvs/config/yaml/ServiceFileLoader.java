@@ -119,7 +119,7 @@ public final class ServiceFileLoader {
         Node root;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(fileName).setSchema(new JsonSchema())
-                    .setUseMarks(true).build();
+                    .setUseMarks(true).setAllowNonScalarKeys(true).build();
             root = new Compose(settings).composeString(yaml).orElse(null);
         } catch (MarkedYamlEngineException e) {
             throw single(fileName, syntaxLine(e), syntaxMessage(e));
@@ -482,7 +482,7 @@ public final class ServiceFileLoader {
             if (!schedulers.contains(name)) {
                 String guess = Suggestions.closest(name, schedulers);
                 r.error(node, path, "unknown scheduler '" + name + "'"
-                        + (guess == null ? "" : " (did you mean '" + guess + "'?)")
+                        + Suggestions.didYouMean(guess)
                         + "; known schedulers: " + String.join(", ", schedulers));
                 return null;
             }
@@ -508,7 +508,7 @@ public final class ServiceFileLoader {
                 if (flag == null) {
                     String guess = Suggestions.closest(name, SchedulerFlag.names());
                     r.error(item, itemPath, "unknown scheduler flag '" + name + "'"
-                            + (guess == null ? "" : " (did you mean '" + guess + "'?)")
+                            + Suggestions.didYouMean(guess)
                             + "; known flags: " + String.join(", ", SchedulerFlag.names()));
                     ok = false;
                 } else if (scheduler != null && !flag.appliesTo(scheduler)) {
@@ -685,7 +685,7 @@ public final class ServiceFileLoader {
             String lower = text.toLowerCase(Locale.ROOT);
             String guess = METHODS.containsKey(lower) ? lower : METHOD_ALIASES.get(lower);
             r.error(node, path, "unknown method '" + text + "'"
-                    + (guess == null ? "" : " (did you mean '" + guess + "'?)")
+                    + Suggestions.didYouMean(guess)
                     + "; expected dr (direct routing), nat or tun (IPIP tunnel)");
             return null;
         }

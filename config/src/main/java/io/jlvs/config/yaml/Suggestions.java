@@ -34,6 +34,11 @@ final class Suggestions {
         return bestDistance <= allowed ? best : null;
     }
 
+    /** {@code " (did you mean 'weight'?)"} for a guess, or an empty string for none. */
+    static String didYouMean(String guess) {
+        return guess == null ? "" : " (did you mean '" + guess + "'?)";
+    }
+
     private static String normalize(String word) {
         return word.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     }

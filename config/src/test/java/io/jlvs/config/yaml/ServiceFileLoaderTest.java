@@ -648,6 +648,14 @@ class ServiceFileLoaderTest {
     }
 
     @Test
+    void mappingAsAKeyIsRefusedOnItsLine() {
+        ConfigError error = onlyError(GLOBAL + "  {workers: 2}: 3\n");
+        assertEquals(3, error.line());
+        assertEquals("global", error.path());
+        assertTrue(error.message().startsWith("a key must be a name, got a mapping"), error.message());
+    }
+
+    @Test
     void mergeKeysAreRefusedWithAReason() {
         ConfigError error = onlyError(GLOBAL + "services:\n  - &base {protocol: tcp, vip: 10.0.0.1, port: 80}\n"
                 + "  - <<: *base\n    port: 81\n");
