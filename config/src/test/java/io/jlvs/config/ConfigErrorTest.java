@@ -7,6 +7,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/** How errors and the exception carrying them read. */
 class ConfigErrorTest {
     @Test
     void readsAsFileLinePathMessage() {

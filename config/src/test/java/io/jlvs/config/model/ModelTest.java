@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Invariants of the service-file model records. */
 class ModelTest {
     @Test
     void serviceKeysPrintAsIpvsadmListsThem() {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** What hot reload sees between two service files. */
 class ServiceFileDiffTest {
     private static final GlobalSettings GLOBAL = GlobalSettings.defaults(List.of("eth0"));
     private static final ServiceKey HTTP = new ServiceKey.Address(Protocol.TCP, Ipv4.parse("192.168.10.100"), 80);

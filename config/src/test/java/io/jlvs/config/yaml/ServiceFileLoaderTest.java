@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Loading and validating service files: every rule, its line, path and message. */
 class ServiceFileLoaderTest {
     private static final String GLOBAL = "global:\n  interfaces: [eth0]\n";
 

@@ -13,9 +13,9 @@ import io.jlvs.config.model.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +23,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Writing service files back to YAML that loads to an equal model. */
 class ServiceFileWriterTest {
     private final ServiceFileLoader loader = new ServiceFileLoader();
     private final ServiceFileWriter writer = new ServiceFileWriter();

@@ -7,6 +7,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+/** The "did you mean" guesses for mistyped names. */
 class SuggestionsTest {
     private static final List<String> KEYS = List.of("address", "port", "weight", "method",
             "upper-threshold", "lower-threshold");
