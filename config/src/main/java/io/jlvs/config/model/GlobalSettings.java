@@ -1,0 +1,66 @@
+package io.jlvs.config.model;
+
+import io.jlvs.core.net.Ipv4;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settings of the director as a whole.
+ *
+ * @param interfaces              data-plane interface names, at least one, no repeats
+ * @param workers                 worker threads, 1..{@link #MAX_WORKERS}
+ * @param connectionTableCapacity connection-table slots, a power of two
+ *                                {@link #MIN_CAPACITY}..{@link #MAX_CAPACITY}
+ * @param timeouts                tcp, tcpfin and udp timeouts
+ * @param metricsListen           where the HTTP metrics endpoint listens, or empty for none
+ * @param controlSocket           absolute path of the control Unix socket
+ */
+public record GlobalSettings(List<String> interfaces, int workers, int connectionTableCapacity,
+                             Timeouts timeouts, Optional<Endpoint> metricsListen, String controlSocket) {
+    /** Default worker count. */
+    public static final int DEFAULT_WORKERS = 1;
+    /** Most worker threads. */
+    public static final int MAX_WORKERS = 256;
+    /** Default connection-table capacity, 2^20 slots. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+    /** Smallest connection-table capacity. */
+    public static final int MIN_CAPACITY = 1 << 10;
+    /** Largest connection-table capacity. */
+    public static final int MAX_CAPACITY = 1 << 30;
+    /** Default metrics endpoint, loopback only. */
+    public static final Endpoint DEFAULT_METRICS = new Endpoint(Ipv4.parse("127.0.0.1"), 9180);
+    /** Default control socket path. */
+    public static final String DEFAULT_CONTROL_SOCKET = "/run/jlvs/jlvsd.sock";
+    /** Longest socket path: {@code sun_path} holds 108 bytes including the NUL. */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /** Copies the list and checks the ranges. */
+    public GlobalSettings {
+        interfaces = List.copyOf(interfaces);
+        if (interfaces.isEmpty()) {
+            throw new IllegalArgumentException("at least one interface is needed");
+        }
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers must be 1.." + MAX_WORKERS + ", was " + workers);
+        }
+        if (!isValidCapacity(connectionTableCapacity)) {
+            throw new IllegalArgumentException("connection-table capacity must be a power of two "
+                    + MIN_CAPACITY + ".." + MAX_CAPACITY + ", was " + connectionTableCapacity);
+        }
+        if (!controlSocket.startsWith("/")) {
+            throw new IllegalArgumentException("control socket path must be absolute: " + controlSocket);
+        }
+    }
+
+    /** The defaults for everything but the interfaces. */
+    public static GlobalSettings defaults(List<String> interfaces) {
+        return new GlobalSettings(interfaces, DEFAULT_WORKERS, DEFAULT_CAPACITY, Timeouts.DEFAULT,
+                Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET);
+    }
+
+    /** Whether the value is an accepted connection-table capacity. */
+    public static boolean isValidCapacity(long capacity) {
+        return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY && (capacity & (capacity - 1)) == 0;
+    }
+}

@@ -1,0 +1,38 @@
+package io.jlvs.config.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A virtual service: its key, scheduler, persistence and real servers.
+ *
+ * @param key            protocol, VIP and port, or fwmark
+ * @param scheduler      scheduler name ({@code wrr}, {@code mh}...)
+ * @param schedulerFlags {@link SchedulerFlag} bits ({@link SchedulerFlag#MASK}), 0 for none
+ * @param persistence    persistence, or empty for none
+ * @param servers        the real servers, in file order, no two with the same address and port
+ */
+public record ServiceSpec(ServiceKey key, String scheduler, int schedulerFlags,
+                          Optional<Persistence> persistence, List<RealServerSpec> servers) {
+    /** Copies the list and checks the flags and the port-0 rule. */
+    public ServiceSpec {
+        servers = List.copyOf(servers);
+        if ((schedulerFlags & ~SchedulerFlag.MASK) != 0) {
+            throw new IllegalArgumentException("scheduler flags outside 0x38: 0x"
+                    + Integer.toHexString(schedulerFlags));
+        }
+        if (key instanceof ServiceKey.Address address && address.port() == 0 && persistence.isEmpty()) {
+            throw new IllegalArgumentException("Zero port specified for non-persistent service " + key);
+        }
+    }
+
+    /** The real server with that address and port, or empty. */
+    public Optional<RealServerSpec> server(int address, int port) {
+        for (RealServerSpec server : servers) {
+            if (server.address() == address && server.port() == port) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
+    }
+}

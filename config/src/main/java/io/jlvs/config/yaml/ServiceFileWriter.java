@@ -1,0 +1,121 @@
+package io.jlvs.config.yaml;
+
+import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.Persistence;
+import io.jlvs.config.model.RealServerSpec;
+import io.jlvs.config.model.SchedulerFlag;
+import io.jlvs.config.model.ServiceFile;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.config.model.Timeouts;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.ForwardingMethod;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a {@link ServiceFile} as YAML that {@link ServiceFileLoader} reads back to an
+ * equal model. Every global setting is written out; per service and server, keys at their
+ * default are left out only where the default is plain (no thresholds, no flags, no
+ * persistence), while port, weight and method are always written. Thread-safe.
+ */
+public final class ServiceFileWriter {
+    private static final DumpSettings SETTINGS = DumpSettings.builder()
+            .setDefaultFlowStyle(FlowStyle.AUTO)
+            .setSchema(new JsonSchema())
+            .setIndent(2)
+            .setIndicatorIndent(2)
+            .setIndentWithIndicator(true)
+            .setWidth(120)
+            .build();
+
+    /** The file as YAML text. */
+    public String write(ServiceFile file) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("global", global(file.global()));
+        List<Object> services = new ArrayList<>();
+        for (ServiceSpec service : file.services()) {
+            services.add(service(service));
+        }
+        root.put("services", services);
+        return new Dump(SETTINGS).dumpToString(root);
+    }
+
+    private static Map<String, Object> global(GlobalSettings global) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("interfaces", global.interfaces());
+        map.put("workers", global.workers());
+        map.put("connection-table-capacity", global.connectionTableCapacity());
+        Timeouts timeouts = global.timeouts();
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("tcp", timeouts.tcpSeconds());
+        t.put("tcpfin", timeouts.tcpFinSeconds());
+        t.put("udp", timeouts.udpSeconds());
+        map.put("timeouts", t);
+        map.put("metrics-listen", global.metricsListen().<Object>map(Object::toString).orElse(Boolean.FALSE));
+        map.put("control-socket", global.controlSocket());
+        return map;
+    }
+
+    private static Map<String, Object> service(ServiceSpec service) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        switch (service.key()) {
+            case ServiceKey.Address address -> {
+                map.put("protocol", address.protocol().name().toLowerCase(Locale.ROOT));
+                map.put("vip", Ipv4.format(address.vip()));
+                map.put("port", address.port());
+            }
+            case ServiceKey.Mark mark -> map.put("fwmark", Integer.toUnsignedLong(mark.mark()));
+        }
+        map.put("scheduler", service.scheduler());
+        if (service.schedulerFlags() != 0) {
+            map.put("scheduler-flags", SchedulerFlag.namesOf(service.schedulerFlags(), service.scheduler()));
+        }
+        if (service.persistence().isPresent()) {
+            Persistence persistence = service.persistence().get();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("timeout", persistence.timeoutSeconds());
+            p.put("netmask", Ipv4.format(persistence.netmask()));
+            map.put("persistence", p);
+        }
+        List<Object> servers = new ArrayList<>();
+        for (RealServerSpec server : service.servers()) {
+            servers.add(server(server));
+        }
+        map.put("servers", servers);
+        return map;
+    }
+
+    private static Map<String, Object> server(RealServerSpec server) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("address", Ipv4.format(server.address()));
+        map.put("port", server.port());
+        map.put("weight", server.weight());
+        map.put("method", methodName(server.method()));
+        if (server.upperThreshold() != 0) {
+            map.put("upper-threshold", server.upperThreshold());
+        }
+        if (server.lowerThreshold() != 0) {
+            map.put("lower-threshold", server.lowerThreshold());
+        }
+        return map;
+    }
+
+    /** The YAML word for a method: dr, nat or tun. */
+    static String methodName(ForwardingMethod method) {
+        return switch (method) {
+            case ROUTE -> "dr";
+            case MASQ -> "nat";
+            case TUNNEL -> "tun";
+            case LOCAL -> throw new IllegalArgumentException("a service file has no LOCAL servers");
+        };
+    }
+}
