@@ -1,0 +1,38 @@
+package io.jlvs.core.net;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Parsing and printing of host-order IPv4 addresses. */
+class Ipv4Test {
+
+    @Test
+    void parsesToHostByteOrder() {
+        assertEquals(0xC0A80102, Ipv4.parse("192.168.1.2"));
+        assertEquals(0, Ipv4.parse("0.0.0.0"));
+        assertEquals(-1, Ipv4.parse("255.255.255.255"));
+    }
+
+    @Test
+    void formatsBack() {
+        assertEquals("192.168.188.100", Ipv4.format(Ipv4.parse("192.168.188.100")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "a.b.c.d", "1.2.3.4 ", "1.2.3.0004", "-1.2.3.4"})
+    void refusesWhatIsNotADottedQuad(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ipv4.parse(text));
+        assertEquals("not an IPv4 address: '" + text + "'", e.getMessage());
+    }
+
+    @Test
+    void netmaskFromPrefixLength() {
+        assertEquals(0xFFFFFF00, Ipv4.netmask(24));
+        assertEquals(0, Ipv4.netmask(0));
+        assertEquals(-1, Ipv4.netmask(32));
+    }
+}
