@@ -172,9 +172,9 @@ public final class PacketBuilder {
         return this;
     }
 
-    /** IPv4 options, zero-padded to a multiple of 4 bytes. */
-    public PacketBuilder ipOptions(byte... options) {
-        this.ipOptions = options.clone();
+    /** IPv4 options as byte values 0..255, zero-padded to a multiple of 4 bytes. */
+    public PacketBuilder ipOptions(int... options) {
+        this.ipOptions = toBytes(options);
         return this;
     }
 
@@ -235,9 +235,9 @@ public final class PacketBuilder {
         return this;
     }
 
-    /** TCP options, zero-padded to a multiple of 4 bytes. */
-    public PacketBuilder tcpOptions(byte... options) {
-        this.tcpOptions = options.clone();
+    /** TCP options as byte values 0..255, zero-padded to a multiple of 4 bytes. */
+    public PacketBuilder tcpOptions(int... options) {
+        this.tcpOptions = toBytes(options);
         return this;
     }
 
@@ -478,6 +478,14 @@ public final class PacketBuilder {
             return frame;
         }
         return Arrays.copyOf(frame, truncateTo);
+    }
+
+    private static byte[] toBytes(int[] values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
     }
 
     private static int padded(int lengthBytes) {
