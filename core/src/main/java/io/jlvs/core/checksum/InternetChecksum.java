@@ -33,23 +33,22 @@ public final class InternetChecksum {
      */
     public static long sum(MemorySegment segment, long offset, int lengthBytes) {
         long sum = 0;
-        long at = offset;
-        long end = offset + lengthBytes;
-        while (end - at >= 8) {
-            long v = segment.get(U64, at);
+        int i = 0;
+        int words = lengthBytes & ~7;
+        for (; i < words; i += 8) {
+            long v = segment.get(U64, offset + i);
             sum += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            at += 8;
         }
-        if (end - at >= 4) {
-            sum += segment.get(U32, at) & 0xFFFF_FFFFL;
-            at += 4;
+        if ((lengthBytes & 4) != 0) {
+            sum += segment.get(U32, offset + i) & 0xFFFF_FFFFL;
+            i += 4;
         }
-        if (end - at >= 2) {
-            sum += segment.get(U16, at) & 0xFFFF;
-            at += 2;
+        if ((lengthBytes & 2) != 0) {
+            sum += segment.get(U16, offset + i) & 0xFFFF;
+            i += 2;
         }
-        if (at < end) {
-            sum += (segment.get(ValueLayout.JAVA_BYTE, at) & 0xFF) << 8;
+        if ((lengthBytes & 1) != 0) {
+            sum += (segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF) << 8;
         }
         return sum;
     }

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
+/** Full Internet checksum and RFC 1624 update against the RFCs' worked examples and a kernel-written header. */
 class InternetChecksumTest {
     private static MemorySegment bytes(String hex) {
         return MemorySegment.ofArray(HexFormat.of().parseHex(hex.replace(" ", "")));

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
+/** The parser on well-formed frames: verdicts, offsets, fields, writes and drop counters. */
 class PacketParserTest {
     private final PacketParser parser = new PacketParser();
 

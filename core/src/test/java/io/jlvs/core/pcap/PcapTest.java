@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** pcap writing and reading: round trips, tcpdump reading our files, our reader on tcpdump's files, bad files. */
 class PcapTest {
     private static final long T0_NS = 1_700_000_000_000_001_000L;
 
