@@ -442,19 +442,14 @@ public final class PacketBuilder {
                 }
             }
             case ICMP -> {
-                if (ipv6) {
-                    Icmpv6Flyweight icmp = new Icmpv6Flyweight().wrap(segment, l4Offset, l4);
-                    icmp.type(icmpType);
-                    icmp.code(icmpCode);
-                    icmp.i32(4, icmpRest);
-                    icmp.checksum(l4Checksum != UNSET ? l4Checksum : icmp.computeChecksum(pseudo, l4));
-                } else {
-                    IcmpFlyweight icmp = new IcmpFlyweight().wrap(segment, l4Offset, l4);
-                    icmp.type(icmpType);
-                    icmp.code(icmpCode);
-                    icmp.i32(4, icmpRest);
-                    icmp.checksum(l4Checksum != UNSET ? l4Checksum : icmp.computeChecksum(l4));
-                }
+                IcmpHeaderFlyweight icmp = ipv6 ? new Icmpv6Flyweight() : new IcmpFlyweight();
+                icmp.wrap(segment, l4Offset, l4);
+                icmp.type(icmpType);
+                icmp.code(icmpCode);
+                icmp.i32(4, icmpRest);
+                int checksum = icmp instanceof Icmpv6Flyweight v6 ? v6.computeChecksum(pseudo, l4)
+                        : ((IcmpFlyweight) icmp).computeChecksum(l4);
+                icmp.checksum(l4Checksum != UNSET ? l4Checksum : checksum);
             }
             default -> {
             }

@@ -139,7 +139,7 @@ public final class PacketParser {
         return switch (ipv4.protocol()) {
             case Ipv4Flyweight.PROTO_TCP -> parseTcp(segment, Verdict.IPV4_TCP);
             case Ipv4Flyweight.PROTO_UDP -> parseUdp(segment, Verdict.IPV4_UDP);
-            case Ipv4Flyweight.PROTO_ICMP -> parseIcmp(segment);
+            case Ipv4Flyweight.PROTO_ICMP -> parseIcmp(segment, icmp, DropReason.ICMP_TRUNCATED, Verdict.IPV4_ICMP);
             default -> Verdict.IPV4_OTHER;
         };
     }
@@ -190,7 +190,8 @@ public final class PacketParser {
         return switch (next) {
             case Ipv6Flyweight.NEXT_TCP -> parseTcp(segment, Verdict.IPV6_TCP);
             case Ipv6Flyweight.NEXT_UDP -> parseUdp(segment, Verdict.IPV6_UDP);
-            case Ipv6Flyweight.NEXT_ICMPV6 -> parseIcmpv6(segment);
+            case Ipv6Flyweight.NEXT_ICMPV6 -> parseIcmp(segment, icmpv6, DropReason.ICMPV6_TRUNCATED,
+                    Verdict.IPV6_ICMPV6);
             default -> Verdict.IPV6_OTHER;
         };
     }
@@ -226,22 +227,13 @@ public final class PacketParser {
         return payload(UdpFlyweight.HEADER_LENGTH, udpLength - UdpFlyweight.HEADER_LENGTH, verdict);
     }
 
-    private Verdict parseIcmp(MemorySegment segment) {
+    private Verdict parseIcmp(MemorySegment segment, IcmpHeaderFlyweight header, DropReason truncated,
+            Verdict verdict) {
         if (l4Length < IcmpHeaderFlyweight.HEADER_LENGTH) {
-            return drop(DropReason.ICMP_TRUNCATED);
+            return drop(truncated);
         }
-        icmp.wrap(segment, l4Offset, l4Length);
-        return payload(IcmpHeaderFlyweight.HEADER_LENGTH, l4Length - IcmpHeaderFlyweight.HEADER_LENGTH,
-                Verdict.IPV4_ICMP);
-    }
-
-    private Verdict parseIcmpv6(MemorySegment segment) {
-        if (l4Length < IcmpHeaderFlyweight.HEADER_LENGTH) {
-            return drop(DropReason.ICMPV6_TRUNCATED);
-        }
-        icmpv6.wrap(segment, l4Offset, l4Length);
-        return payload(IcmpHeaderFlyweight.HEADER_LENGTH, l4Length - IcmpHeaderFlyweight.HEADER_LENGTH,
-                Verdict.IPV6_ICMPV6);
+        header.wrap(segment, l4Offset, l4Length);
+        return payload(IcmpHeaderFlyweight.HEADER_LENGTH, l4Length - IcmpHeaderFlyweight.HEADER_LENGTH, verdict);
     }
 
     private Verdict payload(int headerLength, int length, Verdict verdict) {

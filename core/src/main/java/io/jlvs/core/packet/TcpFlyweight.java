@@ -31,7 +31,7 @@ import java.lang.foreign.MemorySegment;
  * data. Example: a SYN to port 80 has byte 13 = {@code 0x02}. Ports are host-order
  * {@code int}s 0..65535; sequence numbers are {@code int}s read as unsigned modulo 2<sup>32</sup>.
  */
-public final class TcpFlyweight extends Flyweight {
+public final class TcpFlyweight extends TransportFlyweight {
     /** Length of a header without options. */
     public static final int MIN_HEADER_LENGTH = 20;
     /** FIN flag bit of byte 13. */
@@ -55,40 +55,6 @@ public final class TcpFlyweight extends Flyweight {
     public TcpFlyweight wrap(MemorySegment segment, long offset, int length) {
         super.wrap(segment, offset, length);
         return this;
-    }
-
-    /** Source port, host byte order. */
-    public int sourcePort() {
-        return u16(0);
-    }
-
-    /** Writes the source port (host byte order) without touching the checksum. */
-    public void sourcePort(int port) {
-        u16(0, port);
-    }
-
-    /** Writes the source port (host byte order) and updates the checksum incrementally. */
-    public void replaceSourcePort(int port) {
-        int old = u16(0);
-        u16(0, port);
-        u16(16, InternetChecksum.update16(u16(16), old, port));
-    }
-
-    /** Destination port, host byte order. */
-    public int destinationPort() {
-        return u16(2);
-    }
-
-    /** Writes the destination port (host byte order) without touching the checksum. */
-    public void destinationPort(int port) {
-        u16(2, port);
-    }
-
-    /** Writes the destination port (host byte order) and updates the checksum incrementally. */
-    public void replaceDestinationPort(int port) {
-        int old = u16(2);
-        u16(2, port);
-        u16(16, InternetChecksum.update16(u16(16), old, port));
     }
 
     /** Sequence number (unsigned, modulo 2<sup>32</sup>). */
@@ -176,10 +142,12 @@ public final class TcpFlyweight extends Flyweight {
         return u16(18);
     }
 
-    /**
-     * Updates the checksum for a change of a 32-bit value it covers through the pseudo-header
-     * (an IPv4 address rewritten by NAT), from {@code oldValue} to {@code newValue}.
-     */
+    @Override
+    public void adjustChecksum16(int oldWord, int newWord) {
+        u16(16, InternetChecksum.update16(u16(16), oldWord, newWord));
+    }
+
+    @Override
     public void adjustChecksum32(int oldValue, int newValue) {
         u16(16, InternetChecksum.update32(u16(16), oldValue, newValue));
     }
@@ -191,10 +159,5 @@ public final class TcpFlyweight extends Flyweight {
     public int computeChecksum(long pseudoHeaderSum, int l4LengthBytes) {
         return TransportChecksum.compute(pseudoHeaderSum, segment(), offset(), l4LengthBytes,
                 TransportChecksum.TCP_CHECKSUM_OFFSET);
-    }
-
-    /** Whether header, data and pseudo-header, checksum included, sum to 0xFFFF. */
-    public boolean isChecksumValid(long pseudoHeaderSum, int l4LengthBytes) {
-        return TransportChecksum.isValid(pseudoHeaderSum, segment(), offset(), l4LengthBytes);
     }
 }

@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
  * keep both rules. Example: {@code a9 49 1e 61 00 12 xx xx} is port 43337 to 7777 with 10
  * data bytes. Ports are host-order {@code int}s 0..65535.
  */
-public final class UdpFlyweight extends Flyweight {
+public final class UdpFlyweight extends TransportFlyweight {
     /** Length of the header. */
     public static final int HEADER_LENGTH = 8;
 
@@ -29,40 +29,6 @@ public final class UdpFlyweight extends Flyweight {
     public UdpFlyweight wrap(MemorySegment segment, long offset, int length) {
         super.wrap(segment, offset, length);
         return this;
-    }
-
-    /** Source port, host byte order. */
-    public int sourcePort() {
-        return u16(0);
-    }
-
-    /** Writes the source port (host byte order) without touching the checksum. */
-    public void sourcePort(int port) {
-        u16(0, port);
-    }
-
-    /** Writes the source port (host byte order) and updates a present checksum incrementally. */
-    public void replaceSourcePort(int port) {
-        int old = u16(0);
-        u16(0, port);
-        u16(6, TransportChecksum.updateUdp16(u16(6), old, port));
-    }
-
-    /** Destination port, host byte order. */
-    public int destinationPort() {
-        return u16(2);
-    }
-
-    /** Writes the destination port (host byte order) without touching the checksum. */
-    public void destinationPort(int port) {
-        u16(2, port);
-    }
-
-    /** Writes the destination port (host byte order) and updates a present checksum incrementally. */
-    public void replaceDestinationPort(int port) {
-        int old = u16(2);
-        u16(2, port);
-        u16(6, TransportChecksum.updateUdp16(u16(6), old, port));
     }
 
     /** The length field: header plus data, in bytes. */
@@ -90,10 +56,14 @@ public final class UdpFlyweight extends Flyweight {
         return u16(6) != 0;
     }
 
-    /**
-     * Updates a present checksum for a change of a 32-bit value it covers through the
-     * pseudo-header (an IPv4 address rewritten by NAT); a 0 field stays 0.
-     */
+    /** As RFC 1624 eqn. 3, but a 0 field (no checksum) stays 0 and a result of 0 is stored as 0xFFFF. */
+    @Override
+    public void adjustChecksum16(int oldWord, int newWord) {
+        u16(6, TransportChecksum.updateUdp16(u16(6), oldWord, newWord));
+    }
+
+    /** As {@link #adjustChecksum16}: a 0 field (no checksum) stays 0. */
+    @Override
     public void adjustChecksum32(int oldValue, int newValue) {
         u16(6, TransportChecksum.updateUdp32(u16(6), oldValue, newValue));
     }
@@ -104,10 +74,5 @@ public final class UdpFlyweight extends Flyweight {
      */
     public int computeChecksum(long pseudoHeaderSum, int udpLengthBytes) {
         return TransportChecksum.computeUdp(pseudoHeaderSum, segment(), offset(), udpLengthBytes);
-    }
-
-    /** Whether header, data and pseudo-header, checksum included, sum to 0xFFFF. */
-    public boolean isChecksumValid(long pseudoHeaderSum, int udpLengthBytes) {
-        return TransportChecksum.isValid(pseudoHeaderSum, segment(), offset(), udpLengthBytes);
     }
 }

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.PacketParser;
-import io.jlvs.core.packet.TcpFlyweight;
-import io.jlvs.core.packet.UdpFlyweight;
+import io.jlvs.core.packet.TransportFlyweight;
 import io.jlvs.core.packet.Verdict;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -59,7 +58,7 @@ class IncrementalChecksumTest {
                 forceChecksumsToZero(segment, udp);
             } else if (mode == ZERO_AFTER_EDIT) {
                 Edit undo = new Edit(edit.mask(), ip().sourceAddress(), ip().destinationAddress(),
-                        l4SourcePort(udp), l4DestinationPort(udp), ip().ttl());
+                        l4(udp).sourcePort(), l4(udp).destinationPort(), ip().ttl());
                 applyPlain(edit, udp);
                 forceChecksumsToZero(segment, udp);
                 applyPlain(undo, udp);
@@ -124,6 +123,10 @@ class IncrementalChecksumTest {
         assertEquals(udp ? 0xFFFF : 0, l4Checksum(udp));
     }
 
+    private TransportFlyweight l4(boolean udp) {
+        return udp ? parser.udp() : parser.tcp();
+    }
+
     private void applyPlain(Edit edit, boolean udp) {
         if ((edit.mask() & 1) != 0) {
             ip().sourceAddress(edit.source());
@@ -132,18 +135,10 @@ class IncrementalChecksumTest {
             ip().destinationAddress(edit.destination());
         }
         if ((edit.mask() & 4) != 0) {
-            if (udp) {
-                parser.udp().sourcePort(edit.sourcePort());
-            } else {
-                parser.tcp().sourcePort(edit.sourcePort());
-            }
+            l4(udp).sourcePort(edit.sourcePort());
         }
         if ((edit.mask() & 8) != 0) {
-            if (udp) {
-                parser.udp().destinationPort(edit.destinationPort());
-            } else {
-                parser.tcp().destinationPort(edit.destinationPort());
-            }
+            l4(udp).destinationPort(edit.destinationPort());
         }
         if ((edit.mask() & 16) != 0) {
             ip().ttl(edit.ttl());
@@ -151,37 +146,19 @@ class IncrementalChecksumTest {
     }
 
     private void applyIncremental(Edit edit, boolean udp) {
-        UdpFlyweight u = parser.udp();
-        TcpFlyweight t = parser.tcp();
         if ((edit.mask() & 1) != 0) {
             int old = ip().replaceSourceAddress(edit.source());
-            if (udp) {
-                u.adjustChecksum32(old, edit.source());
-            } else {
-                t.adjustChecksum32(old, edit.source());
-            }
+            l4(udp).adjustChecksum32(old, edit.source());
         }
         if ((edit.mask() & 2) != 0) {
             int old = ip().replaceDestinationAddress(edit.destination());
-            if (udp) {
-                u.adjustChecksum32(old, edit.destination());
-            } else {
-                t.adjustChecksum32(old, edit.destination());
-            }
+            l4(udp).adjustChecksum32(old, edit.destination());
         }
         if ((edit.mask() & 4) != 0) {
-            if (udp) {
-                u.replaceSourcePort(edit.sourcePort());
-            } else {
-                t.replaceSourcePort(edit.sourcePort());
-            }
+            l4(udp).replaceSourcePort(edit.sourcePort());
         }
         if ((edit.mask() & 8) != 0) {
-            if (udp) {
-                u.replaceDestinationPort(edit.destinationPort());
-            } else {
-                t.replaceDestinationPort(edit.destinationPort());
-            }
+            l4(udp).replaceDestinationPort(edit.destinationPort());
         }
         if ((edit.mask() & 16) != 0) {
             ip().replaceTtl(edit.ttl());
@@ -190,14 +167,6 @@ class IncrementalChecksumTest {
 
     private Ipv4Flyweight ip() {
         return parser.ipv4();
-    }
-
-    private int l4SourcePort(boolean udp) {
-        return udp ? parser.udp().sourcePort() : parser.tcp().sourcePort();
-    }
-
-    private int l4DestinationPort(boolean udp) {
-        return udp ? parser.udp().destinationPort() : parser.tcp().destinationPort();
     }
 
     private int l4Checksum(boolean udp) {
