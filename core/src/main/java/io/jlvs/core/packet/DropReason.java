@@ -53,6 +53,8 @@ public enum DropReason {
     UDP_BAD_LENGTH,
     /** UDP length field runs past the end of the IP payload. */
     UDP_LENGTH_BEYOND_PAYLOAD,
+    /** UDP over IPv6 with checksum 0, which RFC 8200 &sect;8.1 forbids (the kernel drops it too). */
+    UDP_IPV6_ZERO_CHECKSUM,
     /** Fewer than 8 bytes of IP payload for an ICMP header. */
     ICMP_TRUNCATED,
     /** Fewer than 8 bytes of IP payload for an ICMPv6 header. */

@@ -124,8 +124,8 @@ public final class Ipv4Flyweight extends Flyweight {
         return u16(6);
     }
 
-    /** Whether Don't Fragment is set. */
-    public boolean dontFragment() {
+    /** Whether the Don't Fragment flag is set. */
+    public boolean hasDontFragment() {
         return (u16(6) & FLAG_DF) != 0;
     }
 
@@ -135,8 +135,8 @@ public final class Ipv4Flyweight extends Flyweight {
         u16(6, dontFragment ? word | FLAG_DF : word & ~FLAG_DF);
     }
 
-    /** Whether More Fragments is set. */
-    public boolean moreFragments() {
+    /** Whether the More Fragments flag is set. */
+    public boolean hasMoreFragments() {
         return (u16(6) & FLAG_MF) != 0;
     }
 

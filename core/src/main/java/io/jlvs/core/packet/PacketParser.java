@@ -21,7 +21,8 @@ import java.lang.foreign.ValueLayout;
  *       here with {@link Verdict#IPV6_EXTENSION}.</li>
  *   <li>Transport, within the IP payload: TCP 20 bytes and 5 &le; data offset, data offset * 4
  *       &le; payload; UDP 8 bytes and 8 &le; length &le; payload (a shorter length trims the
- *       datagram, as the kernel does); ICMP and ICMPv6 8 bytes.</li>
+ *       datagram, as the kernel does), and over IPv6 a checksum other than 0; ICMP and ICMPv6
+ *       8 bytes.</li>
  * </ol>
  * Transport checksums are not verified here: frames read from AF_PACKET may carry partial
  * checksums that the sender's NIC would have completed.
@@ -224,6 +225,9 @@ public final class PacketParser {
             return drop(DropReason.UDP_LENGTH_BEYOND_PAYLOAD);
         }
         udp.wrap(segment, l4Offset, udpLength);
+        if (verdict == Verdict.IPV6_UDP && !udp.hasChecksum()) {
+            return drop(DropReason.UDP_IPV6_ZERO_CHECKSUM);
+        }
         return payload(UdpFlyweight.HEADER_LENGTH, udpLength - UdpFlyweight.HEADER_LENGTH, verdict);
     }
 

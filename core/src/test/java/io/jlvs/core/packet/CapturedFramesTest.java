@@ -87,7 +87,7 @@ class CapturedFramesTest {
         assertEquals(0, ip.tos());
         assertEquals(60, ip.totalLength());
         assertEquals(25476, ip.identification());
-        assertTrue(ip.dontFragment());
+        assertTrue(ip.hasDontFragment());
         assertFalse(ip.isFragment());
         assertEquals(64, ip.ttl());
         assertEquals(Ipv4Flyweight.PROTO_TCP, ip.protocol());

@@ -159,6 +159,8 @@ class MalformedFramesTest {
                 drop("IPv6 TCP: 10 bytes of payload", v6().raw(6).payload(new byte[10]).build(),
                         DropReason.TCP_TRUNCATED),
                 drop("IPv6 UDP length 4", v6().udp(1, 2).udpLength(4).build(), DropReason.UDP_BAD_LENGTH),
+                drop("IPv6 UDP with checksum 0", v6().udp(1, 2).l4Checksum(0).build(),
+                        DropReason.UDP_IPV6_ZERO_CHECKSUM),
                 drop("ICMPv6: 4 bytes of payload", v6().raw(58).payload(new byte[4]).build(),
                         DropReason.ICMPV6_TRUNCATED),
                 // Well-formed edge cases that must not be dropped

@@ -76,13 +76,13 @@ class PacketParserTest {
         assertEquals(0x94, parser.ipv4().optionByte(2));
 
         assertEquals(Verdict.IPV4_FRAGMENT, parse(new PacketBuilder().udp(1, 2).fragment(true, 0).build()));
-        assertTrue(parser.ipv4().moreFragments());
+        assertTrue(parser.ipv4().hasMoreFragments());
         assertEquals(0, parser.ipv4().fragmentOffset());
-        assertFalse(parser.ipv4().dontFragment());
+        assertFalse(parser.ipv4().hasDontFragment());
 
         assertEquals(Verdict.IPV4_FRAGMENT, parse(new PacketBuilder().raw(17).fragment(false, 185)
                 .payload(new byte[8]).build()));
-        assertFalse(parser.ipv4().moreFragments());
+        assertFalse(parser.ipv4().hasMoreFragments());
         assertEquals(1480, parser.ipv4().fragmentOffsetBytes());
         assertEquals(-1, parser.payloadOffset(), "no transport header parsed in a fragment");
     }
@@ -138,7 +138,7 @@ class PacketParserTest {
         assertEquals(63, frame[14 + 8]);
         assertEquals(Verdict.IPV4_TCP, parse(frame), "header checksum still valid after the writes");
         assertEquals(0x0011_2233_4455L, parser.ethernet().destination());
-        assertFalse(parser.ipv4().dontFragment());
+        assertFalse(parser.ipv4().hasDontFragment());
     }
 
     @Test
