@@ -5,6 +5,8 @@ package io.jlvs.core.packet;
  * indexed by {@link #ordinal()} ({@link #COUNT} slots); the parser keeps such an array itself.
  */
 public enum DropReason {
+    /** Offset or length outside the segment: a caller or ring-descriptor error, not a packet error. */
+    FRAME_OUT_OF_BOUNDS,
     /** Fewer than 14 bytes: no complete Ethernet header. */
     ETHERNET_TRUNCATED,
     /** TPID 0x8100 but fewer than 18 bytes: no complete VLAN tag and EtherType. */

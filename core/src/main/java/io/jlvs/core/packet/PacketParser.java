@@ -59,6 +59,9 @@ public final class PacketParser {
         dropReason = null;
         l3Offset = l4Offset = payloadOffset = -1;
         l4Length = payloadLength = 0;
+        if (offset < 0 || lengthBytes < 0 || offset > segment.byteSize() - lengthBytes) {
+            return drop(DropReason.FRAME_OUT_OF_BOUNDS);
+        }
         if (lengthBytes < EthernetFlyweight.HEADER_LENGTH) {
             return drop(DropReason.ETHERNET_TRUNCATED);
         }

@@ -108,6 +108,20 @@ class PacketParserTest {
     }
 
     @Test
+    void dropsAFrameThatDoesNotLieInsideItsSegment() {
+        MemorySegment segment = MemorySegment.ofArray(new PacketBuilder().build());
+        long size = segment.byteSize();
+        assertEquals(Verdict.DROP, parser.parse(segment, 0, (int) size + 1));
+        assertEquals(DropReason.FRAME_OUT_OF_BOUNDS, parser.dropReason());
+        assertEquals(Verdict.DROP, parser.parse(segment, 1, (int) size));
+        assertEquals(Verdict.DROP, parser.parse(segment, -1, 20));
+        assertEquals(Verdict.DROP, parser.parse(segment, 0, -1));
+        assertEquals(Verdict.DROP, parser.parse(segment, Long.MAX_VALUE, 20));
+        assertEquals(5, parser.dropCount(DropReason.FRAME_OUT_OF_BOUNDS));
+        assertEquals(Verdict.IPV4_TCP, parser.parse(segment, 0, (int) size));
+    }
+
+    @Test
     void countsDropsPerReasonAndAddsThemIntoATotalsArray() {
         parse(new byte[3]);
         parse(new byte[5]);
