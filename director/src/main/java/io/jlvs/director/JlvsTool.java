@@ -1,0 +1,24 @@
+package io.jlvs.director;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/jlvs}: dispatches the tool subcommands that run on the
+ * director's JVM ({@code demo}). The launcher script handles the others.
+ */
+@Command(name = "jlvs", mixinStandardHelpOptions = true,
+        description = "jlvs tools: a user-space IPVS director.",
+        subcommands = {Demo.class})
+public final class JlvsTool implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.err);
+    }
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new JlvsTool()).execute(args));
+    }
+}
