@@ -77,12 +77,15 @@ public final class ServiceScheduling {
      * when the new upper threshold is 0 or above the old one.
      *
      * @throws IllegalArgumentException when {@code d} is not in the list, or a value is
-     *         out of range
+     *         out of range (then nothing changes)
      */
     public void edit(Destination d, int weight, int upperThreshold, int lowerThreshold) {
         requireMember(d);
-        d.weight(weight);
+        if (weight < 0 || weight > 0xFFFF) {
+            throw new IllegalArgumentException("weight must be 0..65535, was " + weight);
+        }
         d.thresholds(upperThreshold, lowerThreshold);
+        d.weight(weight);
         scheduler.destinationsChanged(Change.EDIT, d, destinations);
     }
 

@@ -92,6 +92,17 @@ class ServiceSchedulingTest {
     }
 
     @Test
+    void refusesLowerThresholdAboveUpperEvenWithoutUpper() {
+        // the kernel checks l_threshold > u_threshold unconditionally (ERANGE)
+        ServiceScheduling s = Servers.service("rr", 0, 1);
+        Destination a = s.destinations()[0];
+        assertThrows(IllegalArgumentException.class, () -> s.edit(a, 1, 0, 5));
+        assertThrows(IllegalArgumentException.class, () -> s.edit(a, 1, 10, 11));
+        s.edit(a, 1, 10, 10);
+        assertEquals(10, a.lowerThreshold());
+    }
+
+    @Test
     void rebindGivesNewSchedulerTheCurrentList() {
         ServiceScheduling s = Servers.service("rr", 0, 1, 1);
         Recorder r = new Recorder();

@@ -144,14 +144,14 @@ public final class Destination {
      * OVERLOAD flag is cleared at once when the new upper threshold is 0 or higher than
      * the old one; lowering it takes effect at the next bind (IPVS-SEMANTICS §2.9).
      *
-     * @throws IllegalArgumentException when a value is negative, or when both are set
-     *         and lower &gt; upper (the kernel's ERANGE)
+     * @throws IllegalArgumentException when a value is negative, or when lower &gt; upper,
+     *         even with no upper threshold (0): the kernel's ERANGE
      */
     public void thresholds(int upper, int lower) {
         if (upper < 0 || lower < 0) {
             throw new IllegalArgumentException("thresholds must be >= 0, were " + upper + "/" + lower);
         }
-        if (upper != 0 && lower > upper) {
+        if (lower > upper) {
             throw new IllegalArgumentException("Numerical result out of range: lower threshold "
                     + lower + " exceeds upper threshold " + upper);
         }
