@@ -24,15 +24,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class DestinationHashingScheduler implements Scheduler {
     /** Finds this scheduler as {@code dh}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "dh";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new DestinationHashingScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("dh", flags -> new DestinationHashingScheduler());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * lc, least connection: the server with the least overhead, where overhead =
@@ -18,15 +17,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class LeastConnectionScheduler extends ListScheduler {
     /** Finds this scheduler as {@code lc}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "lc";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new LeastConnectionScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("lc", flags -> new LeastConnectionScheduler());
         }
     }
 

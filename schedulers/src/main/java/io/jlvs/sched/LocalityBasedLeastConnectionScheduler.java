@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * lblc, locality-based least connection: connections for the same destination address
@@ -26,49 +25,18 @@ import io.jlvs.core.service.Scheduler;
  *
  * <p>Threads: the cache is a lock-free table of reusable entries ({@link LocalityCache}).
  */
-public final class LocalityBasedLeastConnectionScheduler extends ListScheduler {
+public final class LocalityBasedLeastConnectionScheduler extends LocalityScheduler {
     /** Finds this scheduler as {@code lblc}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "lblc";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new LocalityBasedLeastConnectionScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("lblc", flags -> new LocalityBasedLeastConnectionScheduler());
         }
     }
-
-    /** The default of sysctl {@code lblc_expiration}: 24 h. */
-    public static final long DEFAULT_EXPIRATION_MS = 24L * 3600 * 1000;
-
-    private final LocalityCache cache = new LocalityCache();
-    private volatile long expirationMs = DEFAULT_EXPIRATION_MS;
 
     /** An lblc scheduler with no servers and an empty cache. */
     public LocalityBasedLeastConnectionScheduler() {
         super("lblc");
-    }
-
-    /** Idle time after which {@link #expire} drops an entry, ms. */
-    public long expirationMs() {
-        return expirationMs;
-    }
-
-    /** Control thread: sets the idle time after which an entry expires (sysctl {@code lblc_expiration}). */
-    public void expirationMs(long expirationMs) {
-        this.expirationMs = expirationMs;
-    }
-
-    /** Control thread: drops entries idle for {@link #expirationMs()}; returns how many. */
-    public int expire(long nowMs) {
-        return cache.expire(nowMs, expirationMs);
-    }
-
-    /** Cached destination addresses. Control thread. */
-    public int cacheSize() {
-        return cache.size();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * lblcr, locality-based least connection with replication: like lblc, but a destination
@@ -29,49 +28,18 @@ import io.jlvs.core.service.Scheduler;
  * <p>Threads: entries are reusable and lock-free ({@link LocalityCache}); a set is an
  * immutable array replaced by CAS only when its membership changes.
  */
-public final class LocalityBasedReplicationScheduler extends ListScheduler {
+public final class LocalityBasedReplicationScheduler extends LocalityScheduler {
     /** Finds this scheduler as {@code lblcr}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "lblcr";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new LocalityBasedReplicationScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("lblcr", flags -> new LocalityBasedReplicationScheduler());
         }
     }
-
-    /** The default of sysctl {@code lblcr_expiration}: 24 h. */
-    public static final long DEFAULT_EXPIRATION_MS = 24L * 3600 * 1000;
-
-    private final LocalityCache cache = new LocalityCache();
-    private volatile long expirationMs = DEFAULT_EXPIRATION_MS;
 
     /** An lblcr scheduler with no servers and an empty cache. */
     public LocalityBasedReplicationScheduler() {
         super("lblcr");
-    }
-
-    /** Time without a set change after which a member may be shed, and idle entries expire, ms. */
-    public long expirationMs() {
-        return expirationMs;
-    }
-
-    /** Control thread: sets sysctl {@code lblcr_expiration}, ms. */
-    public void expirationMs(long expirationMs) {
-        this.expirationMs = expirationMs;
-    }
-
-    /** Control thread: drops entries idle for {@link #expirationMs()}; returns how many. */
-    public int expire(long nowMs) {
-        return cache.expire(nowMs, expirationMs);
-    }
-
-    /** Cached destination addresses. Control thread. */
-    public int cacheSize() {
-        return cache.size();
     }
 
     @Override
@@ -81,7 +49,7 @@ public final class LocalityBasedReplicationScheduler extends ListScheduler {
         Destination[] set = e == null ? null : e.set;
         if (set != null && set.length > 0) {
             e.lastUseMs = nowMs;
-            Destination d = setMin(set);
+            Destination d = Picks.least(set, false, true);
             if (set.length > 1 && nowMs > e.lastModMs + expirationMs) {
                 Destination most = setMax(set);
                 if (most != null && e.casSet(set, without(set, most))) {
@@ -114,35 +82,6 @@ public final class LocalityBasedReplicationScheduler extends ListScheduler {
             e.set = new Destination[] {d};
         }
         return d;
-    }
-
-    private static Destination setMin(Destination[] set) {
-        int n = set.length;
-        int i = 0;
-        Destination least = null;
-        for (; i < n; i++) {
-            Destination d = set[i];
-            if (!d.isOverloaded() && d.weight() > 0 && d.isAvailable()) {
-                least = d;
-                break;
-            }
-        }
-        if (least == null) {
-            return null;
-        }
-        long loh = least.overhead();
-        for (i++; i < n; i++) {
-            Destination d = set[i];
-            if (d.isOverloaded()) {
-                continue;
-            }
-            long doh = d.overhead();
-            if (loh * d.weight() > doh * least.weight() && d.isAvailable()) {
-                least = d;
-                loh = doh;
-            }
-        }
-        return least;
     }
 
     private static Destination setMax(Destination[] set) {

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * mh, Maglev hashing: a 4093-slot lookup table filled from per-server permutations,
@@ -31,17 +30,12 @@ import io.jlvs.core.service.Scheduler;
  *
  * <p>Threads: the table is an immutable array published by the control thread.
  */
-public final class MaglevHashingScheduler implements Scheduler {
+public final class MaglevHashingScheduler extends HashScheduler {
     /** Finds this scheduler as {@code mh}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "mh";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new MaglevHashingScheduler(flags);
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("mh", MaglevHashingScheduler::new);
         }
     }
 
@@ -52,19 +46,9 @@ public final class MaglevHashingScheduler implements Scheduler {
     static final long KEY1 = 2654435761L;
     static final long KEY2 = 2654446892L;
 
-    private final boolean fallback;
-    private final boolean usePort;
-    private volatile Destination[] lookup = new Destination[TABLE_SIZE];
-
     /** An mh scheduler with the service's flags ({@link Schedulers#SCHED1} fallback, SCHED2 port). */
     public MaglevHashingScheduler(int flags) {
-        this.fallback = (flags & Schedulers.SCHED1) != 0;
-        this.usePort = (flags & Schedulers.SCHED2) != 0;
-    }
-
-    @Override
-    public String name() {
-        return "mh";
+        super("mh", flags, TABLE_SIZE);
     }
 
     /**
@@ -79,7 +63,7 @@ public final class MaglevHashingScheduler implements Scheduler {
             throw new IllegalArgumentException("mh takes at most " + TABLE_SIZE + " real servers, got "
                     + destinations.length);
         }
-        lookup = populate(destinations);
+        table(populate(destinations));
     }
 
     private static Destination[] populate(Destination[] ds) {
@@ -144,45 +128,8 @@ public final class MaglevHashingScheduler implements Scheduler {
         return HalfSipHash.hash32(offset + port + addr, key, key);
     }
 
-    /** The lookup table, for tests: slot i's server or null. A copy. */
-    public Destination[] table() {
-        return lookup.clone();
-    }
-
     @Override
-    public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-        Destination[] table = lookup;
-        int port = usePort ? clientPort : 0;
-        int ihash = (int) (hash(clientAddr, port, KEY1, 0) % TABLE_SIZE);
-        Destination d = table[ihash];
-        if (d == null) {
-            return null;
-        }
-        if (!unavailable(d)) {
-            return d;
-        }
-        if (!fallback) {
-            return null;
-        }
-        for (int o = 0; o < TABLE_SIZE; o++) {
-            int r = (o + ihash) % TABLE_SIZE;
-            d = table[(int) (hash(clientAddr, port, KEY1, r) % TABLE_SIZE)];
-            if (d == null) {
-                return null;
-            }
-            if (!unavailable(d)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static boolean unavailable(Destination d) {
-        return d.weight() <= 0 || d.isOverloaded();
-    }
-
-    @Override
-    public String toString() {
-        return "mh";
+    int slot(int addr, int port, int offset) {
+        return (int) (hash(addr, port, KEY1, offset) % TABLE_SIZE);
     }
 }

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * nq, never queue: an idle server if there is one, otherwise the sed choice.
@@ -16,15 +15,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class NeverQueueScheduler extends ListScheduler {
     /** Finds this scheduler as {@code nq}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "nq";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new NeverQueueScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("nq", flags -> new NeverQueueScheduler());
         }
     }
 

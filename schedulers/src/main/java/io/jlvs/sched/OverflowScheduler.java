@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * ovf, overflow: the highest-weight server that still has room, its weight acting as a
@@ -18,15 +17,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class OverflowScheduler extends ListScheduler {
     /** Finds this scheduler as {@code ovf}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "ovf";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new OverflowScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("ovf", flags -> new OverflowScheduler());
         }
     }
 
@@ -37,20 +31,6 @@ public final class OverflowScheduler extends ListScheduler {
 
     @Override
     public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-        Destination[] ds = destinations;
-        Destination highest = null;
-        int hw = 0;
-        for (int i = 0; i < ds.length; i++) {
-            Destination d = ds[i];
-            int w = d.weight();
-            if (d.isOverloaded() || w == 0 || d.activeConns() > w) {
-                continue;
-            }
-            if (highest == null || w > hw) {
-                highest = d;
-                hw = w;
-            }
-        }
-        return highest;
+        return Picks.highestWeight(destinations, true);
     }
 }

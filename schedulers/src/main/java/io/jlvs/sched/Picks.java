@@ -20,12 +20,27 @@ final class Picks {
      * lblcr use the same rule for a fresh pick.
      */
     static Destination weightedLeast(Destination[] ds) {
+        return least(ds, false, false);
+    }
+
+    /**
+     * The weighted-least family. Seed: the first server in list order that is not
+     * OVERLOAD, has weight &gt; 0 (and, with {@code requireAvailable}, is AVAILABLE). A later
+     * server that is not OVERLOAD replaces the current choice only when
+     * {@code oh(least) × weight(d) > oh(d) × weight(least)} (64-bit, no division; ties keep
+     * the earlier server; with {@code requireAvailable} only if d is AVAILABLE).
+     *
+     * @param expectedDelay oh = activeConns + 1 (sed, nq), else activeConns × 256 +
+     *                      inactConns (wlc, lblc, lblcr)
+     * @param requireAvailable lblcr's set_min, which also skips deleted members
+     */
+    static Destination least(Destination[] ds, boolean expectedDelay, boolean requireAvailable) {
         int n = ds.length;
         int i = 0;
         Destination least = null;
         for (; i < n; i++) {
             Destination d = ds[i];
-            if (!d.isOverloaded() && d.weight() > 0) {
+            if (!d.isOverloaded() && d.weight() > 0 && (!requireAvailable || d.isAvailable())) {
                 least = d;
                 break;
             }
@@ -33,14 +48,14 @@ final class Picks {
         if (least == null) {
             return null;
         }
-        long loh = least.overhead();
+        long loh = load(least, expectedDelay);
         for (i++; i < n; i++) {
             Destination d = ds[i];
             if (d.isOverloaded()) {
                 continue;
             }
-            long doh = d.overhead();
-            if (loh * d.weight() > doh * least.weight()) {
+            long doh = load(d, expectedDelay);
+            if (loh * d.weight() > doh * least.weight() && (!requireAvailable || d.isAvailable())) {
                 least = d;
                 loh = doh;
             }
@@ -48,37 +63,34 @@ final class Picks {
         return least;
     }
 
+    private static long load(Destination d, boolean expectedDelay) {
+        return expectedDelay ? d.activeConns() + 1L : d.overhead();
+    }
+
     /**
-     * The sed rule (also nq's second stage): as {@link #weightedLeast} but the overhead
-     * is {@code activeConns + 1}; inactive connections are ignored.
+     * fo and ovf: the highest weight among servers that are not OVERLOAD, weight &gt; 0,
+     * the earlier server on ties.
+     *
+     * @param overflow ovf's extra rule: skip a server holding more active connections
+     *                 than its weight
      */
-    static Destination shortestDelay(Destination[] ds) {
-        int n = ds.length;
-        int i = 0;
-        Destination least = null;
-        for (; i < n; i++) {
+    static Destination highestWeight(Destination[] ds, boolean overflow) {
+        Destination highest = null;
+        int hw = 0;
+        for (int i = 0; i < ds.length; i++) {
             Destination d = ds[i];
-            if (!d.isOverloaded() && d.weight() > 0) {
-                least = d;
-                break;
+            int w = d.weight();
+            if (w > hw && !d.isOverloaded() && (!overflow || d.activeConns() <= w)) {
+                highest = d;
+                hw = w;
             }
         }
-        if (least == null) {
-            return null;
-        }
-        long loh = least.activeConns() + 1L;
-        for (i++; i < n; i++) {
-            Destination d = ds[i];
-            if (d.isOverloaded()) {
-                continue;
-            }
-            long doh = d.activeConns() + 1L;
-            if (loh * d.weight() > doh * least.weight()) {
-                least = d;
-                loh = doh;
-            }
-        }
-        return least;
+        return highest;
+    }
+
+    /** sh and mh: a server that has weight 0 or OVERLOAD takes no new connection. */
+    static boolean unavailable(Destination d) {
+        return d.weight() <= 0 || d.isOverloaded();
     }
 
     /**

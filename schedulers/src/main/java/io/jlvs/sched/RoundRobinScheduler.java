@@ -26,15 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RoundRobinScheduler implements Scheduler {
     /** Finds this scheduler as {@code rr}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "rr";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new RoundRobinScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("rr", flags -> new RoundRobinScheduler());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * sed, shortest expected delay: the server with the least (activeConns + 1) / weight,
@@ -18,15 +17,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class ShortestExpectedDelayScheduler extends ListScheduler {
     /** Finds this scheduler as {@code sed}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "sed";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new ShortestExpectedDelayScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("sed", flags -> new ShortestExpectedDelayScheduler());
         }
     }
 
@@ -37,6 +31,6 @@ public final class ShortestExpectedDelayScheduler extends ListScheduler {
 
     @Override
     public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-        return Picks.shortestDelay(destinations);
+        return Picks.least(destinations, true, false);
     }
 }

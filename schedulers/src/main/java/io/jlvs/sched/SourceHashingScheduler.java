@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * sh, source hashing: a static 256-bucket table maps the client address (and with
@@ -28,17 +27,12 @@ import io.jlvs.core.service.Scheduler;
  *
  * <p>Threads: the table is an immutable array published by the control thread.
  */
-public final class SourceHashingScheduler implements Scheduler {
+public final class SourceHashingScheduler extends HashScheduler {
     /** Finds this scheduler as {@code sh}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "sh";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new SourceHashingScheduler(flags);
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("sh", SourceHashingScheduler::new);
         }
     }
 
@@ -47,43 +41,28 @@ public final class SourceHashingScheduler implements Scheduler {
     /** The multiplier of the kernel's hash: the golden ratio of 2^32. */
     static final long GOLDEN = 2654435761L;
 
-    private final boolean fallback;
-    private final boolean usePort;
-    private volatile Destination[] buckets = new Destination[TABLE_SIZE];
-
     /** An sh scheduler with the service's flags ({@link Schedulers#SCHED1} fallback, SCHED2 port). */
     public SourceHashingScheduler(int flags) {
-        this.fallback = (flags & Schedulers.SCHED1) != 0;
-        this.usePort = (flags & Schedulers.SCHED2) != 0;
-    }
-
-    @Override
-    public String name() {
-        return "sh";
+        super("sh", flags, TABLE_SIZE);
     }
 
     @Override
     public void destinationsChanged(Change change, Destination subject, Destination[] destinations) {
-        Destination[] table = new Destination[TABLE_SIZE];
+        Destination[] rebuilt = new Destination[TABLE_SIZE];
         int n = destinations.length;
         if (n > 0) {
             int p = 0;
             int count = 0;
             for (int i = 0; i < TABLE_SIZE; i++) {
                 Destination d = destinations[p];
-                table[i] = d;
+                rebuilt[i] = d;
                 if (++count >= d.weight()) {
                     p = (p + 1) % n;
                     count = 0;
                 }
             }
         }
-        buckets = table;
-    }
-
-    /** The table, for tests: bucket i's server or null. A copy. */
-    public Destination[] table() {
-        return buckets.clone();
+        table(rebuilt);
     }
 
     /** The bucket of a client: {@code (offset + (port + addr) × 2654435761) mod 256}. */
@@ -92,39 +71,7 @@ public final class SourceHashingScheduler implements Scheduler {
     }
 
     @Override
-    public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-        Destination[] table = buckets;
-        int port = usePort ? clientPort : 0;
-        int ihash = bucket(clientAddr, port, 0);
-        Destination d = table[ihash];
-        if (d == null) {
-            return null;
-        }
-        if (!unavailable(d)) {
-            return d;
-        }
-        if (!fallback) {
-            return null;
-        }
-        for (int o = 0; o < TABLE_SIZE; o++) {
-            int r = (o + ihash) % TABLE_SIZE;
-            d = table[bucket(clientAddr, port, r)];
-            if (d == null) {
-                return null;
-            }
-            if (!unavailable(d)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static boolean unavailable(Destination d) {
-        return d.weight() <= 0 || d.isOverloaded();
-    }
-
-    @Override
-    public String toString() {
-        return "sh";
+    int slot(int addr, int port, int offset) {
+        return bucket(addr, port, offset);
     }
 }

@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * fo, weighted fail-over: always the available server with the highest weight.
@@ -16,15 +15,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class WeightedFailoverScheduler extends ListScheduler {
     /** Finds this scheduler as {@code fo}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "fo";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new WeightedFailoverScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("fo", flags -> new WeightedFailoverScheduler());
         }
     }
 
@@ -35,17 +29,6 @@ public final class WeightedFailoverScheduler extends ListScheduler {
 
     @Override
     public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-        Destination[] ds = destinations;
-        Destination highest = null;
-        int hw = 0;
-        for (int i = 0; i < ds.length; i++) {
-            Destination d = ds[i];
-            int w = d.weight();
-            if (!d.isOverloaded() && w > hw) {
-                highest = d;
-                hw = w;
-            }
-        }
-        return highest;
+        return Picks.highestWeight(destinations, false);
     }
 }

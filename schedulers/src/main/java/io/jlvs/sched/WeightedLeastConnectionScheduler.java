@@ -1,7 +1,6 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.Scheduler;
 
 /**
  * wlc, weighted least connection (ipvsadm's default): the server with the least
@@ -19,15 +18,10 @@ import io.jlvs.core.service.Scheduler;
  */
 public final class WeightedLeastConnectionScheduler extends ListScheduler {
     /** Finds this scheduler as {@code wlc}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "wlc";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new WeightedLeastConnectionScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("wlc", flags -> new WeightedLeastConnectionScheduler());
         }
     }
 

@@ -32,15 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WeightedRoundRobinScheduler implements Scheduler {
     /** Finds this scheduler as {@code wrr}. */
-    public static final class Provider implements SchedulerProvider {
-        @Override
-        public String name() {
-            return "wrr";
-        }
-
-        @Override
-        public Scheduler create(int flags) {
-            return new WeightedRoundRobinScheduler();
+    public static final class Provider extends ProviderSupport {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {
+            super("wrr", flags -> new WeightedRoundRobinScheduler());
         }
     }
 
