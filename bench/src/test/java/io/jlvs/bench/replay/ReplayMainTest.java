@@ -79,6 +79,17 @@ class ReplayMainTest {
     }
 
     @Test
+    void counterModelBindsEachPickSoUpperThresholdSetsOverload() {
+        // B (-x 1) admits exactly one connection (IPVS-SEMANTICS §2.9), then rr skips it
+        String s = scenario("thresholds", PICK_B + "," + PICK_A + "," + PICK_A.replace("\"cport\": 2", "\"cport\": 3"))
+                .replace("\"weight\": 1}]", "\"weight\": 1, \"u_threshold\": 1}]")
+                .replace("\"rr\",", "\"rr\", \"counter_model\": \"inactive\",");
+        Run r = replay(s, "--check", "-");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals("B\nA\nA\n", replay(s, "-").out());
+    }
+
+    @Test
     void checkReportsFirstMismatchAndExitsOne() {
         String wrong = PICK_A.replace("\"A\"", "\"B\"");
         Run r = replay(scenario("rr-wrong", PICK_B + "," + wrong + "," + wrong), "--check", "-");
