@@ -56,7 +56,8 @@ public final class ServiceScheduling {
      * and tells the scheduler (ADD).
      *
      * @throws IllegalArgumentException when the service already has a server with the
-     *         same address and port (the kernel's EEXIST)
+     *         same address and port (the kernel's EEXIST), or the scheduler refuses the
+     *         list (mh beyond 4093 servers); the list is then unchanged
      */
     public void add(Destination d) {
         if (find(d.addr(), d.port()) != null) {
@@ -67,8 +68,8 @@ public final class ServiceScheduling {
         next[0] = d;
         System.arraycopy(old, 0, next, 1, old.length);
         d.setFlag(Destination.AVAILABLE);
-        destinations = next;
         scheduler.destinationsChanged(Change.ADD, d, next);
+        destinations = next;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jlvs.sched;
 
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.Scheduler;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import static io.jlvs.sched.Servers.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The surprises of IPVS-SEMANTICS §0, §1 and §6, with the known answers the spec gives
@@ -212,6 +214,33 @@ class KernelBehaviourTest {
     void mhServerAddedWithWeightZeroTakesNoSlot() {
         ServiceScheduling s = service("mh", 0, 1, 0);
         assertEquals(null, counts(s).get(s.destinations()[0]));
+    }
+
+    @Test
+    void mhRefusesMoreServersThanSlots() {
+        ServiceScheduling s = Servers.service("mh", 0, 1);
+        Destination[] many = new Destination[MaglevHashingScheduler.TABLE_SIZE + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = Servers.server(i + 1, 1);
+        }
+        MaglevHashingScheduler mh = new MaglevHashingScheduler(0);
+        assertThrows(IllegalArgumentException.class, () -> mh.destinationsChanged(Scheduler.Change.BIND, null, many));
+        assertEquals(1, s.size());
+    }
+
+    @Test
+    void lblcExpireDropsOnlyEntriesIdleForTheExpiration() {
+        ServiceScheduling s = service("lblc", 0, 1, 1);
+        LocalityBasedLeastConnectionScheduler lblc = (LocalityBasedLeastConnectionScheduler) s.scheduler();
+        lblc.expirationMs(60_000);
+        s.schedule(1, 1, Servers.VIP, 80, 0);
+        s.schedule(1, 1, Servers.VIP + 1, 80, 30_000);
+        assertEquals(2, lblc.cacheSize());
+        assertEquals(0, lblc.expire(59_999));
+        assertEquals(1, lblc.expire(60_000));
+        assertEquals(1, lblc.cacheSize());
+        assertEquals(1, lblc.expire(90_000));
+        assertEquals(0, lblc.cacheSize());
     }
 
     /** Slot counts in list order. */

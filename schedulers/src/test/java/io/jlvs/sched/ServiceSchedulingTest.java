@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServiceSchedulingTest {
 
     /** Records what the holder tells its scheduler. */
-    private static final class Recorder implements Scheduler {
+    private static class Recorder implements Scheduler {
         final List<String> calls = new ArrayList<>();
 
         @Override
@@ -100,6 +100,22 @@ class ServiceSchedulingTest {
         assertThrows(IllegalArgumentException.class, () -> s.edit(a, 1, 10, 11));
         s.edit(a, 1, 10, 10);
         assertEquals(10, a.lowerThreshold());
+    }
+
+    @Test
+    void listStaysUnchangedWhenSchedulerRefusesAnAdd() {
+        Recorder refusing = new Recorder() {
+            @Override
+            public void destinationsChanged(Change change, Destination subject, Destination[] destinations) {
+                if (change == Change.ADD && destinations.length > 1) {
+                    throw new IllegalArgumentException("too many");
+                }
+            }
+        };
+        ServiceScheduling s = new ServiceScheduling(refusing);
+        s.add(Servers.server(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> s.add(Servers.server(2, 1)));
+        assertEquals(1, s.size());
     }
 
     @Test
