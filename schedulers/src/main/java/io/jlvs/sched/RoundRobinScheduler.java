@@ -33,6 +33,7 @@ public final class RoundRobinScheduler implements Scheduler {
         }
     }
 
+    /** One published list with the cursor workers advance. */
     private static final class State {
         final Destination[] destinations;
         final AtomicInteger cursor;

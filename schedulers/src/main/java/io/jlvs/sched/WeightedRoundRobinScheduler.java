@@ -39,6 +39,7 @@ public final class WeightedRoundRobinScheduler implements Scheduler {
         }
     }
 
+    /** One published list with its di, mw and the (cl, cw) word workers advance. */
     private static final class State {
         final Destination[] destinations;
         final int di;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/** Finding schedulers by name and parsing the scheduler flags as ipvsadm does. */
 class SchedulersTest {
 
     @Test

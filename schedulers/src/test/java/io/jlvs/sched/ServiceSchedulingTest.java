@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The control-side holder: list order, notifications, AVAILABLE, edits and rebinding. */
 class ServiceSchedulingTest {
 
     /** Records what the holder tells its scheduler. */

@@ -18,6 +18,7 @@ class ZeroAllocationTest {
                 "lblc", "lblcr", "mh", "mh-fallback", "mh-port");
     }
 
+    /** 10 000 picks from varied clients, made once so the measurement allocates nothing itself. */
     private static final class Loop implements Runnable {
         final ServiceScheduling service;
         int sink;

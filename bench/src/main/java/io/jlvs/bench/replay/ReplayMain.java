@@ -136,6 +136,7 @@ public final class ReplayMain {
         return false;
     }
 
+    /** One input: a file, or stdin when {@code path} is null. */
     private record Source(String name, Path path) {
     }
 

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The replay tool: all §5 scenarios pass --check; mismatches exit 1; bad input exits 2 with its place. */
 class ReplayMainTest {
     private static final Path SCENARIOS = Path.of("src/test/resources/scenarios");
 
