@@ -1,0 +1,100 @@
+package io.jlvs.sched;
+
+import io.jlvs.core.service.Scheduler;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Finds schedulers by name and parses scheduler flags ({@code ipvsadm -b}). Control
+ * thread only.
+ */
+public final class Schedulers {
+    /** {@code IP_VS_SVC_F_SCHED1}: {@code sh-fallback} / {@code mh-fallback} / {@code flag-1}. */
+    public static final int SCHED1 = 0x08;
+    /** {@code IP_VS_SVC_F_SCHED2}: {@code sh-port} / {@code mh-port} / {@code flag-2}. */
+    public static final int SCHED2 = 0x10;
+    /** {@code IP_VS_SVC_F_SCHED3}: {@code flag-3}. */
+    public static final int SCHED3 = 0x20;
+
+    private static final Map<String, SchedulerProvider> PROVIDERS = load();
+
+    private Schedulers() {
+    }
+
+    private static Map<String, SchedulerProvider> load() {
+        Map<String, SchedulerProvider> byName = new TreeMap<>();
+        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class, Schedulers.class.getClassLoader())) {
+            SchedulerProvider old = byName.putIfAbsent(p.name(), p);
+            if (old != null) {
+                throw new IllegalStateException("two scheduler providers named '" + p.name() + "': "
+                        + old.getClass().getName() + " and " + p.getClass().getName());
+            }
+        }
+        return Map.copyOf(byName);
+    }
+
+    /** The scheduler names, sorted. */
+    public static Set<String> names() {
+        return new java.util.TreeSet<>(PROVIDERS.keySet());
+    }
+
+    /**
+     * A new scheduler of that name.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones
+     */
+    public static Scheduler create(String name, int flags) {
+        SchedulerProvider p = PROVIDERS.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown scheduler '" + name + "': valid names are "
+                    + String.join(", ", names()));
+        }
+        return p.create(flags);
+    }
+
+    /**
+     * Parses the text of {@code ipvsadm -b}: comma-separated names among
+     * {@code flag-1 flag-2 flag-3 sh-fallback sh-port mh-fallback mh-port}. As ipvsadm
+     * does, the sh-* names are refused for a scheduler other than sh and the mh-* names
+     * for one other than mh.
+     *
+     * @return the flag bits
+     * @throws IllegalArgumentException naming the bad flag
+     */
+    public static int parseFlags(String scheduler, String text) {
+        int flags = 0;
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        for (String flag : text.split(",", -1)) {
+            flags |= parseFlag(scheduler, flag.trim());
+        }
+        return flags;
+    }
+
+    /** One flag name of {@link #parseFlags}. */
+    public static int parseFlag(String scheduler, String flag) {
+        return switch (flag) {
+            case "flag-1" -> SCHED1;
+            case "flag-2" -> SCHED2;
+            case "flag-3" -> SCHED3;
+            case "sh-fallback" -> only(scheduler, "sh", flag, SCHED1);
+            case "sh-port" -> only(scheduler, "sh", flag, SCHED2);
+            case "mh-fallback" -> only(scheduler, "mh", flag, SCHED1);
+            case "mh-port" -> only(scheduler, "mh", flag, SCHED2);
+            default -> throw new IllegalArgumentException("invalid scheduler flag '" + flag
+                    + "': valid flags are flag-1, flag-2, flag-3, sh-fallback, sh-port, mh-fallback, mh-port");
+        };
+    }
+
+    private static int only(String scheduler, String owner, String flag, int bit) {
+        if (!owner.equals(scheduler)) {
+            throw new IllegalArgumentException("incompatible scheduler flag '" + flag + "': it applies to the "
+                    + owner + " scheduler only, not " + scheduler);
+        }
+        return bit;
+    }
+}
