@@ -17,8 +17,13 @@ import java.util.function.Consumer;
 
 /**
  * Thin downcalls into libc. Every handle is built once and captures {@code errno}; each method
- * returns the call's result, or {@code -errno} when the call failed, and never throws or
- * allocates (the errno capture buffer is allocated once per thread). Callable from any thread.
+ * returns the call's result, or {@code -errno} when the call failed, and never throws. The
+ * errno capture buffer is allocated once per thread. Callable from any thread.
+ *
+ * <p>Allocation: on JDK 25 a downcall that captures call state slices the capture segment on
+ * every call (about 40 bytes) until C2 compiles the calling code, whose escape analysis then
+ * removes it; so the per-batch calls ({@link #poll}, {@link #send}) allocate nothing only once
+ * warm. Calls without captured state do not allocate even when interpreted.
  */
 public final class LibC {
     /** {@code poll()} event: data to read. */

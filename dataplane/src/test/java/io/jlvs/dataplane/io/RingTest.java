@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.PacketStatistics;
 import java.lang.foreign.Arena;
@@ -16,6 +17,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -263,6 +266,21 @@ class RingTest {
             assertEquals(2, tx.invalidLengthCount());
             assertEquals(0, tx.framesCommitted());
             assertTrue(tx.offer(big, 0, tx.maxFrameBytes()));
+        }
+    }
+
+    @Test
+    void interfaceMacAndMtuMatchSysfs() throws Exception {
+        try (VethLink link = VethLink.create()) {
+            String sysfsMac = Files.readString(Path.of("/sys/class/net", link.a, "address")).strip();
+            int sysfsMtu = Integer.parseInt(Files.readString(Path.of("/sys/class/net", link.a, "mtu")).strip());
+            byte[] mac = AfPacket.hardwareAddress(link.a);
+            StringBuilder text = new StringBuilder();
+            for (byte octet : mac) {
+                text.append(text.isEmpty() ? "" : ":").append(String.format("%02x", octet));
+            }
+            assertEquals(sysfsMac, text.toString());
+            assertEquals(sysfsMtu, AfPacket.mtu(link.a));
         }
     }
 
