@@ -40,8 +40,7 @@ public final class RxRing implements AutoCloseable {
     private static final int SOCKET_ERROR_BYTES = 4;
 
     private final RxRingConfig config;
-    private final int ifindex;
-    private final Arena arena;
+    private final RingSocket socket;
     private final int fd;
     private final MemorySegment ring;
     private final MemorySegment pollFd;
@@ -50,7 +49,6 @@ public final class RxRing implements AutoCloseable {
     private final int blockSizeBytes;
     private final int blockCount;
     private int currentBlock;
-    private boolean closed;
 
     private long framesReceived;
     private long blocksReceived;
@@ -60,12 +58,12 @@ public final class RxRing implements AutoCloseable {
     private long totalDrops;
     private long totalFreezes;
 
-    private RxRing(RxRingConfig config, int ifindex, Arena arena, int fd, MemorySegment ring) {
+    private RxRing(RxRingConfig config, RingSocket socket) {
+        Arena arena = socket.arena;
         this.config = config;
-        this.ifindex = ifindex;
-        this.arena = arena;
-        this.fd = fd;
-        this.ring = ring;
+        this.socket = socket;
+        this.fd = socket.fd;
+        this.ring = socket.ring;
         this.blockSizeBytes = config.blockSizeBytes();
         this.blockCount = config.blockCount();
         this.pollFd = arena.allocate(LibC.POLLFD);
@@ -92,9 +90,7 @@ public final class RxRing implements AutoCloseable {
             throw new IllegalArgumentException("rx ring on " + config.interfaceName()
                     + ": block size must be a multiple of the page size " + pageSize + ", was " + config.blockSizeBytes());
         }
-        int fd = AfPacket.openSocket(AfPacket.ETH_P_ALL);
-        Arena arena = Arena.ofShared();
-        try {
+        RingSocket socket = RingSocket.open(AfPacket.ETH_P_ALL, ifindex, (fd, arena) -> {
             AfPacket.setOption(fd, AfPacket.PACKET_VERSION, AfPacket.TPACKET_V3, "PACKET_VERSION");
             if (config.ignoreOutgoing()) {
                 AfPacket.setOption(fd, AfPacket.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
@@ -106,12 +102,9 @@ public final class RxRing implements AutoCloseable {
             if (config.fanoutGroupId() != RxRingConfig.NO_FANOUT) {
                 AfPacket.joinFanoutHash(fd, config.fanoutGroupId());
             }
-            return new RxRing(config, ifindex, arena, fd, ring);
-        } catch (NativeException | RuntimeException e) {
-            arena.close();
-            LibC.close(fd);
-            throw e;
-        }
+            return ring;
+        });
+        return new RxRing(config, socket);
     }
 
     /**
@@ -270,7 +263,7 @@ public final class RxRing implements AutoCloseable {
 
     /** The interface index the ring is bound to. */
     public int ifindex() {
-        return ifindex;
+        return socket.ifindex;
     }
 
     /** The ring's shape. */
@@ -280,17 +273,12 @@ public final class RxRing implements AutoCloseable {
 
     /** Whether {@link #close()} ran. */
     public boolean isClosed() {
-        return closed;
+        return socket.isClosed();
     }
 
     /** Unmaps the ring and closes the socket; later calls do nothing. Call on the owning thread. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        arena.close();
-        LibC.close(fd);
+        socket.close();
     }
 }

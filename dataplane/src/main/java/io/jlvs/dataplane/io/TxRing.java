@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.LibC;
 import io.jlvs.dataplane.sys.NativeException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
@@ -35,8 +34,7 @@ public final class TxRing implements AutoCloseable {
     private static final int MIN_FRAME_BYTES = 14;
 
     private final TxRingConfig config;
-    private final int ifindex;
-    private final Arena arena;
+    private final RingSocket socket;
     private final int fd;
     private final MemorySegment ring;
     private final int frameSizeBytes;
@@ -46,7 +44,6 @@ public final class TxRing implements AutoCloseable {
     private int head;
     private long claimedSlot = -1;
     private int pending;
-    private boolean closed;
 
     private long framesCommitted;
     private long flushes;
@@ -55,12 +52,11 @@ public final class TxRing implements AutoCloseable {
     private long ringFullCount;
     private long invalidLengthCount;
 
-    private TxRing(TxRingConfig config, int ifindex, Arena arena, int fd, MemorySegment ring) {
+    private TxRing(TxRingConfig config, RingSocket socket) {
         this.config = config;
-        this.ifindex = ifindex;
-        this.arena = arena;
-        this.fd = fd;
-        this.ring = ring;
+        this.socket = socket;
+        this.fd = socket.fd;
+        this.ring = socket.ring;
         this.frameSizeBytes = config.frameSizeBytes();
         this.slotCount = config.slotCount();
         this.batchFrames = config.batchFrames();
@@ -79,9 +75,7 @@ public final class TxRing implements AutoCloseable {
 
     /** Opens the ring on interface index {@code ifindex}; {@link TxRingConfig#interfaceName()} only names it. */
     public static TxRing open(TxRingConfig config, int ifindex) throws NativeException {
-        int fd = AfPacket.openSocket(0);
-        Arena arena = Arena.ofShared();
-        try {
+        RingSocket socket = RingSocket.open(0, ifindex, (fd, arena) -> {
             AfPacket.setOption(fd, AfPacket.PACKET_VERSION, AfPacket.TPACKET_V2, "PACKET_VERSION");
             if (config.qdiscBypass()) {
                 AfPacket.setOption(fd, AfPacket.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
@@ -90,12 +84,9 @@ public final class TxRing implements AutoCloseable {
             AfPacket.setTxRingV2(fd, TxRingConfig.BLOCK_SIZE_BYTES, config.blockCount(), config.frameSizeBytes());
             MemorySegment ring = AfPacket.mapRing(fd, (long) TxRingConfig.BLOCK_SIZE_BYTES * config.blockCount(), arena);
             AfPacket.bind(fd, ifindex, 0);
-            return new TxRing(config, ifindex, arena, fd, ring);
-        } catch (NativeException | RuntimeException e) {
-            arena.close();
-            LibC.close(fd);
-            throw e;
-        }
+            return ring;
+        });
+        return new TxRing(config, socket);
     }
 
     /**
@@ -242,7 +233,7 @@ public final class TxRing implements AutoCloseable {
 
     /** The interface index the ring is bound to. */
     public int ifindex() {
-        return ifindex;
+        return socket.ifindex;
     }
 
     /** The ring's shape. */
@@ -252,18 +243,15 @@ public final class TxRing implements AutoCloseable {
 
     /** Whether {@link #close()} ran. */
     public boolean isClosed() {
-        return closed;
+        return socket.isClosed();
     }
 
     /** Flushes what is pending, unmaps the ring and closes the socket; later calls do nothing. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!socket.isClosed()) {
+            flush();
         }
-        closed = true;
-        flush();
-        arena.close();
-        LibC.close(fd);
+        socket.close();
     }
 }

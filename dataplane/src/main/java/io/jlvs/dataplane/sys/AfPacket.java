@@ -277,32 +277,28 @@ public final class AfPacket {
     /** Sets up a TPACKET_V3 receive ring ({@code PACKET_RX_RING} with {@code tpacket_req3}). */
     public static void setRxRingV3(int fd, int blockSizeBytes, int blockCount, int frameSizeBytes,
                                    int retireBlockTimeoutMs) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment req = arena.allocate(TPACKET_REQ3);
-            req.set(JAVA_INT, offset(TPACKET_REQ3, "tp_block_size"), blockSizeBytes);
-            req.set(JAVA_INT, offset(TPACKET_REQ3, "tp_block_nr"), blockCount);
-            req.set(JAVA_INT, offset(TPACKET_REQ3, "tp_frame_size"), frameSizeBytes);
-            req.set(JAVA_INT, offset(TPACKET_REQ3, "tp_frame_nr"), blockSizeBytes / frameSizeBytes * blockCount);
-            req.set(JAVA_INT, offset(TPACKET_REQ3, "tp_retire_blk_tov"), retireBlockTimeoutMs);
-            int r = LibC.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, req);
-            if (r < 0) {
-                throw new NativeException("setsockopt(PACKET_RX_RING)", -r);
-            }
-        }
+        setRing(fd, PACKET_RX_RING, "PACKET_RX_RING", TPACKET_REQ3, blockSizeBytes, blockCount, frameSizeBytes,
+                blockSizeBytes / frameSizeBytes * blockCount, retireBlockTimeoutMs, 0, 0);
     }
 
     /** Sets up a TPACKET_V2 transmit ring ({@code PACKET_TX_RING} with {@code tpacket_req}). */
     public static void setTxRingV2(int fd, int blockSizeBytes, int blockCount, int frameSizeBytes)
             throws NativeException {
+        setRing(fd, PACKET_TX_RING, "PACKET_TX_RING", TPACKET_REQ, blockSizeBytes, blockCount, frameSizeBytes,
+                blockSizeBytes / frameSizeBytes * blockCount);
+    }
+
+    /** Fills {@code request} (a struct of u32 fields, in order) with {@code fields} and sets {@code option}. */
+    private static void setRing(int fd, int option, String name, StructLayout request, int... fields)
+            throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment req = arena.allocate(TPACKET_REQ);
-            req.set(JAVA_INT, offset(TPACKET_REQ, "tp_block_size"), blockSizeBytes);
-            req.set(JAVA_INT, offset(TPACKET_REQ, "tp_block_nr"), blockCount);
-            req.set(JAVA_INT, offset(TPACKET_REQ, "tp_frame_size"), frameSizeBytes);
-            req.set(JAVA_INT, offset(TPACKET_REQ, "tp_frame_nr"), blockSizeBytes / frameSizeBytes * blockCount);
-            int r = LibC.setsockopt(fd, SOL_PACKET, PACKET_TX_RING, req);
+            MemorySegment req = arena.allocate(request);
+            for (int i = 0; i < fields.length; i++) {
+                req.setAtIndex(JAVA_INT, i, fields[i]);
+            }
+            int r = LibC.setsockopt(fd, SOL_PACKET, option, req);
             if (r < 0) {
-                throw new NativeException("setsockopt(PACKET_TX_RING)", -r);
+                throw new NativeException("setsockopt(" + name + ")", -r);
             }
         }
     }

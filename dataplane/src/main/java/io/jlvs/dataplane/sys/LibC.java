@@ -24,7 +24,12 @@ import java.util.function.Consumer;
  * every call (about 40 bytes) until C2 compiles the calling code, whose escape analysis then
  * removes it; so the per-batch calls ({@link #poll}, {@link #send}) allocate nothing only once
  * warm. Calls without captured state do not allocate even when interpreted.
+ *
+ * <p>This is the one class that calls the FFM API's restricted methods (linking, reinterpreting
+ * native addresses); launchers grant it with {@code --enable-native-access}, so javac's
+ * {@code restricted} lint is silenced here and nowhere else.
  */
+@SuppressWarnings("restricted")
 public final class LibC {
     /** {@code poll()} event: data to read. */
     public static final short POLLIN = 0x1;
