@@ -68,7 +68,7 @@ public final class RxRing implements AutoCloseable {
         this.blockCount = config.blockCount();
         this.pollFd = arena.allocate(LibC.POLLFD);
         pollFd.set(JAVA_INT, 0, fd);
-        pollFd.set(JAVA_SHORT, 4, (short) (LibC.POLLIN | LibC.POLLERR));
+        pollFd.set(JAVA_SHORT, LibC.POLLFD_EVENTS_OFFSET, (short) (LibC.POLLIN | LibC.POLLERR));
         this.socketError = arena.allocate(JAVA_INT);
         this.socketErrorLength = arena.allocate(JAVA_INT);
     }
@@ -187,10 +187,10 @@ public final class RxRing implements AutoCloseable {
      * times out nor when a block arrives, so compiled code never deoptimizes between the two.
      */
     private void pollOnce(int timeoutMs) {
-        pollFd.set(JAVA_SHORT, 6, (short) 0);
+        pollFd.set(JAVA_SHORT, LibC.POLLFD_REVENTS_OFFSET, (short) 0);
         pollCalls++;
         int r = LibC.poll(pollFd, 1, timeoutMs);
-        if (r < 0 || (pollFd.get(JAVA_SHORT, 6) & LibC.POLLERR) != 0) {
+        if (r < 0 || (pollFd.get(JAVA_SHORT, LibC.POLLFD_REVENTS_OFFSET) & LibC.POLLERR) != 0) {
             pollTrouble(r);
         }
     }

@@ -47,6 +47,10 @@ public final class LibC {
             JAVA_INT.withName("fd"),
             JAVA_SHORT.withName("events"),
             JAVA_SHORT.withName("revents"));
+    /** Offset of {@code events} in {@link #POLLFD}. */
+    public static final long POLLFD_EVENTS_OFFSET = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events"));
+    /** Offset of {@code revents} in {@link #POLLFD}. */
+    public static final long POLLFD_REVENTS_OFFSET = POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();

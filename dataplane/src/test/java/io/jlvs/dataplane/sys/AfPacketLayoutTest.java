@@ -77,6 +77,14 @@ class AfPacketLayoutTest {
     }
 
     @Test
+    void pollfdIs8BytesAsInPollH() {
+        // struct pollfd { int fd; short events; short revents; } (asm-generic/poll.h)
+        assertEquals(8, LibC.POLLFD.byteSize());
+        assertEquals(4, LibC.POLLFD_EVENTS_OFFSET);
+        assertEquals(6, LibC.POLLFD_REVENTS_OFFSET);
+    }
+
+    @Test
     void htonsSwapsBytes() {
         assertEquals((short) 0x0300, AfPacket.htons(AfPacket.ETH_P_ALL));
         assertEquals((short) 0xb588, AfPacket.htons(0x88b5));
