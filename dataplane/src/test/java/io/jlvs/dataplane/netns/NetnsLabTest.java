@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NetnsLabTest {
@@ -59,6 +60,35 @@ class NetnsLabTest {
                     () -> lab.run(ns, "sh", "-c", "echo broken; exit 4"));
             assertTrue(e.getMessage().contains("exited 4: broken"), e.getMessage());
             assertEquals(List.of(ns), lab.namespaces());
+        }
+    }
+
+    /** Builds a lab and exits without closing it; the shutdown hook must clean up. */
+    static final class AbandonedLab {
+        public static void main(String[] args) {
+            NetnsLab lab = NetnsLab.create();
+            String ns = lab.namespace("left");
+            NetnsLab.VethPair pair = lab.veth("l", null, "m", ns);
+            System.out.println(ns + " " + pair.a());
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void shutdownHookCleansUpALabThatWasNeverClosed() throws Exception {
+        NetnsLab.assumeNetnsAvailable();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                AbandonedLab.class.getName()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes()).strip();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child JVM finished");
+        assertEquals(0, child.exitValue(), output);
+        String[] created = output.lines().reduce((first, last) -> last).orElse("").split(" ");
+        assertEquals(2, created.length, "child printed its namespace and link: " + output);
+
+        try (NetnsLab lab = NetnsLab.create()) {
+            assertFalse(lab.exec(null, "ip", "netns", "list").output().contains(created[0]), "namespace removed");
+            assertNotEquals(0, lab.exec(null, "ip", "link", "show", created[1]).exitCode(), "veth removed");
         }
     }
 
