@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.PacketStatistics;
@@ -266,6 +268,38 @@ class RingTest {
             assertEquals(2, tx.invalidLengthCount());
             assertEquals(0, tx.framesCommitted());
             assertTrue(tx.offer(big, 0, tx.maxFrameBytes()));
+        }
+    }
+
+    @Test
+    void kernelUdpOverVethArrivesWithCsumNotReady() throws Exception {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(AfPacket.isAvailable(), () -> "skipped: " + AfPacket.unavailabilityCause());
+        try (NetnsLab lab = NetnsLab.create()) {
+            String client = lab.namespace("c");
+            NetnsLab.VethPair pair = lab.veth("r", null, "c", client);
+            lab.sysctl(null, "net.ipv6.conf." + pair.a() + ".disable_ipv6", "1");
+            lab.address(client, pair.b(), "10.200.9.2/24");
+            lab.run(client, "ip", "neigh", "add", "10.200.9.1", "lladdr", "02:00:00:00:00:02", "dev", pair.b());
+            int[] status = {-1};
+            FrameHandler udpToPort9 = (ring, offset, lengthBytes, wireLengthBytes, frameStatus) -> {
+                if (lengthBytes >= 38 && ring.get(U16_BE, offset + 12) == (short) VethLink.ETHERTYPE_IPV4
+                        && ring.get(ValueLayout.JAVA_BYTE, offset + 23) == 17 && ring.get(U16_BE, offset + 36) == 9) {
+                    status[0] = frameStatus;
+                }
+            };
+            try (RxRing rx = RxRing.open(smallRx(pair.a()))) {
+                // The client's kernel leaves the UDP checksum to "hardware" (veth offload), so the
+                // frame crosses the veth with a partial checksum.
+                lab.run(client, "bash", "-c", "echo jlvs > /dev/udp/10.200.9.1/9");
+                long deadline = System.nanoTime() + DEADLINE_NS;
+                while (status[0] == -1 && System.nanoTime() < deadline) {
+                    rx.receive(udpToPort9, 20);
+                }
+            }
+            assertTrue(status[0] != -1, "the UDP frame reached the ring");
+            assertEquals(AfPacket.TP_STATUS_CSUMNOTREADY, status[0] & AfPacket.TP_STATUS_CSUMNOTREADY,
+                    "tp_status " + Integer.toBinaryString(status[0]));
         }
     }
 
