@@ -24,8 +24,8 @@ import java.util.Optional;
  * each option is a per-command table; every failure has ipvsadm's exact text and exit
  * status (2, or 255 with "Try `ipvsadm -h'"). picocli would parse these words, but each of
  * these rules would then be undone in custom code after it, and its own messages mapped
- * back; a 150-line scanner that reproduces popt ({@link OptionScanner}) is smaller and
- * checkable line by line. The jlvsadm command may still use picocli for its own options.
+ * back; a small scanner that reproduces popt ({@link OptionScanner}) is shorter and
+ * checkable line by line against popt's rules. The jlvsadm command may still use picocli for its own options.
  *
  * <p>Scope: IPv4 only ({@code [v6]:port} and {@code -6} are refused); host and service
  * names are not resolved (a name is an illegal address, as when ipvsadm's lookup fails);
@@ -259,13 +259,13 @@ public final class AdmParser {
                         case SCTP_SERVICE -> Protocol.SCTP;
                         default -> Protocol.TCP;
                     };
-                    long[] parsed = hostPort(value);
+                    HostPort parsed = hostPort(value);
                     if (parsed == null) {
                         throw fail("illegal virtual server address[:port] specified");
                     }
-                    address = (int) parsed[0];
-                    if (parsed[1] >= 0) {
-                        port = (int) parsed[1];
+                    address = parsed.address();
+                    if (parsed.port() >= 0) {
+                        port = parsed.port();
                     }
                 }
                 case FWMARK_SERVICE -> {
@@ -294,12 +294,12 @@ public final class AdmParser {
                 }
                 case REAL_SERVER -> {
                     set(AdmOption.SERVER);
-                    long[] parsed = hostPort(value);
+                    HostPort parsed = hostPort(value);
                     if (parsed == null) {
                         throw fail("illegal real server address[:port] specified");
                     }
-                    serverAddress = (int) parsed[0];
-                    serverPort = parsed[1] >= 0 ? (int) parsed[1] : port;
+                    serverAddress = parsed.address();
+                    serverPort = parsed.port() >= 0 ? parsed.port() : port;
                 }
                 case MASQUERADING -> forward(ForwardingMethod.MASQ);
                 case IPIP -> forward(ForwardingMethod.TUNNEL);
@@ -438,25 +438,12 @@ public final class AdmParser {
         }
 
         private void checkLegality() throws Failure {
-            AdmOption exclusive = null;
-            for (AdmOption option : AdmOption.values()) {
-                char mark = kind.legality(option);
-                if (!options.contains(option)) {
-                    if (mark == '+') {
-                        throw fail("You need to supply the '" + option.optionName() + "' option for the '"
-                                + kind.commandName() + "' command");
-                    }
-                } else if (mark == 'x') {
-                    throw fail("Illegal '" + option.optionName() + "' option with the '" + kind.commandName()
-                            + "' command");
-                } else if (mark == '1') {
-                    if (exclusive != null) {
-                        throw fail("The option '" + option.optionName() + "' conflicts with the '"
-                                + exclusive.optionName() + "' option in the '" + kind.commandName() + "' command");
-                    }
-                    exclusive = option;
-                }
+            AdmOption[] columns = AdmOption.values();
+            StringBuilder row = new StringBuilder();
+            for (AdmOption option : columns) {
+                row.append(kind.legality(option));
             }
+            checkTable(row.toString(), columns, "'" + kind.commandName() + "' command");
         }
 
         /** The tunnel-type table of ipvsadm: ipip takes no tunnel option, gue needs a port, gre no port or remcsum. */
@@ -467,22 +454,28 @@ public final class AdmParser {
                 case GRE -> "x11x";
             };
             AdmOption[] columns = {AdmOption.TUN_PORT, AdmOption.TUN_NOCSUM, AdmOption.TUN_CSUM, AdmOption.TUN_REMCSUM};
+            checkTable(row, columns, "'" + tunnelType.typeName() + "' tunnel type");
+        }
+
+        /**
+         * One row of an ipvsadm legality table: {@code +} required, {@code x} illegal,
+         * {@code 1} at most one of those so marked, space optional.
+         */
+        private void checkTable(String row, AdmOption[] columns, String subject) throws Failure {
             AdmOption exclusive = null;
             for (int i = 0; i < columns.length; i++) {
                 AdmOption option = columns[i];
                 char mark = row.charAt(i);
-                String type = tunnelType.typeName();
                 if (!options.contains(option)) {
                     if (mark == '+') {
-                        throw fail("You need to supply the '" + option.optionName() + "' option for the '"
-                                + type + "' tunnel type");
+                        throw fail("You need to supply the '" + option.optionName() + "' option for the " + subject);
                     }
                 } else if (mark == 'x') {
-                    throw fail("Illegal '" + option.optionName() + "' option with the '" + type + "' tunnel type");
+                    throw fail("Illegal '" + option.optionName() + "' option with the " + subject);
                 } else if (mark == '1') {
                     if (exclusive != null) {
                         throw fail("The option '" + option.optionName() + "' conflicts with the '"
-                                + exclusive.optionName() + "' option in the '" + type + "' tunnel type");
+                                + exclusive.optionName() + "' option in the " + subject);
                     }
                     exclusive = option;
                 }
@@ -499,11 +492,19 @@ public final class AdmParser {
     }
 
     /**
-     * {@code address[:port]} as ipvsadm's parse_service reads it, IPv4 only: the address and
-     * the port, or -1 for the port when none is written; {@code null} when it is not legal
-     * (all digits, bracketed IPv6, an unresolved name, a bad port).
+     * An {@code address[:port]} argument.
+     *
+     * @param address IPv4 address, host byte order
+     * @param port    0..65535, host byte order, or -1 when none was written
      */
-    private static long[] hostPort(String text) {
+    private record HostPort(int address, int port) {
+    }
+
+    /**
+     * {@code address[:port]} as ipvsadm's parse_service reads it, IPv4 only; {@code null}
+     * when it is not legal (all digits, bracketed IPv6, an unresolved name, a bad port).
+     */
+    private static HostPort hostPort(String text) {
         if (isAllDigits(text) || text.startsWith("[")) {
             return null;
         }
@@ -512,15 +513,15 @@ public final class AdmParser {
         if (!Ipv4.isValid(host)) {
             return null;
         }
-        long portValue = -1;
+        int portValue = -1;
         if (colon >= 0) {
             Long parsed = cLong(text.substring(colon + 1));
             if (parsed == null || parsed < 0 || parsed > 0xFFFF) {
                 return null;
             }
-            portValue = parsed;
+            portValue = (int) (long) parsed;
         }
-        return new long[] {Ipv4.parse(host) & 0xFFFF_FFFFL, portValue};
+        return new HostPort(Ipv4.parse(host), portValue);
     }
 
     private static boolean isAllDigits(String text) {

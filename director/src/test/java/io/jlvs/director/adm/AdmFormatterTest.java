@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Golden tests: each listing of IPVS-SEMANTICS §4.2, copied byte for byte from the spec into
  * test resources, against the formatter fed the configuration the listing shows; plus the
- * other formats, whose expected text follows ipvsadm's printf formats column by column.
+ * other formats, whose expected rows are built with {@link String#format} from ipvsadm's printf
+ * formats (an independent formatter), and two real captures from the LVS tutorials.
  */
 class AdmFormatterTest {
     private static final ListFormat NUMERIC = ListFormat.NUMERIC;
@@ -69,6 +70,35 @@ class AdmFormatterTest {
                 ConnView.of("TCP", ip("203.0.113.0"), 0, ip("192.168.10.100"), 443, ip("10.1.1.2"), 443,
                         "ASSURED", 5 * 60 + 59));
         assertEquals(resource("golden-list-connections.txt"), AdmFormatter.connections(conns, false));
+    }
+
+    @Test
+    void statsMatchTutorialCapture() {
+        ServiceView service = new ServiceView(tcp("192.168.10.100", 80), scheduler("rr"),
+                StatsView.counters(76, 455, 300, 30150, 35700), List.of(
+                        new DestView(server("192.168.188.83", 80, ForwardingMethod.MASQ, 1), 0, 0, 0,
+                                StatsView.counters(38, 227, 148, 15026, 17612)),
+                        new DestView(server("192.168.188.82", 80, ForwardingMethod.MASQ, 1), 0, 0, 0,
+                                StatsView.counters(38, 228, 152, 15124, 18088))));
+        ListFormat stats = new ListFormat(true, true, false, false, false, false, false, false);
+        assertEquals(resource("capture-seed001-stats.txt"), AdmFormatter.listAll(List.of(service), stats, 4096));
+    }
+
+    @Test
+    void connectionsMatchTutorialCaptureWithOverlongSource() {
+        String capture = resource("capture-seed001-connections.txt");
+        List<ConnView> conns = capture.lines().skip(2).map(line -> {
+            String[] f = line.trim().split(" +");
+            String[] expire = f[1].split(":");
+            String[] client = f[3].split(":");
+            String[] virtual = f[4].split(":");
+            String[] dest = f[5].split(":");
+            return ConnView.of(f[0], ip(client[0]), Integer.parseInt(client[1]), ip(virtual[0]),
+                    Integer.parseInt(virtual[1]), ip(dest[0]), Integer.parseInt(dest[1]), f[2],
+                    Integer.parseInt(expire[0]) * 60L + Integer.parseInt(expire[1]));
+        }).toList();
+        assertEquals(9, conns.size());
+        assertEquals(capture, AdmFormatter.connections(conns, false));
     }
 
     @Test
