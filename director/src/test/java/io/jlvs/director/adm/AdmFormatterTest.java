@@ -243,6 +243,15 @@ class AdmFormatterTest {
     }
 
     @Test
+    void flagsWithoutANameForTheSchedulerPrintAsNothing() {
+        ServiceOptions shWithFlag3 = new ServiceOptions("sh", 0x20, 0, 0xFFFFFFFF, "", false);
+        ServiceView service = new ServiceView(tcp("10.0.0.1", 80), shWithFlag3, StatsView.ZERO, List.of());
+        assertEquals("-A -t 10.0.0.1:80 -s sh -b \n", AdmFormatter.save(List.of(service)),
+                "ipvsadm prints only sh-* names for sh, leaving -b without a value");
+        assertEquals("TCP  10.0.0.1:80 sh ()", AdmFormatter.listService(service, NUMERIC).lines().toList().get(2));
+    }
+
+    @Test
     void connectionsWithPersistentConnAddPeColumns() {
         List<ConnView> conns = List.of(new ConnView("UDP", ip("10.0.0.9"), 5060, ip("10.0.0.100"), 5060,
                 ip("10.0.0.1"), 5060, "UDP", 3600 + 61, "sip", "call-1"),
