@@ -347,7 +347,10 @@ public final class AdmParser {
                     set(AdmOption.SCHED_FLAGS);
                     schedFlagsText = value;
                 }
-                case MCAST_GROUP -> set(AdmOption.MCAST_GROUP);
+                case MCAST_GROUP -> {
+                    set(AdmOption.MCAST_GROUP);
+                    checkMulticastGroup(value);
+                }
                 case MCAST_PORT -> {
                     set(AdmOption.MCAST_PORT);
                     number(value, 1, 0xFFFF, "illegal mcast-port specified");
@@ -382,6 +385,20 @@ public final class AdmParser {
                     tunnelFlags |= TUN_REMCSUM_BIT;
                 }
                 default -> throw fail("invalid option `" + match.word() + "'");
+            }
+        }
+
+        /**
+         * ipvsadm's check of {@code --mcast-group}: an IPv4 address in 224.0.0.0/4, or (when
+         * it has a colon) an IPv6 address in ff00::/8, judged here by its first two digits.
+         */
+        private void checkMulticastGroup(String value) throws Failure {
+            if (value.indexOf(':') >= 0) {
+                if (!value.regionMatches(true, 0, "ff", 0, 2)) {
+                    throw fail("invalid IPv6 mcast-group `" + value + "'");
+                }
+            } else if (!Ipv4.isValid(value) || (Ipv4.parse(value) >>> 28) != 0xE) {
+                throw fail("invalid IPv4 mcast-group `" + value + "'");
             }
         }
 

@@ -389,6 +389,18 @@ class AdmParserTest {
     }
 
     @Test
+    void syncDaemonOptionValuesAreCheckedBeforeTheirLegality() {
+        refused("-L --mcast-group 10.0.0.1", "invalid IPv4 mcast-group `10.0.0.1'");
+        refused("-L --mcast-group fe80::1", "invalid IPv6 mcast-group `fe80::1'");
+        refused("-L --mcast-group 224.0.0.81", "Illegal 'mcast-group' option with the 'list' command");
+        refused("-L --mcast-port 0", "illegal mcast-port specified");
+        refused("-L --mcast-port 8848", "Illegal 'mcast-port' option with the 'list' command");
+        refused("-L --mcast-ttl 256", "illegal mcast-ttl specified");
+        refused("-L --sync-maxlen 65508", "illegal sync-maxlen specified");
+        refused("-L --sync-maxlen 1472", "Illegal 'sync-maxlen' option with the 'list' command");
+    }
+
+    @Test
     void tunnelOptionsFollowTheTunnelTypeTable() {
         ServerOptions gue = ok("-a -t 10.0.0.1:80 -r 192.168.1.1 -i --tun-type gue --tun-port 6080 --tun-csum")
                 .server().orElseThrow();
