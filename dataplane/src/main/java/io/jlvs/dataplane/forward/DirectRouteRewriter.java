@@ -11,7 +11,9 @@ import io.jlvs.core.service.ForwardingMethod;
  *
  * <ol>
  *   <li>TTL &le; 1: drop, ICMP time exceeded to the source.</li>
- *   <li>Total length &gt; route MTU: drop; with DF, ICMP fragmentation needed with that MTU.</li>
+ *   <li>Total length &gt; route MTU: with DF, drop and ICMP fragmentation needed with that
+ *       MTU; without DF, fragments after the rewrite if a {@link FragmentBuffer} is set
+ *       ({@link #fragmentInto}), else drop.</li>
  *   <li>TTL&minus;1 (RFC 1624 update of the header checksum); destination MAC := the real
  *       server's, source MAC := the director's.</li>
  * </ol>
@@ -39,14 +41,13 @@ public final class DirectRouteRewriter extends Ipv4Rewriter {
         }
         ForwardVerdict verdict = checkTtl(frame, reply);
         if (verdict == ForwardVerdict.FORWARD) {
-            verdict = checkMtu(frame, routeMtuBytes, reply);
+            verdict = checkMtu(frame, routeMtuBytes, routeMtuBytes, 0, reply);
         }
         if (verdict != ForwardVerdict.FORWARD) {
             return verdict;
         }
         decrementTtl(frame.ipv4());
         setMacs(frame, directorMac, realServerMac);
-        counters.forwarded(ForwardingMethod.ROUTE);
-        return ForwardVerdict.FORWARD;
+        return forwarded(frame, ForwardingMethod.ROUTE);
     }
 }

@@ -15,8 +15,9 @@ public enum ForwardDropReason {
      */
     FRAGMENTATION_NEEDED,
     /**
-     * The datagram is larger than the route MTU allows and may be fragmented. The kernel would
-     * fragment it; jlvs does not fragment (a documented limit) and drops it.
+     * The datagram is larger than the route MTU allows and may be fragmented, but the rewriter
+     * has no {@link FragmentBuffer} or the fragments do not fit in it (too many, slots too
+     * small, an MTU too small for 8 bytes of payload). The kernel would fragment it.
      */
     OVERSIZE_NOT_FRAGMENTED,
     /** Fewer than 20 bytes of headroom before the frame for the outer IPIP header. */

@@ -12,6 +12,7 @@ public final class ForwardingCounters {
     private final long[] forwarded = new long[ForwardingMethod.values().length];
     private final long[] drops = new long[ForwardDropReason.COUNT];
     private long replies;
+    private long fragments;
 
     void forwarded(ForwardingMethod method) {
         forwarded[method.ordinal()]++;
@@ -23,6 +24,10 @@ public final class ForwardingCounters {
 
     void replied() {
         replies++;
+    }
+
+    void fragmented(int count) {
+        fragments += count;
     }
 
     /** Frames forwarded by {@code method} (NAT counts both directions and relayed ICMP errors). */
@@ -40,6 +45,11 @@ public final class ForwardingCounters {
         return replies;
     }
 
+    /** Fragments made of datagrams larger than their route MTU (each datagram also counts as forwarded). */
+    public long fragmentCount() {
+        return fragments;
+    }
+
     /** Adds these counts into {@code totals}, for aggregation over workers. */
     public void addTo(ForwardingCounters totals) {
         for (int i = 0; i < forwarded.length; i++) {
@@ -49,5 +59,6 @@ public final class ForwardingCounters {
             totals.drops[i] += drops[i];
         }
         totals.replies += replies;
+        totals.fragments += fragments;
     }
 }

@@ -4,6 +4,7 @@ import io.jlvs.core.packet.EthernetFlyweight;
 import io.jlvs.core.packet.IcmpFlyweight;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
+import io.jlvs.core.service.ForwardingMethod;
 
 /**
  * What every rewriter shares: the result of the last frame (verdict, drop reason, frame
@@ -17,6 +18,9 @@ abstract class Ipv4Rewriter {
     final ForwardingCounters counters;
     final IcmpErrorWriter icmpErrors;
     private ForwardDropReason dropReason;
+    private FragmentBuffer fragments;
+    private boolean fragmentAfterRewrite;
+    private int fragmentMtuBytes;
     long frameOffset;
     int frameLengthBytes;
 
@@ -30,7 +34,20 @@ abstract class Ipv4Rewriter {
         return dropReason;
     }
 
-    /** Offset of the frame to send after {@link ForwardVerdict#FORWARD}, in the frame's segment. */
+    /**
+     * Lets this rewriter fragment datagrams larger than their route MTU that may be fragmented
+     * (no DF), into {@code buffer}, as the kernel does; without it (the default, or
+     * {@code null}) they are dropped as {@link ForwardDropReason#OVERSIZE_NOT_FRAGMENTED}.
+     * Control-side setting, made before the worker runs.
+     */
+    public final void fragmentInto(FragmentBuffer buffer) {
+        this.fragments = buffer;
+    }
+
+    /**
+     * Offset of the frame to send after {@link ForwardVerdict#FORWARD}, in the frame's segment
+     * (after {@link ForwardVerdict#FRAGMENTED}, of the rewritten frame that was split).
+     */
     public final long frameOffset() {
         return frameOffset;
     }
@@ -49,6 +66,7 @@ abstract class Ipv4Rewriter {
     /** Resets the result for a new frame; false (and a counted drop) when it is not IPv4. */
     final boolean begin(PacketParser frame) {
         dropReason = null;
+        fragmentAfterRewrite = false;
         if (!isIpv4(frame)) {
             frameOffset = 0;
             frameLengthBytes = 0;
@@ -91,20 +109,48 @@ abstract class Ipv4Rewriter {
     }
 
     /**
-     * The MTU check: a datagram longer than {@code mtuBytes} is dropped; with DF its source
-     * gets fragmentation needed (type 3 code 4) carrying {@code mtuBytes} as next-hop MTU,
-     * without DF it is counted as not fragmented (jlvs does not fragment).
+     * The MTU check: a datagram longer than {@code limitBytes} is dropped with DF, and its source
+     * gets fragmentation needed (type 3 code 4) carrying {@code limitBytes} as next-hop MTU.
+     * Without DF it goes on, to be fragmented for {@code routeMtuBytes} after the rewrite, if
+     * the {@link FragmentBuffer} takes the fragments; if not it is dropped.
+     *
+     * @param encapsulationBytes header bytes the rewrite puts in front of the datagram (0, or
+     *        20 for IPIP, whose outer header is then the one repeated in every fragment)
      */
-    final ForwardVerdict checkMtu(PacketParser frame, int mtuBytes, ReplyBuffer reply) {
+    final ForwardVerdict checkMtu(PacketParser frame, int limitBytes, int routeMtuBytes, int encapsulationBytes,
+            ReplyBuffer reply) {
         Ipv4Flyweight ip = frame.ipv4();
-        if (ip.totalLength() <= mtuBytes) {
+        int totalLength = ip.totalLength();
+        if (totalLength <= limitBytes) {
             return ForwardVerdict.FORWARD;
         }
-        if (!ip.hasDontFragment()) {
+        if (ip.hasDontFragment()) {
+            return dropAndAnswer(ForwardDropReason.FRAGMENTATION_NEEDED, frame, IcmpFlyweight.DESTINATION_UNREACHABLE,
+                    IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, limitBytes & 0xFFFF, reply);
+        }
+        int headerBytes = encapsulationBytes > 0 ? encapsulationBytes : ip.headerLength();
+        int payloadBytes = encapsulationBytes > 0 ? totalLength : totalLength - headerBytes;
+        if (fragments == null
+                || !fragments.fits(frame.ethernet().headerLength(), headerBytes, payloadBytes, routeMtuBytes)) {
             return drop(ForwardDropReason.OVERSIZE_NOT_FRAGMENTED);
         }
-        return dropAndAnswer(ForwardDropReason.FRAGMENTATION_NEEDED, frame, IcmpFlyweight.DESTINATION_UNREACHABLE,
-                IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, mtuBytes & 0xFFFF, reply);
+        fragmentAfterRewrite = true;
+        fragmentMtuBytes = routeMtuBytes;
+        return ForwardVerdict.FORWARD;
+    }
+
+    /**
+     * Counts the rewritten frame as forwarded by {@code method} and, when the MTU check asked
+     * for it, splits it into the fragment buffer.
+     */
+    final ForwardVerdict forwarded(PacketParser frame, ForwardingMethod method) {
+        counters.forwarded(method);
+        if (!fragmentAfterRewrite) {
+            return ForwardVerdict.FORWARD;
+        }
+        fragments.split(frame.ethernet().segment(), frameOffset, frame.ethernet().headerLength(), fragmentMtuBytes);
+        counters.fragmented(fragments.count());
+        return ForwardVerdict.FRAGMENTED;
     }
 
     /** Decrements the TTL (the caller checked it is above 1) with the header checksum. */

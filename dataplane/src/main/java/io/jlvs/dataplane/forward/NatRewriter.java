@@ -96,7 +96,7 @@ public final class NatRewriter extends Ipv4Rewriter {
         if (protocol == Ipv4Flyweight.PROTO_TCP || protocol == Ipv4Flyweight.PROTO_UDP) {
             verdict = checkTtl(frame, reply);
             if (verdict == ForwardVerdict.FORWARD) {
-                verdict = checkMtu(frame, routeMtuBytes, reply);
+                verdict = checkMtu(frame, routeMtuBytes, routeMtuBytes, 0, reply);
             }
             if (verdict == ForwardVerdict.FORWARD) {
                 translateTransport(frame, protocol, inbound, address, port);
@@ -117,8 +117,7 @@ public final class NatRewriter extends Ipv4Rewriter {
         }
         decrementTtl(ip);
         setMacs(frame, directorMac, nextHopMac);
-        counters.forwarded(ForwardingMethod.MASQ);
-        return ForwardVerdict.FORWARD;
+        return forwarded(frame, ForwardingMethod.MASQ);
     }
 
     private static void translateTransport(PacketParser frame, int protocol, boolean inbound, int address,

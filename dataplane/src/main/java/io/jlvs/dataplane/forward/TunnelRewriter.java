@@ -24,8 +24,9 @@ import java.nio.ByteOrder;
  *   <li>TTL &le; 1: drop, ICMP time exceeded to the source.</li>
  *   <li>Inner length &gt; tunnel MTU = max(68, route MTU &minus; 20): drop; with DF, ICMP
  *       fragmentation needed carrying the tunnel MTU (1480 on a 1500-byte link), quoting the
- *       datagram as received; without DF counted as {@link ForwardDropReason#OVERSIZE_NOT_FRAGMENTED}
- *       (the kernel would fragment the outer datagram; jlvs does not).</li>
+ *       datagram as received; without DF the outer datagram (DF clear) is fragmented for the
+ *       route MTU after encapsulation, as the kernel does, if a {@link FragmentBuffer} is set
+ *       ({@link #fragmentInto}), else dropped.</li>
  *   <li>Fewer than 20 bytes of headroom: drop.</li>
  *   <li>Inner TTL&minus;1 with its header checksum. Outer TTL = the decremented inner TTL,
  *       DF = inner DF (the kernel's {@code pmtu_disc=1}), TOS = inner DSCP with the ECN field
@@ -78,7 +79,8 @@ public final class TunnelRewriter extends Ipv4Rewriter {
         }
         ForwardVerdict verdict = checkTtl(frame, reply);
         if (verdict == ForwardVerdict.FORWARD) {
-            verdict = checkMtu(frame, Math.max(MIN_IPV4_MTU, routeMtuBytes - OVERHEAD_BYTES), reply);
+            verdict = checkMtu(frame, Math.max(MIN_IPV4_MTU, routeMtuBytes - OVERHEAD_BYTES), routeMtuBytes,
+                    OVERHEAD_BYTES, reply);
         }
         if (verdict != ForwardVerdict.FORWARD) {
             return verdict;
@@ -119,8 +121,7 @@ public final class TunnelRewriter extends Ipv4Rewriter {
 
         frameOffset = newOffset;
         frameLengthBytes = l2 + outerLength;
-        counters.forwarded(ForwardingMethod.TUNNEL);
-        return ForwardVerdict.FORWARD;
+        return forwarded(frame, ForwardingMethod.TUNNEL);
     }
 
     /** The outer TOS: inner DSCP, inner ECN except CE, which becomes ECT(0) (RFC 6040 &sect;4.1, normal mode). */

@@ -23,8 +23,17 @@ final class Env {
     final MemorySegment slot = MemorySegment.ofArray(new byte[HEADROOM + SLOT]);
     final ReplyBuffer reply = new ReplyBuffer().wrap(MemorySegment.ofArray(new byte[SLOT]), 0, SLOT)
             .from(Frames.DIRECTOR_MAC, Frames.DIRECTOR_CLIENT_SIDE);
+    final FragmentBuffer fragments = new FragmentBuffer(4).wrap(MemorySegment.ofArray(new byte[4 * SLOT]), 0, SLOT);
     private Ipv4Rewriter last;
     private int loadedLength;
+
+    /** Lets every rewriter fragment into {@link #fragments}. */
+    Env withFragments() {
+        dr.fragmentInto(fragments);
+        nat.fragmentInto(fragments);
+        tunnel.fragmentInto(fragments);
+        return this;
+    }
 
     /** Copies {@code frame} into the slot after the headroom and parses it. */
     void load(byte[] frame) {
@@ -39,8 +48,12 @@ final class Env {
     }
 
     ForwardVerdict natIn(int address, int port) {
+        return natIn(address, port, Frames.MTU);
+    }
+
+    ForwardVerdict natIn(int address, int port, int mtu) {
         last = nat;
-        return nat.inbound(parser, address, port, Frames.DIRECTOR_MAC, Frames.RS_MAC, Frames.MTU, reply);
+        return nat.inbound(parser, address, port, Frames.DIRECTOR_MAC, Frames.RS_MAC, mtu, reply);
     }
 
     ForwardVerdict natOut(int address, int port) {
@@ -66,6 +79,12 @@ final class Env {
     /** The frame as it now stands where it was loaded. */
     byte[] loaded() {
         return slot.asSlice(HEADROOM, loadedLength).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Fragment {@code index} after FRAGMENTED. */
+    byte[] fragment(int index) {
+        return fragments.segment().asSlice(fragments.frameOffset(index), fragments.frameLengthBytes(index))
+                .toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** The reply frame after REPLY. */

@@ -7,11 +7,13 @@ import static io.jlvs.dataplane.forward.Frames.VIP;
 import static io.jlvs.dataplane.forward.Frames.VPORT;
 import static io.jlvs.dataplane.forward.Frames.fromClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.Verdict;
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 /** The tuple of the datagram an ICMP error quotes, as the connection lookup needs it. */
@@ -39,11 +41,11 @@ class IcmpQuoteTest {
     @Test
     void refusesAnIcmpThatIsNotARelayedError() {
         Env env = new Env();
-        assertEquals(Verdict.IPV4_ICMP, env.parser.parse(
-                java.lang.foreign.MemorySegment.ofArray(fromClient().icmpEcho(1, 1).build()), 0, 42));
+        byte[] echo = fromClient().icmpEcho(1, 1).build();
+        assertEquals(Verdict.IPV4_ICMP, env.parser.parse(MemorySegment.ofArray(echo), 0, echo.length));
         IcmpQuote quote = new IcmpQuote();
 
-        assertEquals(false, quote.wrap(env.parser));
+        assertFalse(quote.wrap(env.parser));
         assertEquals(ForwardDropReason.ICMP_NOT_RELATED_ERROR, quote.failure());
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,23 @@ class PcapRoundTripTest {
             INPUTS.add(fixture.input());
             OUTPUTS.add(verdict == ForwardVerdict.FORWARD ? env.output() : env.replyFrame());
         }
+        addFragments(Frames.fromClient().udp(Frames.CLIENT_PORT, Frames.UDP_VPORT).dontFragment(false)
+                .payload(new byte[1600]).build(), env -> env.dr(Frames.MTU));
+        addFragments(Frames.fromClient().udp(Frames.CLIENT_PORT, Frames.UDP_VPORT).dontFragment(false)
+                .payload(new byte[1500]).build(), env -> env.tunnel(Frames.MTU, Env.HEADROOM));
         Files.createDirectories(DIRECTORY);
         write(DIRECTORY.resolve("input.pcap"), INPUTS);
         write(DIRECTORY.resolve("output.pcap"), OUTPUTS);
+    }
+
+    private static void addFragments(byte[] input, Function<Env, ForwardVerdict> rewrite) {
+        Env env = new Env().withFragments();
+        env.load(input);
+        assertEquals(ForwardVerdict.FRAGMENTED, rewrite.apply(env));
+        INPUTS.add(input);
+        for (int i = 0; i < env.fragments.count(); i++) {
+            OUTPUTS.add(env.fragment(i));
+        }
     }
 
     private static void write(Path file, List<byte[]> frames) throws IOException {
@@ -76,6 +91,10 @@ class PcapRoundTripTest {
                 "IPIP shown with its inner packet\n" + output);
         assertTrue(output.contains("need to frag (mtu 1480)"), output);
         assertTrue(output.contains("time exceeded in-transit"), output);
+        assertTrue(output.contains("offset 1480, flags [none], proto UDP (17), length 148"),
+                "last DR fragment shown\n" + output);
+        assertTrue(output.contains("offset 1480, flags [none], proto IPIP (4), length 68"),
+                "last tunnel fragment shown\n" + output);
     }
 
     @Test

@@ -23,6 +23,7 @@ import static io.jlvs.dataplane.forward.Frames.ip;
 import static io.jlvs.dataplane.forward.Frames.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jlvs.core.checksum.InternetChecksum;
 import io.jlvs.core.checksum.TransportChecksum;
@@ -337,6 +338,7 @@ class RewriteFixturesTest {
                 Frames.assertFrameEquals(fixture.input(), env.loaded(), "dropped frame left as received");
                 assertEquals(1, env.counters.replyCount(), "replies counted");
             }
+            case FRAGMENTED -> fail("no fixture here fragments (FragmentationTest does)");
             case DROP -> {
                 assertNull(fixture.expected());
                 Frames.assertFrameEquals(fixture.input(), env.loaded(), "dropped frame left as received");

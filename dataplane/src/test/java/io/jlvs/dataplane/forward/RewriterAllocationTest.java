@@ -41,7 +41,7 @@ class RewriterAllocationTest {
     private static final int WARM_UPS = 10;
 
     private enum Kind { DR, NAT_IN_TCP, NAT_IN_UDP_NO_CHECKSUM, NAT_OUT, NAT_ICMP_IN, NAT_ICMP_OUT, TUNNEL,
-        TTL_EXPIRED, FRAGMENTATION_NEEDED, PARTIAL_CHECKSUM }
+        TTL_EXPIRED, FRAGMENTATION_NEEDED, FRAGMENTED, PARTIAL_CHECKSUM }
 
     @Test
     void rewritingTenThousandFramesOfEachMethodAllocatesNothing() {
@@ -61,6 +61,8 @@ class RewriterAllocationTest {
         frames[Kind.TTL_EXPIRED.ordinal()] = fromClient().tcp(CLIENT_PORT, VPORT).ttl(1).build();
         frames[Kind.FRAGMENTATION_NEEDED.ordinal()] = fromClient().tcp(CLIENT_PORT, VPORT)
                 .payload(new byte[1500]).build();
+        frames[Kind.FRAGMENTED.ordinal()] = fromClient().udp(CLIENT_PORT, UDP_VPORT).dontFragment(false)
+                .payload(new byte[1600]).build();
         frames[Kind.PARTIAL_CHECKSUM.ordinal()] = fromClient().tcp(CLIENT_PORT, VPORT).payload("GET /").build();
 
         ForwardingCounters counters = new ForwardingCounters();
@@ -73,6 +75,7 @@ class RewriterAllocationTest {
             MemorySegment pristine = arena.allocate((long) frames.length * SLOT);
             MemorySegment ring = arena.allocate(HEADROOM + SLOT);
             MemorySegment replySlot = arena.allocate(SLOT);
+            dr.fragmentInto(new FragmentBuffer(4).wrap(arena.allocate(4L * SLOT), 0, SLOT));
             ReplyBuffer replies = new ReplyBuffer().wrap(replySlot, 0, SLOT).from(DIRECTOR_MAC, DIRECTOR_CLIENT_SIDE);
             for (int i = 0; i < frames.length; i++) {
                 MemorySegment.copy(frames[i], 0, pristine, ValueLayout.JAVA_BYTE, (long) i * SLOT, frames[i].length);
@@ -86,7 +89,7 @@ class RewriterAllocationTest {
                         MemorySegment.copy(pristine, (long) index * SLOT, ring, HEADROOM, length);
                         parser.parse(ring, HEADROOM, length);
                         ForwardVerdict verdict = switch (kind) {
-                            case DR -> dr.rewrite(parser, DIRECTOR_MAC, RS_MAC, MTU, replies);
+                            case DR, FRAGMENTED -> dr.rewrite(parser, DIRECTOR_MAC, RS_MAC, MTU, replies);
                             case NAT_IN_TCP, NAT_IN_UDP_NO_CHECKSUM ->
                                     nat.inbound(parser, RIP, RPORT, DIRECTOR_MAC, RS_MAC, MTU, replies);
                             case NAT_ICMP_IN -> nat.inbound(parser, RIP, RPORT, DIRECTOR_MAC, RS_MAC, MTU, replies);
@@ -109,7 +112,9 @@ class RewriterAllocationTest {
             long runs = (WARM_UPS + 1L) * FRAMES;
             assertEquals(0, verdicts[ForwardVerdict.DROP.ordinal()], "no frame dropped");
             assertEquals(2 * runs, verdicts[ForwardVerdict.REPLY.ordinal()], "TTL and MTU frames answered");
-            assertEquals(runs, counters.forwardedCount(ForwardingMethod.ROUTE));
+            assertEquals(runs, verdicts[ForwardVerdict.FRAGMENTED.ordinal()], "oversize frames fragmented");
+            assertEquals(2 * runs, counters.fragmentCount());
+            assertEquals(2 * runs, counters.forwardedCount(ForwardingMethod.ROUTE));
             assertEquals(runs, counters.forwardedCount(ForwardingMethod.TUNNEL));
             assertEquals(5 * runs, counters.forwardedCount(ForwardingMethod.MASQ));
         }

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jlvs.core.packet.EthernetFlyweight;
 import io.jlvs.core.packet.IcmpFlyweight;
 import io.jlvs.core.packet.Ipv4Flyweight;
+import io.jlvs.core.service.ForwardingMethod;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class TunnelRewriterTest {
             Ipv4Flyweight outer = new Ipv4Flyweight().wrap(env.slot, env.tunnel.frameOffset() + 14, 40);
             assertEquals(Env.TUNNEL_ID + i, outer.identification());
         }
-        assertEquals(3, env.counters.forwardedCount(io.jlvs.core.service.ForwardingMethod.TUNNEL));
+        assertEquals(3, env.counters.forwardedCount(ForwardingMethod.TUNNEL));
     }
 
     @Test
