@@ -3,7 +3,6 @@ package io.jlvs.dataplane.forward;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Slots for the fragments of a datagram that is larger than the route MTU and may be
@@ -24,7 +23,6 @@ import java.nio.ByteOrder;
  * construction.
  */
 public final class FragmentBuffer {
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int FLAG_MF = 0x2000;
     private static final int OFFSET_MASK = 0x1FFF;
     private static final int OPTION_COPIED = 0x80;
@@ -112,8 +110,8 @@ public final class FragmentBuffer {
             Ipv4Flyweight fragment = ip.wrap(segment, slot + l2Bytes, headerBytes + length);
             fragment.totalLength(headerBytes + length);
             int moreFragments = !last || lastHasMoreFragments ? FLAG_MF : 0;
-            segment.set(U16, slot + l2Bytes + 6,
-                    (short) (keptFlags | moreFragments | (baseOffsetUnits + (start >>> 3)) & OFFSET_MASK));
+            int offsetUnits = (baseOffsetUnits + (start >>> 3)) & OFFSET_MASK;
+            fragment.flagsAndFragmentOffset(keptFlags | moreFragments | offsetUnits);
             if (count > 0 && headerBytes > Ipv4Flyweight.MIN_HEADER_LENGTH) {
                 blankUncopiedOptions(slot + l2Bytes, headerBytes);
             }

@@ -6,7 +6,6 @@ import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Writes the ICMP error (RFC 792) that answers an offending IPv4 frame, from the director
@@ -37,8 +36,6 @@ public final class IcmpErrorWriter {
     /** Type of a source quench (deprecated, still an error). */
     static final int SOURCE_QUENCH = 4;
 
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int PRECEDENCE_INTERNET_CONTROL = 0xC0;
     private static final int TOS_MASK = 0x1E;
 
@@ -89,7 +86,7 @@ public final class IcmpErrorWriter {
         ip.tos(offending.tos() & TOS_MASK | PRECEDENCE_INTERNET_CONTROL);
         ip.totalLength(ipLength);
         ip.identification(nextIdentification++ & 0xFFFF);
-        out.set(U16, ipOffset + 6, (short) 0);
+        ip.flagsAndFragmentOffset(0);
         ip.ttl(REPLY_TTL);
         ip.protocol(Ipv4Flyweight.PROTO_ICMP);
         ip.sourceAddress(reply.sourceAddress());
@@ -100,7 +97,7 @@ public final class IcmpErrorWriter {
         icmp.wrap(out, icmpOffset, ICMP_HEADER_LENGTH + quoted);
         icmp.type(type);
         icmp.code(code);
-        out.set(U32, icmpOffset + 4, restOfHeader);
+        icmp.restOfHeader(restOfHeader);
         MemorySegment.copy(in, offending.offset(), out, icmpOffset + ICMP_HEADER_LENGTH, quoted);
         icmp.checksum(icmp.computeChecksum(ICMP_HEADER_LENGTH + quoted));
         reply.lengthBytes(length);

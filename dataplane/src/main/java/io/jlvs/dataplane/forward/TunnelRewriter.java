@@ -5,8 +5,6 @@ import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
 import io.jlvs.core.service.ForwardingMethod;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * IPIP tunnelling ({@code -i}, the kernel's {@code ip_vs_tunnel_xmit} with
@@ -41,7 +39,6 @@ public final class TunnelRewriter extends Ipv4Rewriter {
     /** IP protocol number of IPv4-in-IPv4. */
     public static final int PROTO_IPIP = 4;
 
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int ECN_MASK = 0x03;
     private static final int ECN_CE = 0x03;
     private static final int ECN_ECT0 = 0x02;
@@ -112,7 +109,7 @@ public final class TunnelRewriter extends Ipv4Rewriter {
         outer.tos(encapsulateEcn(innerTos));
         outer.totalLength(outerLength);
         outer.identification(nextIdentification++ & 0xFFFF);
-        segment.set(U16, outerOffset + 6, (short) (dontFragment ? FLAG_DF : 0));
+        outer.flagsAndFragmentOffset(dontFragment ? FLAG_DF : 0);
         outer.ttl(ttl);
         outer.protocol(PROTO_IPIP);
         outer.sourceAddress(directorAddress);

@@ -95,7 +95,8 @@ final class Frames {
         int l4Length = total - headerLength;
         switch (ip.protocol()) {
             case Ipv4Flyweight.PROTO_TCP -> assertTrue(
-                    TransportChecksum.isValid(ip.pseudoHeaderSum(l4Length), segment, l4, l4Length), where + "TCP checksum");
+                    TransportChecksum.isValid(ip.pseudoHeaderSum(l4Length), segment, l4, l4Length),
+                    where + "TCP checksum");
             case Ipv4Flyweight.PROTO_UDP -> {
                 UdpFlyweight udp = new UdpFlyweight().wrap(segment, l4, l4Length);
                 if (udp.hasChecksum()) {

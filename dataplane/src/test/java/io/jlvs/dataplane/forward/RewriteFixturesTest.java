@@ -89,6 +89,21 @@ class RewriteFixturesTest {
         rows.add(reply("DR TTL 0: time exceeded too",
                 ttl0, env -> env.dr(MTU), ForwardDropReason.TTL_EXPIRED,
                 errorToClient(ttl0, IcmpFlyweight.TIME_EXCEEDED, 0, 0)));
+        byte[] taggedTtl1 = fromClient().vlan(7).udp(CLIENT_PORT, UDP_VPORT).ttl(1).payload("q").build();
+        byte[] untaggedTtl1 = fromClient().udp(CLIENT_PORT, UDP_VPORT).ttl(1).payload("q").build();
+        rows.add(reply("DR TTL 1 in VLAN 7: time exceeded goes back on VLAN 7",
+                taggedTtl1, env -> env.dr(MTU), ForwardDropReason.TTL_EXPIRED,
+                new PacketBuilder().vlan(7).sourceMac(DIRECTOR_MAC).destinationMac(ROUTER_MAC)
+                        .source(Frames.DIRECTOR_CLIENT_SIDE).destination(CLIENT).ttl(64).tos(0xC0)
+                        .identification(Env.REPLY_ID).dontFragment(false)
+                        .icmp(IcmpFlyweight.TIME_EXCEEDED, 0, 0, 0).payload(quote(untaggedTtl1)).build()));
+        byte[] relayedQuote = quote(new PacketBuilder().source(VIP).destination(CLIENT)
+                .tcp(VPORT, CLIENT_PORT).build());
+        rows.add(forward("DR ICMP error from the client side: relayed unchanged but TTL and MACs",
+                fromClient().source(CLIENT_ROUTER).icmp(3, 4, 0, 1400).payload(relayedQuote).build(),
+                env -> env.dr(MTU),
+                fromClient().source(CLIENT_ROUTER).icmp(3, 4, 0, 1400).payload(relayedQuote).ttl(63)
+                        .sourceMac(DIRECTOR_MAC).destinationMac(RS_MAC).build()));
         byte[] errorTtl1 = fromClient().ttl(1).icmp(IcmpFlyweight.DESTINATION_UNREACHABLE, 3, 0, 0)
                 .payload(quote(fromRealServer().udp(UDP_RPORT, CLIENT_PORT).build())).build();
         rows.add(drop("DR TTL 1 on an ICMP error: dropped without an error about an error",
@@ -96,7 +111,8 @@ class RewriteFixturesTest {
         byte[] big = fromClient().tcp(CLIENT_PORT, VPORT).payload(new byte[600 - 40]).build();
         rows.add(reply("DR 600-byte DF datagram on a 576 route: fragmentation needed, MTU 576",
                 big, env -> env.dr(576), ForwardDropReason.FRAGMENTATION_NEEDED,
-                errorToClient(big, IcmpFlyweight.DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, 576)));
+                errorToClient(big, IcmpFlyweight.DESTINATION_UNREACHABLE,
+                        IcmpFlyweight.CODE_FRAGMENTATION_NEEDED, 576)));
         rows.add(drop("DR 600-byte datagram without DF on a 576 route: not fragmented, dropped",
                 fromClient().udp(CLIENT_PORT, UDP_VPORT).dontFragment(false).payload(new byte[600 - 28]).build(),
                 env -> env.dr(576), ForwardDropReason.OVERSIZE_NOT_FRAGMENTED));
@@ -178,7 +194,8 @@ class RewriteFixturesTest {
         rows.add(forward("NAT ICMP in: frag-needed about VIP:80 -> client, whole reply quoted",
                 fromClient().source(CLIENT_ROUTER).icmp(3, 4, 0, 1400).payload(ip(reply)).build(),
                 env -> env.natIn(RIP, RPORT),
-                fromClient().source(CLIENT_ROUTER).destination(RIP).ttl(63).sourceMac(DIRECTOR_MAC).destinationMac(RS_MAC)
+                fromClient().source(CLIENT_ROUTER).destination(RIP).ttl(63)
+                        .sourceMac(DIRECTOR_MAC).destinationMac(RS_MAC)
                         .icmp(3, 4, 0, 1400).payload(ip(replyAsRealServerSent)).build()));
         byte[] udpReply = new PacketBuilder().source(VIP).destination(CLIENT).udp(UDP_VPORT, CLIENT_PORT)
                 .payload("answer!").build();
@@ -187,7 +204,8 @@ class RewriteFixturesTest {
         rows.add(forward("NAT ICMP in: time exceeded quoting a UDP reply's header + 8 bytes",
                 fromClient().source(CLIENT_ROUTER).icmp(11, 0, 0, 0).payload(quote(udpReply)).build(),
                 env -> env.natIn(RIP, UDP_RPORT),
-                fromClient().source(CLIENT_ROUTER).destination(RIP).ttl(63).sourceMac(DIRECTOR_MAC).destinationMac(RS_MAC)
+                fromClient().source(CLIENT_ROUTER).destination(RIP).ttl(63)
+                        .sourceMac(DIRECTOR_MAC).destinationMac(RS_MAC)
                         .icmp(11, 0, 0, 0).payload(quote(udpReplyAsSent)).build()));
         rows.add(forward("NAT ICMP in: source quench (type 4) is relayed too",
                 fromClient().source(CLIENT).icmp(4, 0, 0, 0).payload(quote(udpReply)).build(),

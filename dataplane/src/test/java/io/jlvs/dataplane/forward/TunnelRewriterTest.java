@@ -62,7 +62,8 @@ class TunnelRewriterTest {
         byte[] original = Frames.ip(input);
         assertEquals(original.length, inner.length);
         assertEquals(16, inner[8] & 0xFF, "inner TTL decremented");
-        assertTrue(new Ipv4Flyweight().wrap(segment, 34, inner.length).isHeaderChecksumValid(), "inner header checksum");
+        assertTrue(new Ipv4Flyweight().wrap(segment, 34, inner.length).isHeaderChecksumValid(),
+                "inner header checksum");
         for (int i = 0; i < inner.length; i++) {
             if (i != 8 && i != 10 && i != 11) {
                 assertEquals(original[i], inner[i], "inner byte " + i + " untouched");
