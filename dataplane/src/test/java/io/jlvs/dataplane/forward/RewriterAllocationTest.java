@@ -42,6 +42,7 @@ class RewriterAllocationTest {
     private static final int WARM_UPS = 20;
     private static final int MEASURES = 3;
 
+    /** The rewrites measured, one frame each. */
     private enum Kind { DR, NAT_IN_TCP, NAT_IN_UDP_NO_CHECKSUM, NAT_OUT, NAT_ICMP_IN, NAT_ICMP_OUT, TUNNEL,
         TTL_EXPIRED, FRAGMENTATION_NEEDED, FRAGMENTED, PARTIAL_CHECKSUM }
 
