@@ -43,6 +43,11 @@ public abstract sealed class IcmpHeaderFlyweight extends Flyweight permits IcmpF
         return i32(4);
     }
 
+    /** Writes bytes 4..7 as one value (the checksum is the caller's). */
+    public final void restOfHeader(int rest) {
+        i32(4, rest);
+    }
+
     /** Identifier of an echo request or reply. */
     public final int identifier() {
         return u16(4);

@@ -124,6 +124,11 @@ public final class Ipv4Flyweight extends Flyweight {
         return u16(6);
     }
 
+    /** Writes the flags and fragment offset word (the header checksum is the caller's). */
+    public void flagsAndFragmentOffset(int word) {
+        u16(6, word);
+    }
+
     /** Whether the Don't Fragment flag is set. */
     public boolean hasDontFragment() {
         return (u16(6) & FLAG_DF) != 0;
