@@ -51,7 +51,7 @@ jlvs_mvn() {
     jlvs_find_java
     command -v mvn >/dev/null 2>&1 || jlvs_die "needs Apache Maven (mvn) to build; install it (apt-get install maven)"
     JAVA_HOME=$JLVS_JAVA_HOME MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-        mvn -B -f "$JLVS_ROOT/pom.xml" "$@"
+        mvn -B -Dstyle.color=never -f "$JLVS_ROOT/pom.xml" "$@"
 }
 
 # Builds the jars (no tests) when one is missing or any source or pom is newer.
@@ -72,7 +72,14 @@ jlvs_ensure_built() {
     done
     if [ -n "$stale" ]; then
         echo "jlvs: building the jars ($stale)..." >&2
-        jlvs_mvn -q -DskipTests package >&2 || jlvs_die "the build failed; run 'mvn -B -DskipTests package' to see why"
+        local log
+        log=$(mktemp)
+        if ! jlvs_mvn -q -DskipTests package >"$log" 2>&1; then
+            grep -E 'ERROR|BUILD' "$log" >&2 || cat "$log" >&2
+            rm -f "$log"
+            jlvs_die "the build failed; run 'mvn -B -DskipTests package' to see it in full"
+        fi
+        rm -f "$log"
     fi
 }
 
