@@ -353,7 +353,7 @@ public final class ConnTracker {
         int c = table.claim(KIND_CONN, protocol, caddr, cport, vaddr, vport);
         if (c < 0) {
             if (template >= 0) {
-                releaseControl(template, nowCs);
+                releaseControl(template, nowCs, nowCs);
             }
             if (c == FULL) {
                 tableFullDrops.incrementAndGet();
@@ -380,7 +380,7 @@ public final class ConnTracker {
         if (!table.publish(c, TcpState.NONE, flags, method == ForwardingMethod.MASQ)) {
             dest.unbindConn(false, false);
             if (template >= 0) {
-                releaseControl(template, nowCs);
+                releaseControl(template, nowCs, nowCs);
             }
             tableFullDrops.incrementAndGet();
             return TABLE_FULL;
@@ -469,16 +469,26 @@ public final class ConnTracker {
         }
     }
 
-    /** A controlled connection ended at {@code endCs}: detach it from its template. */
-    private void releaseControl(int template, int endCs) {
+    /**
+     * A controlled connection ended at {@code endCs}: detach it from its template. When it
+     * was the last one and the template's timer is past, the template expires at the
+     * next 60 s re-check after {@code endCs}, or now if that is already past.
+     */
+    private void releaseControl(int template, int endCs, int nowCs) {
         int before = table.expiryCs(template);
-        if (table.addLink(template, -1) == 0 && endCs - before > 0) {
-            int periods = (endCs - before + Timeouts.TEMPLATE_RECHECK_S * CS_PER_S - 1)
-                    / (Timeouts.TEMPLATE_RECHECK_S * CS_PER_S);
-            int recheck = before + periods * Timeouts.TEMPLATE_RECHECK_S * CS_PER_S;
+        if (table.addLink(template, -1) != 0) {
+            return;
+        }
+        int expiry = before;
+        if (endCs - before > 0) {
+            int recheckCs = Timeouts.TEMPLATE_RECHECK_S * CS_PER_S;
+            expiry = before + (endCs - before + recheckCs - 1) / recheckCs * recheckCs;
             if (table.expiryCs(template) == before) {
-                table.expiryCs(template, recheck);
+                table.expiryCs(template, expiry);
             }
+        }
+        if (reached(nowCs, expiry)) {
+            reclaimTemplate(template, nowCs);
         }
     }
 
@@ -500,7 +510,7 @@ public final class ConnTracker {
         d.unbindConn(false, (flags & F_INACTIVE) == 0);
         if ((flags & F_CONTROLLED) != 0) {
             int expiry = table.expiryCs(slot);
-            releaseControl(table.link(slot), reached(nowCs, expiry) ? expiry : nowCs);
+            releaseControl(table.link(slot), reached(nowCs, expiry) ? expiry : nowCs, nowCs);
         }
         table.finishRemove(slot);
         return true;
