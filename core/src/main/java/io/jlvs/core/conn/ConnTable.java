@@ -56,7 +56,7 @@ import java.lang.invoke.VarHandle;
  * cport) through a second open-addressed index of {@code int} slot references.
  *
  * <p>Capacity is fixed: an insert beyond it returns {@link #FULL}; nothing blocks or
- * grows. All methods are allocation-free except {@link #ConnTable construction}.
+ * grows. All methods are allocation-free except the constructors.
  */
 public final class ConnTable implements AutoCloseable {
     /** Bytes of one IPv4 slot. */

@@ -16,7 +16,7 @@ class ConnTableFullTest {
     private static final int ACK = 0x10;
     private static final int CAPACITY = 100_000;
     private static final int OFFERED = 1_000_000;
-    private static final int WARM_UP = 200_000;
+    private static final int WARM_UP = 1_000_000;
     private static final int VIP = Ipv4.parse("192.168.10.100");
 
     private static int caddr(int flow) {

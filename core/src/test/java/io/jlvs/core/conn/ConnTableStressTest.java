@@ -86,6 +86,10 @@ class ConnTableStressTest {
                 workers[t] = new Thread(() -> {
                     SplittableRandom random = new SplittableRandom(seed);
                     ConnView view = new ConnView();
+                    long myOps = 0;
+                    long myInserted = 0;
+                    long myDeleted = 0;
+                    long myFull = 0;
                     try {
                         start.await();
                         for (int op = 0; op < OPS_PER_WORKER; op++) {
@@ -97,10 +101,10 @@ class ConnTableStressTest {
                                     table.fill(c, destIndex(key), daddr(key), dport(key), key, key);
                                     if (table.publish(c, key % TcpState.COUNT, 0, replyIndexed(key))) {
                                         present.incrementAndGet(key);
-                                        inserted.incrementAndGet();
+                                        myInserted++;
                                     }
                                 } else if (c == ConnTable.FULL) {
-                                    full.incrementAndGet();
+                                    myFull++;
                                 } else if (table.read(ConnTable.existing(c), view) && consistentKey(view) < 0) {
                                     torn.incrementAndGet();
                                 }
@@ -125,15 +129,19 @@ class ConnTableStressTest {
                                     } else if (k == key && table.beginRemove(s, view.control)) {
                                         table.finishRemove(s);
                                         present.decrementAndGet(key);
-                                        deleted.incrementAndGet();
+                                        myDeleted++;
                                     }
                                 }
                             }
-                            ops.incrementAndGet();
+                            myOps++;
                         }
                     } catch (Throwable e) {
                         failure[0] = e;
                     }
+                    ops.addAndGet(myOps);
+                    inserted.addAndGet(myInserted);
+                    deleted.addAndGet(myDeleted);
+                    full.addAndGet(myFull);
                 });
                 workers[t].start();
             }

@@ -355,4 +355,17 @@ class ConnTrackerTcpTest {
         assertEquals(0, rs1.inactConns());
         assertEquals(0, table.size());
     }
+
+    @Test
+    void expireConnsOfRemovesOnlyThatServersConnections() {
+        TrackedService svc = service(TCP, new SequenceScheduler(rs1, rs1, rs2), rs1, rs2);
+        for (int port = 1; port <= 3; port++) {
+            assertTrue(tracker.inPacket(svc, TCP, CLIENT, port, VIP, 80, S, 60, 0) >= 0);
+        }
+        assertEquals(2, rs1.activeConns());
+        assertEquals(2, tracker.expireConnsOf(rs1, 10));
+        assertEquals(0, rs1.activeConns() + rs1.inactConns());
+        assertEquals(1, rs2.activeConns());
+        assertEquals(1, table.size());
+    }
 }
