@@ -48,9 +48,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Removal is a CAS LIVE → DYING that exactly one thread wins; that thread undoes the
  * entry's accounting, removes its reply-index bucket and stores DEAD. DEAD slots are
- * reused by inserts (the version makes reuse visible to readers, the ABA guard), and
- * {@link #clearTombstone} turns a DEAD slot back into EMPTY when its successor is EMPTY,
- * briefly fencing the successor so no insert can claim it meanwhile.
+ * reused by inserts (the version makes reuse visible to readers, the ABA guard), and a
+ * DEAD slot whose successor is EMPTY turns back into EMPTY (at removal, and in
+ * {@link #clearTombstone}), the successor briefly fenced so that no insert can claim it
+ * meanwhile; so probe chains do not fill up with tombstones under churn.
  *
  * <p>NAT entries are also findable by the real-server side (proto, daddr, dport, caddr,
  * cport) through a second open-addressed index of {@code int} slot references.
@@ -613,11 +614,12 @@ public final class ConnTable implements AutoCloseable {
         return true;
     }
 
-    /** Gives back a claimed slot (WRITING → DEAD). */
+    /** Gives back a claimed slot (WRITING → DEAD, then EMPTY when it ends a probe chain). */
     public void abort(int slot) {
         long w = control(slot);
         LONG.setRelease(slots, offset(slot) + OFF_CONTROL, nextLife(w, DEAD));
         unreserve();
+        clearTombstonesBackFrom(slot);
     }
 
     private boolean replyInsert(int slot) {
@@ -679,6 +681,18 @@ public final class ConnTable implements AutoCloseable {
         }
         LONG.setRelease(slots, offset(slot) + OFF_CONTROL, nextLife(w, DEAD));
         unreserve();
+        clearTombstonesBackFrom(slot);
+    }
+
+    /**
+     * Clears the tombstone at {@code slot} if it ends a probe chain, and then the run of
+     * tombstones before it, so that churn does not fill the table with tombstones.
+     */
+    private void clearTombstonesBackFrom(int slot) {
+        int i = slot;
+        for (int n = 0; n < probeLimit && clearTombstone(i); n++) {
+            i = i == 0 ? slotCount - 1 : i - 1;
+        }
     }
 
     /**

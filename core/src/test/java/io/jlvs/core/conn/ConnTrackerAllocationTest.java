@@ -51,11 +51,17 @@ class ConnTrackerAllocationTest {
                     tracker.sweep(now, 16);
                 }
             };
-            traffic.run();
-            traffic.run();
-            long bytes = Allocations.measure(traffic);
+            // Warm-up long enough that every branch has run (templates and connections
+            // expire, client keys come round again): a branch's first run links its call
+            // sites or deoptimises once, which allocates a few bytes one time.
+            for (int round = 0; round < 12; round++) {
+                traffic.run();
+            }
+            for (int round = 0; round < 2; round++) {
+                long bytes = Allocations.measure(traffic);
+                assertEquals(0, bytes, "bytes allocated over 10,000 flows (110,000 packets)");
+            }
             assertEquals(0, bad[0], "every new flow was admitted");
-            assertEquals(0, bytes, "bytes allocated over 10,000 flows (110,000 packets)");
         }
     }
 }
