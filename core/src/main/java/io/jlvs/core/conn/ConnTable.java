@@ -622,12 +622,16 @@ public final class ConnTable implements AutoCloseable {
         clearTombstonesBackFrom(slot);
     }
 
-    private boolean replyInsert(int slot) {
+    /** The reply-index hash of the entry in {@code slot} (its real-server side). */
+    private long replyHashOf(int slot) {
         long base = offset(slot);
         int pk = (int) INT.get(slots, base + OFF_PROTO);
-        long h = replyHash(pk & 0xFF, (int) INT.get(slots, base + OFF_DADDR), pk >>> 16,
+        return replyHash(pk & 0xFF, (int) INT.get(slots, base + OFF_DADDR), pk >>> 16,
                 (int) INT.get(slots, base + OFF_CADDR), (int) INT.get(slots, base + OFF_PORTS) >>> 16);
-        int b = position(h, replyCount);
+    }
+
+    private boolean replyInsert(int slot) {
+        int b = position(replyHashOf(slot), replyCount);
         for (int n = 0; n < probeLimit; n++) {
             long off = (long) b * Integer.BYTES;
             int v = (int) INT.getVolatile(reply, off);
@@ -640,11 +644,7 @@ public final class ConnTable implements AutoCloseable {
     }
 
     private void replyRemove(int slot) {
-        long base = offset(slot);
-        int pk = (int) INT.get(slots, base + OFF_PROTO);
-        long h = replyHash(pk & 0xFF, (int) INT.get(slots, base + OFF_DADDR), pk >>> 16,
-                (int) INT.get(slots, base + OFF_CADDR), (int) INT.get(slots, base + OFF_PORTS) >>> 16);
-        int b = position(h, replyCount);
+        int b = position(replyHashOf(slot), replyCount);
         for (int n = 0; n < probeLimit; n++) {
             long off = (long) b * Integer.BYTES;
             int v = (int) INT.getVolatile(reply, off);

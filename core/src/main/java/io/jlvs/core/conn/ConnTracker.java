@@ -322,14 +322,20 @@ public final class ConnTracker {
         }
     }
 
+    /** Marks a template ASSURED (once one of its connections is established, or a UDP reply is seen). */
     private void assure(int template) {
+        setFlag(template, F_ASSURED);
+    }
+
+    /** Sets a flag on a live entry (a CAS loop; no-op when set or the entry is gone). */
+    private void setFlag(int slot, int flag) {
         for (;;) {
-            long w = table.control(template);
+            long w = table.control(slot);
             int flags = ConnTable.flags(w);
-            if (!ConnTable.isLive(w) || (flags & F_ASSURED) != 0) {
+            if (!ConnTable.isLive(w) || (flags & flag) != 0) {
                 return;
             }
-            if (table.compareAndSetControl(template, w, ConnTable.withStateFlags(w, ConnTable.state(w), flags | F_ASSURED))) {
+            if (table.compareAndSetControl(slot, w, ConnTable.withStateFlags(w, ConnTable.state(w), flags | flag))) {
                 return;
             }
         }
@@ -456,17 +462,9 @@ public final class ConnTracker {
         }
     }
 
+    /** A template failed its check: it is no longer found by key, and lingers until it expires. */
     private void retire(int template) {
-        for (;;) {
-            long w = table.control(template);
-            int flags = ConnTable.flags(w);
-            if (!ConnTable.isLive(w) || (flags & F_RETIRED) != 0) {
-                return;
-            }
-            if (table.compareAndSetControl(template, w, ConnTable.withStateFlags(w, ConnTable.state(w), flags | F_RETIRED))) {
-                return;
-            }
-        }
+        setFlag(template, F_RETIRED);
     }
 
     /**

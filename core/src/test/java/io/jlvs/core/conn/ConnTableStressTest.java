@@ -223,7 +223,7 @@ class ConnTableStressTest {
             registry.register(a);
             registry.register(b);
             ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
-            TrackedService svc = new TrackedService(TCP, VIP, 80, 0, new AlternatingScheduler(a, b), 0, -1);
+            TrackedService svc = new TrackedService(TCP, VIP, 80, 0, new SequenceScheduler(a, b), 0, -1);
             int[] flagChoices = {0x02, 0x10, 0x11, 0x04, 0x18, 0x12};
             AtomicLong clock = new AtomicLong();
             CountDownLatch start = new CountDownLatch(1);
@@ -286,32 +286,6 @@ class ConnTableStressTest {
             tracker.sweep(later, table.slotCount());
             assertEquals(0, table.size());
             assertEquals(0, a.activeConns() + a.inactConns() + b.activeConns() + b.inactConns());
-        }
-    }
-
-    /** Alternates between two destinations; thread-safe enough for a stress test (any pick is valid). */
-    private static final class AlternatingScheduler implements io.jlvs.core.service.Scheduler {
-        private final Destination first;
-        private final Destination second;
-        private final AtomicLong next = new AtomicLong();
-
-        AlternatingScheduler(Destination first, Destination second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public String name() {
-            return "alt";
-        }
-
-        @Override
-        public void destinationsChanged(Change change, Destination subject, Destination[] destinations) {
-        }
-
-        @Override
-        public Destination schedule(int clientAddr, int clientPort, int destAddr, int destPort, long nowMs) {
-            return (clientAddr & 1) == 0 ? first : second;
         }
     }
 }

@@ -5,6 +5,8 @@ import io.jlvs.core.service.Scheduler;
 
 /**
  * A test double: hands out the given destinations in order, cycling, and counts calls.
+ * Used from several threads it still returns only listed destinations (the order and
+ * the count are then approximate).
  * Allocation-free.
  */
 final class SequenceScheduler implements Scheduler {
