@@ -54,7 +54,11 @@ import java.lang.invoke.VarHandle;
  * meanwhile; so probe chains do not fill up with tombstones under churn.
  *
  * <p>NAT entries are also findable by the real-server side (proto, daddr, dport, caddr,
- * cport) through a second open-addressed index of {@code int} slot references.
+ * cport) through a second open-addressed index of {@code int} slot references (slot + 1;
+ * 0 empty, -1 tombstone). A bucket is added before its entry is published and removed by
+ * the thread that won the entry's removal. Its tombstones are reused by inserts but never
+ * turned back into EMPTY, so under churn a reply lookup that misses may scan up to the
+ * probe limit (4096 buckets); hits stay near their home bucket.
  *
  * <p>Capacity is fixed: an insert beyond it returns {@link #FULL}; nothing blocks or
  * grows. All methods are allocation-free except the constructors.
@@ -173,6 +177,10 @@ public final class ConnTable implements AutoCloseable {
         }
         if (!(loadFactor >= 0.1 && loadFactor <= 0.95)) {
             throw new IllegalArgumentException("load factor must be 0.1..0.95, was " + loadFactor);
+        }
+        if (capacity / loadFactor > 1 << 30) {
+            throw new IllegalArgumentException("capacity / load factor must be at most 2^30 slots, was "
+                    + (long) Math.ceil(capacity / loadFactor));
         }
         this.capacity = capacity;
         this.slotCount = (int) Math.max(2, Math.ceil(capacity / loadFactor));
