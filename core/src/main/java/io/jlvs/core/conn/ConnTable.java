@@ -49,9 +49,10 @@ import java.lang.invoke.VarHandle;
  * <p>Removal is a CAS LIVE → DYING that exactly one thread wins; that thread undoes the
  * entry's accounting, removes its reply-index bucket and stores DEAD. DEAD slots are
  * reused by inserts (the version makes reuse visible to readers, the ABA guard), and a
- * DEAD slot whose successor is EMPTY turns back into EMPTY (at removal, and in
- * {@link #clearTombstone}), the successor briefly fenced so that no insert can claim it
- * meanwhile; so probe chains do not fill up with tombstones under churn.
+ * DEAD slot that no probe chain passes through turns back into EMPTY (at removal, and in
+ * {@link #clearTombstone}), fenced meanwhile so that no insert starts a chain through it;
+ * so probe chains do not fill up with tombstones under churn. An insert that passed the
+ * slot before the fence finds it EMPTY or fenced when it re-walks its chain, and retries.
  *
  * <p>NAT entries are also findable by the real-server side (proto, daddr, dport, caddr,
  * cport) through a second open-addressed index of {@code int} slot references (slot + 1;
@@ -337,7 +338,7 @@ public final class ConnTable implements AutoCloseable {
         for (int n = 0; n < probeLimit; ) {
             long w = (long) LONG.getAcquire(slots, offset(i) + OFF_CONTROL);
             int life = life(w);
-            if (life == EMPTY || life == FENCE) {
+            if (life == EMPTY) {
                 return NOT_FOUND;
             }
             if (life == LIVE && wordTag(w) == tag && (flags(w) & F_RETIRED) == 0) {
@@ -523,8 +524,14 @@ public final class ConnTable implements AutoCloseable {
             }
             long w = control(i);
             int life = life(w);
-            if (life == EMPTY || life == FENCE) {
+            if (life == EMPTY) {
                 return beforeOwn ? RETRY : VALIDATED;
+            }
+            if (life == FENCE) {
+                if (beforeOwn || !awaitChange(i, w)) {
+                    return RETRY;
+                }
+                continue;
             }
             if (wordTag(w) == tag) {
                 if (life == LIVE && (flags(w) & F_RETIRED) == 0) {
@@ -704,30 +711,64 @@ public final class ConnTable implements AutoCloseable {
     }
 
     /**
-     * Turns a DEAD slot into EMPTY when its successor is EMPTY, shortening probe chains.
-     * The successor is fenced meanwhile so that no insert can claim it. Any thread
-     * (normally the sweeper); allocation-free.
+     * Turns a DEAD slot into EMPTY when no probe chain needs it: every entry between it
+     * and the next EMPTY slot has its home slot after it. The slot is fenced meanwhile
+     * (inserts wait, lookups pass over it); an entry being written or read inconsistently
+     * keeps the tombstone. Any thread; allocation-free.
+     *
+     * @return whether the slot became EMPTY
      */
     public boolean clearTombstone(int slot) {
         long w = control(slot);
         if (life(w) != DEAD) {
             return false;
         }
-        int nx = next(slot);
-        if (nx == slot) {
+        long fence = nextLife(w, FENCE);
+        if (!LONG.compareAndSet(slots, offset(slot) + OFF_CONTROL, w, fence)) {
             return false;
         }
-        long wn = control(nx);
-        if (life(wn) != EMPTY) {
-            return false;
+        boolean needed = false;
+        boolean chainEnds = false;
+        int q = next(slot);
+        for (int n = 1; n < probeLimit && q != slot; n++) {
+            long wq = control(q);
+            int life = life(wq);
+            if (life == EMPTY) {
+                chainEnds = true;
+                break;
+            }
+            if (life == LIVE) {
+                int home = homeOf(q, wq);
+                if (home < 0 || distance(home, q) >= n) {
+                    needed = true;
+                    break;
+                }
+            } else if (life == WRITING || life == FENCE) {
+                needed = true;
+                break;
+            }
+            q = next(q);
         }
-        long fence = nextLife(wn, FENCE);
-        if (!LONG.compareAndSet(slots, offset(nx) + OFF_CONTROL, wn, fence)) {
-            return false;
-        }
-        boolean cleared = LONG.compareAndSet(slots, offset(slot) + OFF_CONTROL, w, nextLife(w, EMPTY));
-        LONG.setRelease(slots, offset(nx) + OFF_CONTROL, nextLife(fence, EMPTY));
-        return cleared;
+        needed |= !chainEnds;
+        LONG.setRelease(slots, offset(slot) + OFF_CONTROL, nextLife(fence, needed ? DEAD : EMPTY));
+        return !needed;
+    }
+
+    /** Cyclic distance from slot a forward to slot b. */
+    private int distance(int a, int b) {
+        int d = b - a;
+        return d < 0 ? d + slotCount : d;
+    }
+
+    /** The home slot of the live entry at {@code slot} read as {@code w}, or -1 if it changed. */
+    private int homeOf(int slot, long w) {
+        long base = offset(slot);
+        int pk = (int) INT.get(slots, base + OFF_PROTO);
+        int ports = (int) INT.get(slots, base + OFF_PORTS);
+        long h = keyHash((pk >>> 8) & 0xFF, pk & 0xFF, (int) INT.get(slots, base + OFF_CADDR), ports >>> 16,
+                (int) INT.get(slots, base + OFF_VADDR), ports & 0xFFFF);
+        VarHandle.loadLoadFence();
+        return sameIncarnation(w, control(slot)) ? position(h, slotCount) : -1;
     }
 
     /** Whether the slot holds a tombstone. */
