@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** The namespace harness builds topologies and always cleans up, even when a test forgets to. */
 class NetnsLabTest {
     @Test
     void buildsATopologyAndRemovesEverythingOnClose() {

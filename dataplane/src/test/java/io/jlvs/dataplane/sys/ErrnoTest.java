@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
+/** Errno names and texts match the kernel headers and libc, and the control-path message format. */
 class ErrnoTest {
     private static final Path ERRNO_BASE = Path.of("/usr/include/asm-generic/errno-base.h");
     private static final Path ERRNO = Path.of("/usr/include/asm-generic/errno.h");
