@@ -176,8 +176,8 @@ build_nat() {
     done
 }
 
-build_dr() {
-    local n=$1 i
+# The front half DR and TUN share (seed 001 4.3): client, router and director with the VIP on lo.
+build_routed_front() {
     ns_add switch; ns_add client; ns_add router; ns_add director
     segment br10; segment br188
     link client eth0 br10 192.168.10.6/24
@@ -188,6 +188,11 @@ build_dr() {
     gateway client 192.168.10.200
     gateway director 192.168.188.200
     ip -n "${NS_PREFIX}director" addr add 192.168.188.100/32 dev lo label lo:1
+}
+
+build_dr() {
+    local n=$1 i
+    build_routed_front
     for i in $(seq 1 "$n"); do
         ns_add "rs$i"
         link "rs$i" eth0 br188 "$(rs_address dr "$i")/24"
@@ -196,19 +201,12 @@ build_dr() {
     done
 }
 
+# TUN: the real servers on their own network behind the router, one routed hop from the director.
 build_tun() {
     local n=$1 i
-    ns_add switch; ns_add client; ns_add router; ns_add director
-    segment br10; segment br188; segment br200
-    link client eth0 br10 192.168.10.6/24
-    link router eth1 br10 192.168.10.200/24
-    link router eth0 br188 192.168.188.200/24
+    build_routed_front
+    segment br200
     link router eth2 br200 192.168.200.200/24
-    link director eth0 br188 192.168.188.8/24
-    forwarding router
-    gateway client 192.168.10.200
-    gateway director 192.168.188.200
-    ip -n "${NS_PREFIX}director" addr add 192.168.188.100/32 dev lo label lo:1
     for i in $(seq 1 "$n"); do
         ns_add "rs$i"
         link "rs$i" eth0 br200 "$(rs_address tun "$i")/24"
