@@ -216,6 +216,11 @@ build_tun() {
 
 # ---- real servers --------------------------------------------------------------------------
 
+# Redis in the NAT lab (seed 001 4.2) needs both the server and redis-cli (to SET host).
+has_redis() {
+    command -v redis-server > /dev/null && command -v redis-cli > /dev/null
+}
+
 java_command() {
     if [ -n "${JLVS_LAB_CLASSPATH:-}" ]; then
         JAVA=("${JLVS_JAVA_HOME:-${JAVA_HOME:-/usr}}/bin/java")
@@ -274,7 +279,7 @@ start_servers() {
         else
             start_in "$NS_PREFIX$name" "$name-httpd" "${JAVA[@]}" httpd --name "$name" --port 80 --bind 0.0.0.0
         fi
-        if [ "$mode" = nat ] && command -v redis-server > /dev/null; then
+        if [ "$mode" = nat ] && has_redis; then
             mkdir -p "$RUN/$name"
             start_in "$NS_PREFIX$name" "$name-redis" redis-server --bind 0.0.0.0 --port 6379 --protected-mode no \
                 --save '' --appendonly no --dir "$RUN/$name" --daemonize no
@@ -288,7 +293,7 @@ start_servers() {
             in_ns "$name" "$LAB_DIR/realserver.sh" up --vip 192.168.188.100 --mode tun --interface eth0 \
                 --device "$DECAP_DEVICE" > /dev/null
         fi
-        if [ "$mode" = nat ] && command -v redis-server > /dev/null; then
+        if [ "$mode" = nat ] && has_redis; then
             in_ns "$name" redis-cli -h "$rip" SET host "$name" > /dev/null
         fi
     done
@@ -302,7 +307,7 @@ wait_ready() {
         check_alive
         if [ "$(in_ns "$name" curl -s --max-time 1 "http://$rip/" 2>/dev/null)" = "$name" ] \
             && { [ "$(state_get mode)" != tun ] || in_ns "$name" test -d "/sys/class/net/$DECAP_DEVICE"; } \
-            && { [ "$(state_get mode)" != nat ] || ! command -v redis-server > /dev/null \
+            && { [ "$(state_get mode)" != nat ] || ! has_redis \
                  || in_ns "$name" redis-cli -h "$rip" PING 2>/dev/null | grep -q PONG; }; then
             return 0
         fi
@@ -342,7 +347,7 @@ write_service_file() {
         echo "  connection-table-capacity: 65536"
         echo "  control-socket: $socket"
         echo "services:"
-        for port in 80 $([ "$mode" = nat ] && command -v redis-server > /dev/null && echo 6379); do
+        for port in 80 $([ "$mode" = nat ] && has_redis && echo 6379); do
             echo "  - protocol: tcp"
             echo "    vip: $(vip_of "$mode")"
             echo "    port: $port"
