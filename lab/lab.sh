@@ -469,6 +469,11 @@ cmd_status() {
         echo "no lab is up (start one with: jlvs lab up nat|dr|tun)"
         return 0
     fi
+    if [ -z "$(lab_namespaces)" ]; then
+        echo "the state of a $(state_get mode) lab from $(state_get started) remains, but its namespaces are gone (a reboot?)"
+        echo "run 'jlvs lab down' to clear it"
+        exit 1
+    fi
     local mode n backend scheduler i
     mode=$(state_get mode); n=$(state_get servers); backend=$(state_get backend); scheduler=$(state_get scheduler)
     echo "jlvs lab: $mode, $n real servers ($backend), scheduler $scheduler, up since $(state_get started)"
