@@ -51,7 +51,8 @@ class LabTopologyTest {
         assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
                 () -> "lab test skipped: a jlvs lab is up on this machine (" + labNamespaces()
                         + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
-        assumeTrue(Scripts.installed("curl"), "lab test skipped: curl is not installed (apt-get install curl)");
+        assumeTrue(Scripts.ensureInstalled("curl", "curl"),
+                "lab test skipped: curl is not installed and could not be (apt-get install curl)");
     }
 
     @AfterEach
@@ -170,7 +171,8 @@ class LabTopologyTest {
 
     @Test
     void tunLabCarriesIpipThroughTheRouterAndTheRealServerAnswersTheClientDirectly() throws Exception {
-        assumeTrue(Scripts.installed("tcpdump"), "TUN lab test skipped: tcpdump is not installed (apt-get install tcpdump)");
+        assumeTrue(Scripts.ensureInstalled("tcpdump", "tcpdump"),
+                "TUN lab test skipped: tcpdump is not installed and could not be (apt-get install tcpdump)");
         labUp("tun", "--backend", "builtin");
         Scripts.Result status = lab("status");
         assertTrue(status.output().contains("[router] eth1 192.168.10.200 | eth0 192.168.188.200 | eth2 192.168.200.200"),

@@ -62,6 +62,27 @@ final class Scripts {
         return run(env, full);
     }
 
+    /**
+     * Makes {@code program} available: true when it is on the PATH or, as root with apt-get, once
+     * Debian package {@code pkg} is installed (said on standard output; at most a few minutes).
+     */
+    static boolean ensureInstalled(String program, String pkg) {
+        if (installed(program)) {
+            return true;
+        }
+        if (!installed("apt-get") || !"0".equals(run(Map.of(), List.of("id", "-u")).output().strip())) {
+            return false;
+        }
+        System.out.println("lab tests: installing " + pkg + " with apt-get (the tests call " + program + ")");
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        List<String> install = List.of("timeout", "240", "apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg);
+        if (run(env, install).exitCode() != 0) {
+            run(env, List.of("timeout", "240", "apt-get", "update", "-qq"));
+            run(env, install);
+        }
+        return installed(program);
+    }
+
     /** Whether {@code program} is on the PATH. */
     static boolean installed(String program) {
         return run(Map.of(), List.of("sh", "-c", "command -v " + program)).exitCode() == 0;
