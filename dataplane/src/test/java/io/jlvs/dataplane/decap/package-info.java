@@ -1,0 +1,2 @@
+/** Tests of the IPIP decapsulator on hand-built frames. */
+package io.jlvs.dataplane.decap;

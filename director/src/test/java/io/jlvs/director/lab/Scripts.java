@@ -1,0 +1,90 @@
+package io.jlvs.director.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the lab's scripts and other commands with a time limit, collecting exit code and output. */
+final class Scripts {
+    /** The repository root (the director module's parent). */
+    static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+    static final Path LAB = ROOT.resolve("lab/lab.sh");
+    static final Path REALSERVER = ROOT.resolve("lab/realserver.sh");
+    private static final long TIMEOUT_SECONDS = 90;
+
+    private Scripts() {
+    }
+
+    /** Exit code and merged output of a finished command. */
+    record Result(int exitCode, String output) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ":\n" + output;
+        }
+    }
+
+    /** Runs {@code command} with extra environment {@code env}, for at most 90 s. */
+    static Result run(Map<String, String> env, List<String> command) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Path output = Files.createTempFile("jlvs-lab-test", ".out");
+            try {
+                builder.redirectOutput(output.toFile());
+                Process process = builder.start();
+                process.getOutputStream().close();
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    return new Result(-1, "timed out after " + TIMEOUT_SECONDS + " s: " + String.join(" ", command)
+                            + "\n" + Files.readString(output, StandardCharsets.UTF_8));
+                }
+                return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            return new Result(-1, "cannot run " + String.join(" ", command) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    /** Runs {@code command} inside network namespace {@code namespace}. */
+    static Result inNamespace(String namespace, Map<String, String> env, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of(command));
+        return run(env, full);
+    }
+
+    /**
+     * Makes {@code program} available: true when it is on the PATH or, as root with apt-get, once
+     * Debian package {@code pkg} is installed (said on standard output; at most a few minutes).
+     */
+    static boolean ensureInstalled(String program, String pkg) {
+        if (installed(program)) {
+            return true;
+        }
+        if (!installed("apt-get") || !"0".equals(run(Map.of(), List.of("id", "-u")).output().strip())) {
+            return false;
+        }
+        System.out.println("lab tests: installing " + pkg + " with apt-get (the tests call " + program + ")");
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        List<String> install = List.of("timeout", "240", "apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg);
+        if (run(env, install).exitCode() != 0) {
+            run(env, List.of("timeout", "240", "apt-get", "update", "-qq"));
+            run(env, install);
+        }
+        return installed(program);
+    }
+
+    /** Whether {@code program} is on the PATH. */
+    static boolean installed(String program) {
+        return run(Map.of(), List.of("sh", "-c", "command -v " + program)).exitCode() == 0;
+    }
+}

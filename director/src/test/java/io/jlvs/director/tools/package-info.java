@@ -1,0 +1,2 @@
+/** Tests of the lab's helper programs. */
+package io.jlvs.director.tools;
