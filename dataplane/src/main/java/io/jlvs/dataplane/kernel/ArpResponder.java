@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 import org.agrona.collections.IntHashSet;
 
 /**
- * Answers ARP requests for VIPs that jlvs owns on one interface but the kernel does not hold
- * (where the VIP is configured, the kernel answers and this is not used).
+ * Answers ARP requests for VIPs that jlvs owns on one interface but the kernel does not hold.
+ * Where the VIP is configured the kernel answers, so leave such VIPs out: a VIP is configured
+ * when {@link Routes#lookup} gives a {@link Route#isLocal() local} route for it.
  *
  * <p>A request gets a reply when it is IPv4 over Ethernet, asks for one of the VIPs, and comes
  * from a unicast, non-zero sender MAC. The reply goes to the requester's MAC, says "VIP is at

@@ -128,11 +128,7 @@ public final class CommandRunner {
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()),
                 Thread::startVirtualThread);
         try {
-            try (OutputStream in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
+            writeInput(process, stdin);
             String stdout = readAll(process.getInputStream());
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -140,7 +136,7 @@ public final class CommandRunner {
                         + TIMEOUT_SECONDS + " s and was killed");
             }
             return new Result(full, process.exitValue(), stdout, stderr.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        } catch (IOException | UncheckedIOException | ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (UncheckedIOException | ExecutionException | java.util.concurrent.TimeoutException e) {
             process.destroyForcibly();
             throw new KernelCommandException("'" + String.join(" ", full) + "' failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -170,6 +166,17 @@ public final class CommandRunner {
             }
         }
         return check(List.of("cat", path), null);
+    }
+
+    private static void writeInput(Process process, String stdin) {
+        try (OutputStream in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException exitedEarly) {
+            // The command exited without reading its input (e.g. 'ip netns exec' failed); its exit
+            // code and stderr, collected next, say why.
+        }
     }
 
     private static String readAll(InputStream stream) {

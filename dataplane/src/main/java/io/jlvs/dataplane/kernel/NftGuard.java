@@ -49,7 +49,6 @@ public final class NftGuard implements AutoCloseable {
     private static final Pattern CHAIN = Pattern.compile("^\\s*chain\\s+(\\S+)\\s*\\{");
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes (\\d+)");
     private static final Pattern COMMENT = Pattern.compile("comment \"([^\"]*)\"");
-    private static final int MAX_INTERFACE_NAME = 15;
 
     private final CommandRunner runner;
     private final String table;
@@ -70,7 +69,7 @@ public final class NftGuard implements AutoCloseable {
             natServers = List.copyOf(natServers);
             Set<String> seen = new HashSet<>();
             for (String name : interfaces) {
-                checkInterfaceName(name);
+                LinkInfo.checkName(name);
                 if (!seen.add(name)) {
                     throw new IllegalArgumentException("interface '" + name + "' is listed twice");
                 }
@@ -144,7 +143,7 @@ public final class NftGuard implements AutoCloseable {
     /** Deletes the table when the JVM shuts down, unless {@link #close()} did it first. */
     public synchronized NftGuard removeOnShutdown() {
         if (shutdownHook == null) {
-            shutdownHook = new Thread(this::remove, "jlvs-nft-guard-cleanup");
+            shutdownHook = new Thread(this::removeAtExit, "jlvs-nft-guard-cleanup");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         return this;
@@ -161,6 +160,15 @@ public final class NftGuard implements AutoCloseable {
                 // The JVM is exiting and runs the hook, which finds the table already removed.
             }
             shutdownHook = null;
+        }
+    }
+
+    private void removeAtExit() {
+        try {
+            remove();
+        } catch (KernelCommandException e) {
+            LOG.log(System.Logger.Level.ERROR, e.getMessage() + "; remove it with 'nft delete table netdev "
+                    + table + "'");
         }
     }
 
@@ -226,20 +234,6 @@ public final class NftGuard implements AutoCloseable {
             name = base + "_" + i;
         }
         return name;
-    }
-
-    static void checkInterfaceName(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_INTERFACE_NAME) {
-            throw new IllegalArgumentException("interface name must be 1.." + MAX_INTERFACE_NAME
-                    + " characters, was '" + name + "'");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= ' ' || c >= 0x7F || c == '/' || c == '"' || c == '\\' || c == ':') {
-                throw new IllegalArgumentException("interface name '" + name + "' contains '" + c
-                        + "', which no Linux interface name has");
-            }
-        }
     }
 
     /** Parses the counters of {@code nft list table} output, in rule order. */

@@ -137,7 +137,7 @@ public final class Offloads {
      * @throws KernelCommandException when ethtool is missing (saying to install it) or fails
      */
     public static Report check(CommandRunner runner, String interfaceName) {
-        NftGuard.checkInterfaceName(interfaceName);
+        LinkInfo.checkName(interfaceName);
         runner.requireTool("ethtool", "ethtool");
         return parse(interfaceName, runner.check(List.of("ethtool", "-k", interfaceName), null));
     }
