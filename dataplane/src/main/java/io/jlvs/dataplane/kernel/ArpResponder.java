@@ -10,8 +10,9 @@ import org.agrona.collections.IntHashSet;
  * Where the VIP is configured the kernel answers, so leave such VIPs out: a VIP is configured
  * when {@link Routes#lookup} gives a {@link Route#isLocal() local} route for it.
  *
- * <p>A request gets a reply when it is IPv4 over Ethernet, asks for one of the VIPs, and comes
- * from a unicast, non-zero sender MAC. The reply goes to the requester's MAC, says "VIP is at
+ * <p>A request gets a reply when it is IPv4 over Ethernet, is sent to broadcast or to our MAC
+ * (a frame for another host, seen in promiscuous mode, is not ours to answer), asks for one of
+ * the VIPs, and comes from a unicast, non-zero sender MAC. The reply goes to the requester's MAC, says "VIP is at
  * our MAC", and targets the requester's address, which is 0.0.0.0 for an RFC 5227 probe (as
  * Linux answers it). An announcement (sender address equal to the target) gets no reply. A
  * tagged request gets a reply with the same 802.1Q tag.
@@ -63,6 +64,10 @@ public final class ArpResponder {
     public int reply(EthernetFlyweight ethernet, ArpFlyweight request, MemorySegment out, long offset) {
         if (request.length() < ArpFlyweight.LENGTH || !request.isEthernetIpv4()
                 || request.operation() != ArpFlyweight.OP_REQUEST) {
+            return NO_REPLY;
+        }
+        long destination = ethernet.destination();
+        if (destination != Mac.BROADCAST && destination != interfaceMac) {
             return NO_REPLY;
         }
         int target = request.targetProtocolAddress();

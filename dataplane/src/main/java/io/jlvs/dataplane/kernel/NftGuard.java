@@ -3,6 +3,7 @@ package io.jlvs.dataplane.kernel;
 import io.jlvs.core.net.Ipv4;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -54,6 +55,7 @@ public final class NftGuard implements AutoCloseable {
     private final String table;
     private Thread shutdownHook;
     private boolean installed;
+    private boolean closed;
 
     private NftGuard(CommandRunner runner, String table) {
         this.runner = runner;
@@ -62,11 +64,11 @@ public final class NftGuard implements AutoCloseable {
 
     /** The rules to install: the interfaces to guard, the flows jlvs owns, the NAT real servers. */
     public record Rules(List<String> interfaces, List<OwnedFlow> flows, List<NatServer> natServers) {
-        /** Copies the lists and checks the interface names. */
+        /** Copies the lists, dropping repeated flows and servers, and checks the interface names. */
         public Rules {
             interfaces = List.copyOf(interfaces);
-            flows = List.copyOf(flows);
-            natServers = List.copyOf(natServers);
+            flows = List.copyOf(new LinkedHashSet<>(flows));
+            natServers = List.copyOf(new LinkedHashSet<>(natServers));
             Set<String> seen = new HashSet<>();
             for (String name : interfaces) {
                 LinkInfo.checkName(name);
@@ -113,8 +115,15 @@ public final class NftGuard implements AutoCloseable {
         return table;
     }
 
-    /** Replaces the whole rule set, atomically, e.g. after a reload changed the services. */
+    /**
+     * Replaces the whole rule set, atomically, e.g. after a reload changed the services.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
     public synchronized void apply(Rules rules) {
+        if (closed) {
+            throw new IllegalStateException("the guard of table netdev " + table + " is closed");
+        }
         String script = script(table, rules);
         CommandRunner.Result result = runner.run(List.of("nft", "-f", "-"), script);
         if (!result.ok()) {
@@ -152,6 +161,7 @@ public final class NftGuard implements AutoCloseable {
     /** Deletes the table (a no-op when it is already gone); safe to call more than once. */
     @Override
     public synchronized void close() {
+        closed = true;
         remove();
         if (shutdownHook != null) {
             try {

@@ -13,9 +13,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** ARP requests in, replies (or none) out, as Linux answers for an address it holds. */
 class ArpResponderTest {
@@ -24,6 +24,8 @@ class ArpResponderTest {
     private static final int VIP = Ipv4.parse("10.213.0.50");
     private static final int OTHER_VIP = Ipv4.parse("10.213.0.51");
     private static final int CLIENT = Ipv4.parse("10.213.0.2");
+    private static final EthernetFlyweight ETHERNET = new EthernetFlyweight();
+    private static final ArpFlyweight ARP = new ArpFlyweight();
 
     /** One fixture: what arrives, what must leave (null: nothing). */
     record Case(String description, byte[] input, byte[] expected) {
@@ -41,6 +43,11 @@ class ArpResponderTest {
                 new Case("request for the second VIP gets a reply",
                         request(CLIENT_MAC, CLIENT, OTHER_VIP).build(),
                         reply(OTHER_VIP, CLIENT).build()),
+                new Case("unicast request to our MAC (a cache refresh) gets a reply",
+                        request(CLIENT_MAC, CLIENT, VIP).destinationMac(OUR_MAC).build(),
+                        reply(VIP, CLIENT).build()),
+                new Case("request sent to another host's MAC is ignored",
+                        request(CLIENT_MAC, CLIENT, VIP).destinationMac(0x0200_00EE_0003L).build(), null),
                 new Case("request for an address not owned is ignored",
                         request(CLIENT_MAC, CLIENT, Ipv4.parse("10.213.0.1")).build(), null),
                 new Case("reply for a VIP is ignored",
@@ -91,9 +98,6 @@ class ArpResponderTest {
             assertArrayEquals(c.expected(), Arrays.copyOf(out.toArray(ValueLayout.JAVA_BYTE), length), c.description());
         }
     }
-
-    private static final EthernetFlyweight ETHERNET = new EthernetFlyweight();
-    private static final ArpFlyweight ARP = new ArpFlyweight();
 
     private static int respond(ArpResponder responder, MemorySegment frame, int frameLength, MemorySegment out) {
         ETHERNET.wrap(frame, 0, frameLength);

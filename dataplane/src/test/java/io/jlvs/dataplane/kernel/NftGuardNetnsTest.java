@@ -55,6 +55,11 @@ class NftGuardNetnsTest {
                 assertEquals(resets, lab.probeCount(lab.client), "no RST may reach the client under the guard");
                 assertTrue(TwoHostLab.guardCount(guard, "service TCP " + VIP + ":80") >= 1,
                         "the guard's rule dropped the SYN: " + guard.counters());
+
+                NetnsLab.Result otherPort = lab.lab.exec(lab.client, "timeout", "2", "bash", "-c",
+                        "exec 3<>/dev/tcp/" + VIP + "/81");
+                assertTrue(otherPort.output().contains("Connection refused"),
+                        "a port jlvs does not own stays the kernel's: " + otherPort.output());
             }
             assertFalse(lab.hasTable(lab.director, NftGuard.DEFAULT_TABLE), "close() removes the table");
         }
@@ -82,6 +87,7 @@ class NftGuardNetnsTest {
             guard.close();
             guard.close();
             assertFalse(lab.hasTable(lab.director, "jlvs"));
+            assertThrows(IllegalStateException.class, () -> guard.apply(serviceRules(lab)));
         }
     }
 

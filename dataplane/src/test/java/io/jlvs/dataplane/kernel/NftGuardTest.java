@@ -35,6 +35,12 @@ class NftGuardTest {
     }
 
     @Test
+    void repeatedFlowsGiveOneRule() {
+        OwnedFlow flow = OwnedFlow.service(Protocol.TCP, Ipv4.parse("10.0.0.10"), 80);
+        assertEquals(List.of(flow), new NftGuard.Rules(List.of("eth1"), List.of(flow, flow), List.of()).flows());
+    }
+
+    @Test
     void allPortsServiceMatchesTheProtocolOnly() {
         assertEquals("ip daddr 10.0.0.10 ip protocol udp counter drop comment \"service UDP 10.0.0.10:*\"",
                 NftGuard.flowRule(OwnedFlow.service(Protocol.UDP, Ipv4.parse("10.0.0.10"), 0)));
