@@ -157,6 +157,9 @@ public final class NeighbourTable implements AutoCloseable {
                 try {
                     refresh();
                 } catch (KernelCommandException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
                     LOG.log(System.Logger.Level.WARNING, "neighbour table refresh failed: " + e.getMessage());
                 }
                 try {

@@ -37,7 +37,17 @@ import java.util.regex.Pattern;
  * name. {@link #close()} deletes the table and may be called more than once;
  * {@link #removeOnShutdown()} also deletes it when the JVM exits without calling it.
  *
- * <p>Control thread only; the methods that change the rule set are synchronized.
+ * <pre>{@code
+ * NftGuard guard = NftGuard.install(CommandRunner.root(), NftGuard.DEFAULT_TABLE, new NftGuard.Rules(
+ *         List.of("eth1"),
+ *         List.of(OwnedFlow.service(Protocol.TCP, Ipv4.parse("10.0.0.10"), 80)),
+ *         List.of(new NatServer(Protocol.TCP, Ipv4.parse("10.0.1.2"), 8080))))
+ *     .removeOnShutdown();            // SIGTERM: the JVM's shutdown hooks delete the table
+ * guard.apply(reloadedRules);         // reload: the whole table, atomically
+ * guard.close();                      // orderly exit
+ * }</pre>
+ *
+ * <p>Control thread only; the methods that change the rule set are synchronized. IPv4 only.
  */
 public final class NftGuard implements AutoCloseable {
     /** The table name used unless told otherwise. */

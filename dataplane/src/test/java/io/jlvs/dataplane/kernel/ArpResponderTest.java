@@ -156,7 +156,7 @@ class ArpResponderTest {
                 }
             };
             for (int i = 0; i < 20; i++) {
-                work.run();
+                Allocations.measure(work);
             }
             replies[0] = 0;
             assertEquals(0, Allocations.measure(work));

@@ -60,7 +60,7 @@ class NeighbourSnapshotTest {
             }
         };
         for (int i = 0; i < 20; i++) {
-            work.run();
+            Allocations.measure(work);
         }
         assertEquals(0, Allocations.measure(work));
     }
@@ -74,7 +74,7 @@ class NeighbourSnapshotTest {
             }
         };
         for (int i = 0; i < 20; i++) {
-            work.run();
+            Allocations.measure(work);
         }
         assertEquals(0, Allocations.measure(work));
     }
