@@ -1,0 +1,192 @@
+package io.jlvs.dataplane.kernel;
+
+import io.jlvs.core.net.Ipv4;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The kernel's IPv4 neighbour table, copied into an immutable {@link NeighbourSnapshot} that
+ * workers read through a volatile reference, and refreshed on the control side.
+ *
+ * <p>Resolution of a missing entry is left to the kernel: {@code ip neigh replace ADDR dev DEV
+ * use} sets {@code NTF_USE}, which makes the kernel treat the entry as used, create it if needed
+ * and send its own ARP request (or re-probe a stale entry), exactly as when it sends a packet
+ * there itself. It sends nothing else to the address and works for any address on a connected
+ * network, which a UDP datagram or {@code arping} would not match on both counts. The answer
+ * lands in the kernel's table and so in the next snapshot. A worker that finds no MAC calls
+ * {@link #reportMissing} (allocation-free); the next {@link #refresh} asks the kernel to resolve
+ * it. Addresses given to {@link #watch} (real servers, gateways) are asked for on every refresh,
+ * which also keeps their entries from going stale. A worker that prefers to ask itself can send
+ * {@link ArpFrames#writeRequest} frames; the kernel does not learn from replies it did not ask
+ * for, so that path needs the worker to read the reply.
+ *
+ * <p>{@link #snapshot()} and {@link #reportMissing} may be called from any thread; the rest is
+ * control path (forks {@code ip}, allocates).
+ */
+public final class NeighbourTable implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NeighbourTable.class.getName());
+    private static final int HINT_SLOTS = 256;
+    private static final String PROC_NET_ARP = "/proc/net/arp";
+
+    private final CommandRunner runner;
+    private final Routes routes;
+    private final Set<String> devices;
+    private final AtomicIntegerArray missing = new AtomicIntegerArray(HINT_SLOTS);
+    private final Set<Integer> watched = ConcurrentHashMap.newKeySet();
+    private volatile NeighbourSnapshot snapshot = NeighbourSnapshot.EMPTY;
+    private Thread refresher;
+
+    /**
+     * A table over the kernel of {@code runner}'s namespace.
+     *
+     * @param routes  finds the interface to resolve an address on
+     * @param devices the interfaces whose entries to keep (null: every interface)
+     */
+    public NeighbourTable(CommandRunner runner, Routes routes, Set<String> devices) {
+        this.runner = runner;
+        this.routes = routes;
+        this.devices = devices == null ? null : Set.copyOf(devices);
+    }
+
+    /** The current snapshot. Any thread; no allocation. */
+    public NeighbourSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Notes that {@code address} (host byte order, non-zero) had no MAC, so the next refresh asks
+     * the kernel to resolve it. Any thread; no allocation, no lock; a hint may be lost to a
+     * colliding one, and the worker reports again on its next miss.
+     */
+    public void reportMissing(int address) {
+        int slot = (address * 0x9E3779B9 >>> 24) & (HINT_SLOTS - 1);
+        if (missing.get(slot) != address) {
+            missing.lazySet(slot, address);
+        }
+    }
+
+    /** Keeps {@code address} (a real server or gateway, host byte order) resolved from now on. */
+    public void watch(int address) {
+        watched.add(address);
+    }
+
+    /** Stops keeping {@code address} resolved. */
+    public void unwatch(int address) {
+        watched.remove(address);
+    }
+
+    /**
+     * Reads the kernel's table into a new snapshot, then asks the kernel to resolve the
+     * addresses reported missing and the watched ones that have no MAC or may have gone stale.
+     * Control thread.
+     */
+    public void refresh() {
+        NeighbourSnapshot next = NeighbourSnapshot.parseProcNetArp(runner.readFile(PROC_NET_ARP), devices);
+        snapshot = next;
+        Set<Integer> wanted = new LinkedHashSet<>(watched);
+        for (int slot = 0; slot < HINT_SLOTS; slot++) {
+            int address = missing.getAndSet(slot, 0);
+            if (address != 0) {
+                wanted.add(address);
+            }
+        }
+        if (!wanted.isEmpty()) {
+            resolve(wanted);
+        }
+    }
+
+    /**
+     * Asks the kernel to resolve the next hops of {@code addresses} (host byte order: the
+     * address itself when on-link, else its gateway) on the interfaces their routes go out of;
+     * returns at once, the answers arrive in a later snapshot. Local addresses are skipped,
+     * addresses without a route are logged and skipped.
+     */
+    public void resolve(Set<Integer> addresses) {
+        StringBuilder batch = new StringBuilder();
+        for (int address : addresses) {
+            Route route;
+            try {
+                route = routes.lookup(address);
+            } catch (KernelCommandException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot resolve " + Ipv4.format(address) + ": " + e.getMessage());
+                continue;
+            }
+            if (route.isLocal()) {
+                continue;
+            }
+            batch.append("neigh replace ").append(Ipv4.format(route.nextHop())).append(" dev ")
+                    .append(route.interfaceName()).append(" use\n");
+        }
+        if (!batch.isEmpty()) {
+            runner.check(List.of("ip", "-force", "-batch", "-"), batch.toString());
+        }
+    }
+
+    /**
+     * Resolves next hop {@code address} and waits until the kernel has its MAC (refreshing every 50 ms),
+     * for start-up and tests. Control thread.
+     *
+     * @return the MAC, or {@link NeighbourSnapshot#NO_MAC} if none came within {@code timeout}
+     */
+    public long awaitMac(int address, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        resolve(Set.of(address));
+        while (true) {
+            refresh();
+            long mac = snapshot.mac(address);
+            if (mac != NeighbourSnapshot.NO_MAC || System.nanoTime() - deadline >= 0) {
+                return mac;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Refreshes every {@code period} on a daemon thread until {@link #close()}. */
+    public synchronized void startRefreshing(Duration period) {
+        if (refresher != null) {
+            throw new IllegalStateException("already refreshing");
+        }
+        long periodMs = Math.max(1, period.toMillis());
+        refresher = Thread.ofPlatform().daemon().name("jlvs-neighbours").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    refresh();
+                } catch (KernelCommandException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    LOG.log(System.Logger.Level.WARNING, "neighbour table refresh failed: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(periodMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** The addresses currently watched, for diagnostics. */
+    public List<Integer> watched() {
+        return new ArrayList<>(watched);
+    }
+
+    /** Stops the refresher thread, if any; the last snapshot stays readable. */
+    @Override
+    public synchronized void close() {
+        if (refresher != null) {
+            refresher.interrupt();
+            try {
+                refresher.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            refresher = null;
+        }
+    }
+}
