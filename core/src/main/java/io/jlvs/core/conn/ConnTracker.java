@@ -1,0 +1,622 @@
+package io.jlvs.core.conn;
+
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.jlvs.core.conn.ConnTable.F_ASSURED;
+import static io.jlvs.core.conn.ConnTable.F_CONTROLLED;
+import static io.jlvs.core.conn.ConnTable.F_FWD_SHIFT;
+import static io.jlvs.core.conn.ConnTable.F_INACTIVE;
+import static io.jlvs.core.conn.ConnTable.F_NOOUTPUT;
+import static io.jlvs.core.conn.ConnTable.F_RETIRED;
+import static io.jlvs.core.conn.ConnTable.F_TEMPLATE;
+import static io.jlvs.core.conn.ConnTable.FULL;
+import static io.jlvs.core.conn.ConnTable.KIND_CONN;
+import static io.jlvs.core.conn.ConnTable.KIND_TEMPLATE;
+
+/**
+ * The per-packet connection logic the data plane calls: look the connection up; on a
+ * miss for a packet that may start one, schedule (through a persistence template when
+ * the service is persistent) and insert; on a hit apply the IPVS state transition,
+ * re-arm the timer and count the packet (IPVS-SEMANTICS §2).
+ *
+ * <h2>Rules followed</h2>
+ * <ul>
+ * <li>New entries start INACTIVE in state NONE with a 3 s placeholder; the first packet's
+ * transition sets the real timeout. Every packet re-arms expiry = now + timeout of the
+ * (new) state; UDP entries always use the UDP timeout and stay inactive.</li>
+ * <li>Entering or leaving the active states (ESTABLISHED, SYN_SENT, SYN_RECV, SYNACK)
+ * moves one count between the server's ActiveConn and InActConn; an entry's removal
+ * unbinds it once.</li>
+ * <li>Persistence: a template keyed (proto, client &amp; netmask, 0, VIP, vport') is
+ * reused without calling the scheduler while it lives and its server is AVAILABLE (and
+ * not quiesced with {@code expire_quiescent_template}); each new connection re-arms it to
+ * the full persistence timeout; it outlives its timeout while it controls connections,
+ * and then expires at the next 60 s re-check after the last one ended.</li>
+ * <li>A new SYN on an existing entry reschedules as {@code conn_reuse_mode} and
+ * {@code expire_nodest_conn} say; packets of a deleted server's connections are
+ * dropped, or with {@code expire_nodest_conn} expire the entry.</li>
+ * <li>Expired entries are reclaimed lazily by whoever meets them first (exactly once),
+ * and by {@link #sweep}, which does bounded work per call.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * {@link #inPacket}, {@link #outPacket}, {@link #packet} and {@link #sweep} are called by
+ * workers concurrently: lock-free and allocation-free (schedulers must be too). A
+ * non-negative result is the entry's slot, valid until the entry is removed.
+ * Negative results are verdicts. Time is passed in as {@code nowMs} (the worker's batch
+ * clock); expiry is kept in centiseconds.
+ */
+public final class ConnTracker {
+    /** Verdict: no entry and the packet cannot start one (TCP without SYN): pass it on. */
+    public static final int NO_CONN = -1;
+    /** Verdict: no entry and no service was given for a packet that could start one. */
+    public static final int NO_SERVICE = -2;
+    /** Verdict: the scheduler found no server: answer ICMP port-unreachable and drop. */
+    public static final int NO_DEST = -3;
+    /** Verdict: the table is full: the new connection is refused (counted). */
+    public static final int TABLE_FULL = -4;
+    /** Verdict: the entry's server was deleted ({@code expire_nodest_conn=0}): drop silently. */
+    public static final int DEST_DELETED = -5;
+
+    private static final int PROTO_TCP = 6;
+    private static final int RESCHEDULE = Integer.MIN_VALUE;
+    private static final int RACE = Integer.MIN_VALUE + 1;
+    private static final int ATTEMPTS = 8;
+    private static final int CS_PER_S = 100;
+
+    private final ConnTable table;
+    private final DestinationRegistry registry;
+    private final Timeouts timeouts;
+    private final ConnSysctls sysctls;
+    private final AtomicLong tableFullDrops = new AtomicLong();
+    private final AtomicLong noDestDrops = new AtomicLong();
+    private final AtomicLong destDeletedDrops = new AtomicLong();
+    private final AtomicLong created = new AtomicLong();
+    private int sweepCursor;
+
+    public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls) {
+        this.table = table;
+        this.registry = registry;
+        this.timeouts = timeouts;
+        this.sysctls = sysctls;
+        this.sweepCursor = table.slotCount() - 1;
+    }
+
+    /** Centiseconds of a millisecond clock, wrapping: the unit of stored expiry times. */
+    public static int centis(long nowMs) {
+        return (int) (nowMs / 10);
+    }
+
+    private static boolean reached(int nowCs, int expiryCs) {
+        return nowCs - expiryCs >= 0;
+    }
+
+    public ConnTable table() {
+        return table;
+    }
+
+    public DestinationRegistry registry() {
+        return registry;
+    }
+
+    /** New connections refused because the table was full. */
+    public long tableFullDrops() {
+        return tableFullDrops.get();
+    }
+
+    /** New connections for which the scheduler found no server. */
+    public long noDestDrops() {
+        return noDestDrops.get();
+    }
+
+    /** Packets dropped because their connection's server was deleted. */
+    public long destDeletedDrops() {
+        return destDeletedDrops.get();
+    }
+
+    /** Connections created (templates not counted). */
+    public long connectionsCreated() {
+        return created.get();
+    }
+
+    // ------------------------------------------------------------------ per packet
+
+    /**
+     * A client → server packet. Workers; lock-free, allocation-free.
+     *
+     * @param service     the virtual service the packet addresses, used on a miss; may be
+     *                    {@code null} when there is none
+     * @param protocol    IP protocol number (6 TCP, 17 UDP)
+     * @param clientAddr  source address, host byte order
+     * @param clientPort  source port, host byte order
+     * @param vaddr       destination address (the VIP), host byte order
+     * @param vport       destination port, host byte order
+     * @param tcpFlags    the TCP flags byte (ignored for UDP)
+     * @param lengthBytes IP packet length, counted in the entry
+     * @param nowMs       the worker's clock, milliseconds
+     * @return the entry's slot, or a negative verdict ({@link #NO_CONN}, {@link #NO_SERVICE},
+     *         {@link #NO_DEST}, {@link #TABLE_FULL}, {@link #DEST_DELETED})
+     */
+    public int inPacket(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
+                        int vport, int tcpFlags, int lengthBytes, long nowMs) {
+        int nowCs = centis(nowMs);
+        boolean tcp = protocol == PROTO_TCP;
+        boolean syn = (tcpFlags & TcpStateMachine.FLAG_SYN) != 0;
+        boolean starts = !tcp || (syn && (tcpFlags & TcpStateMachine.FLAG_RST) == 0);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int slot = table.lookup(KIND_CONN, protocol, clientAddr, clientPort, vaddr, vport);
+            if (slot >= 0) {
+                long w = table.control(slot);
+                if (!ConnTable.isLive(w)) {
+                    continue;
+                }
+                if (reached(nowCs, table.expiryCs(slot))) {
+                    reclaim(slot, w, nowCs);
+                    continue;
+                }
+                int r = onHit(slot, w, tcp && syn, tcpFlags, lengthBytes, nowCs);
+                if (r != RESCHEDULE) {
+                    return r;
+                }
+                continue;
+            }
+            if (!starts) {
+                return NO_CONN;
+            }
+            if (service == null) {
+                return NO_SERVICE;
+            }
+            int c = create(service, protocol, clientAddr, clientPort, vaddr, vport, nowMs, nowCs);
+            if (c == RACE) {
+                continue;
+            }
+            if (c >= 0) {
+                apply(c, false, tcpFlags, lengthBytes, nowCs);
+            }
+            return c;
+        }
+        return NO_CONN;
+    }
+
+    /**
+     * A server → client packet (NAT replies): found by the real-server side of the entry.
+     * Workers; lock-free, allocation-free.
+     *
+     * @param serverAddr source address (the real server), host byte order
+     * @param serverPort source port, host byte order
+     * @param clientAddr destination address, host byte order
+     * @param clientPort destination port, host byte order
+     * @return the entry's slot, or {@link #NO_CONN}
+     */
+    public int outPacket(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
+                         int tcpFlags, int lengthBytes, long nowMs) {
+        int nowCs = centis(nowMs);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int slot = table.lookupReply(protocol, serverAddr, serverPort, clientAddr, clientPort);
+            if (slot < 0) {
+                return NO_CONN;
+            }
+            long w = table.control(slot);
+            if (!ConnTable.isLive(w)) {
+                continue;
+            }
+            if (reached(nowCs, table.expiryCs(slot))) {
+                reclaim(slot, w, nowCs);
+                continue;
+            }
+            apply(slot, true, tcpFlags, lengthBytes, nowCs);
+            return slot;
+        }
+        return NO_CONN;
+    }
+
+    /**
+     * Applies one packet to a live entry: state transition in the entry's view (an
+     * OUTPUT packet clears NOOUTPUT), counter moves, timer re-armed, packet counted.
+     * Workers; allocation-free.
+     *
+     * @param output true for server → client
+     */
+    public void packet(int slot, boolean output, int tcpFlags, int lengthBytes, long nowMs) {
+        apply(slot, output, tcpFlags, lengthBytes, centis(nowMs));
+    }
+
+    private int onHit(int slot, long w, boolean tcpSyn, int tcpFlags, int lengthBytes, int nowCs) {
+        Destination dest = registry.destination(table.destIndex(slot));
+        if (tcpSyn) {
+            int mode = sysctls.connReuseMode();
+            if (mode != 0) {
+                int flags = ConnTable.flags(w);
+                int state = ConnTable.state(w);
+                boolean resched;
+                if (sysctls.expireNodestConn() && dest.weight() == 0) {
+                    resched = true;
+                } else {
+                    resched = (flags & F_CONTROLLED) == 0
+                            && (state == TcpState.TIME_WAIT
+                                || ((mode & 2) != 0 && state == TcpState.FIN_WAIT && (flags & F_NOOUTPUT) != 0));
+                }
+                if (resched) {
+                    reclaim(slot, w, nowCs);
+                    return RESCHEDULE;
+                }
+            }
+        }
+        if (!dest.isAvailable()) {
+            if (sysctls.expireNodestConn()) {
+                reclaim(slot, w, nowCs);
+                return RESCHEDULE;
+            }
+            destDeletedDrops.incrementAndGet();
+            return DEST_DELETED;
+        }
+        apply(slot, false, tcpFlags, lengthBytes, nowCs);
+        return slot;
+    }
+
+    private void apply(int slot, boolean output, int tcpFlags, int lengthBytes, int nowCs) {
+        int timeoutS;
+        if (table.protocol(slot) == PROTO_TCP) {
+            for (;;) {
+                long w = table.control(slot);
+                if (!ConnTable.isLive(w)) {
+                    return;
+                }
+                int flags = ConnTable.flags(w);
+                int state = ConnTable.state(w);
+                int view;
+                if ((flags & F_NOOUTPUT) != 0) {
+                    if (output) {
+                        flags &= ~F_NOOUTPUT;
+                        view = TcpStateMachine.OUTPUT;
+                    } else {
+                        view = TcpStateMachine.INPUT_ONLY;
+                    }
+                } else {
+                    view = output ? TcpStateMachine.OUTPUT : TcpStateMachine.INPUT;
+                }
+                int next = TcpStateMachine.nextForFlags(view, tcpFlags, state);
+                int move = 0;
+                if (next != state) {
+                    boolean inactive = (flags & F_INACTIVE) != 0;
+                    boolean active = TcpState.isActive(next);
+                    if (!inactive && !active) {
+                        flags |= F_INACTIVE;
+                        move = -1;
+                    } else if (inactive && active) {
+                        flags &= ~F_INACTIVE;
+                        move = 1;
+                    }
+                }
+                long updated = ConnTable.withStateFlags(w, next, flags);
+                if (updated == w || table.compareAndSetControl(slot, w, updated)) {
+                    if (move != 0) {
+                        Destination d = registry.destination(table.destIndex(slot));
+                        if (move > 0) {
+                            d.inactiveToActive();
+                        } else {
+                            d.activeToInactive();
+                        }
+                    }
+                    if (next != state && next == TcpState.ESTABLISHED && (flags & F_CONTROLLED) != 0) {
+                        assure(table.link(slot));
+                    }
+                    timeoutS = timeouts.tcpS(next);
+                    break;
+                }
+            }
+        } else {
+            timeoutS = timeouts.udpS();
+            if (output && (ConnTable.flags(table.control(slot)) & F_CONTROLLED) != 0) {
+                assure(table.link(slot));
+            }
+        }
+        table.expiryCs(slot, nowCs + timeoutS * CS_PER_S);
+        if (output) {
+            table.countOut(slot, lengthBytes);
+        } else {
+            table.countIn(slot, lengthBytes);
+        }
+    }
+
+    /** Marks a template ASSURED (once one of its connections is established, or a UDP reply is seen). */
+    private void assure(int template) {
+        setFlag(template, F_ASSURED);
+    }
+
+    /** Sets a flag on a live entry (a CAS loop; no-op when set or the entry is gone). */
+    private void setFlag(int slot, int flag) {
+        for (;;) {
+            long w = table.control(slot);
+            int flags = ConnTable.flags(w);
+            if (!ConnTable.isLive(w) || (flags & flag) != 0) {
+                return;
+            }
+            if (table.compareAndSetControl(slot, w, ConnTable.withStateFlags(w, ConnTable.state(w), flags | flag))) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    private int create(TrackedService service, int protocol, int caddr, int cport, int vaddr, int vport,
+                       long nowMs, int nowCs) {
+        int template = -1;
+        Destination dest = null;
+        int destIndex = -1;
+        if (service.isPersistent()) {
+            template = persistentTemplate(service, protocol, caddr, cport, vaddr, vport, nowMs, nowCs);
+            if (template < 0) {
+                return template;
+            }
+            destIndex = table.destIndex(template);
+            dest = registry.destination(destIndex);
+        }
+        int c = table.claim(KIND_CONN, protocol, caddr, cport, vaddr, vport);
+        if (c < 0) {
+            if (template >= 0) {
+                releaseControl(template, nowCs, nowCs);
+            }
+            if (c == FULL) {
+                tableFullDrops.incrementAndGet();
+                return TABLE_FULL;
+            }
+            return RACE;
+        }
+        if (template < 0) {
+            dest = service.scheduler().schedule(caddr, cport, vaddr, vport, nowMs);
+            destIndex = dest == null ? -1 : registry.index(dest);
+            if (destIndex < 0) {
+                table.abort(c);
+                noDestDrops.incrementAndGet();
+                return NO_DEST;
+            }
+        }
+        ForwardingMethod method = dest.method();
+        int dport = dest.port() == 0 ? vport : dest.port();
+        int flags = (method.kernelCode() << F_FWD_SHIFT) | F_INACTIVE
+                | (method == ForwardingMethod.MASQ ? 0 : F_NOOUTPUT)
+                | (template >= 0 ? F_CONTROLLED : 0);
+        table.fill(c, destIndex, dest.addr(), dport, template, nowCs + Timeouts.NEW_CONN_S * CS_PER_S);
+        dest.bindConn(false, false);
+        if (!table.publish(c, TcpState.NONE, flags, method == ForwardingMethod.MASQ)) {
+            dest.unbindConn(false, false);
+            if (template >= 0) {
+                releaseControl(template, nowCs, nowCs);
+            }
+            tableFullDrops.incrementAndGet();
+            return TABLE_FULL;
+        }
+        created.incrementAndGet();
+        return c;
+    }
+
+    /** The live template for this client (attached: its controlled count includes us), or a verdict. */
+    private int persistentTemplate(TrackedService service, int protocol, int caddr, int cport, int vaddr,
+                                   int vport, long nowMs, int nowCs) {
+        boolean fwmark = service.fwmark() != 0;
+        int tProto = fwmark ? 0 : protocol;
+        int tAddr = fwmark ? service.fwmark() : vaddr;
+        int tPort = service.templatePort();
+        int snet = caddr & service.netmask();
+        int persistCs = service.persistTimeoutS() * CS_PER_S;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int t = table.lookup(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort);
+            if (t >= 0) {
+                long w = table.control(t);
+                if (!ConnTable.isLive(w)) {
+                    continue;
+                }
+                if (reached(nowCs, table.expiryCs(t)) && table.link(t) == 0) {
+                    reclaimTemplate(t, nowCs);
+                    continue;
+                }
+                Destination d = registry.destination(table.destIndex(t));
+                if (!d.isAvailable() || (sysctls.expireQuiescentTemplate() && d.weight() == 0)) {
+                    retire(t);
+                    continue;
+                }
+                if (!attach(t)) {
+                    continue;
+                }
+                table.expiryCs(t, nowCs + persistCs);
+                return t;
+            }
+            int c = table.claim(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort);
+            if (c == FULL) {
+                tableFullDrops.incrementAndGet();
+                return TABLE_FULL;
+            }
+            if (c < 0) {
+                continue;
+            }
+            Destination d = service.scheduler().schedule(caddr, cport, vaddr, vport, nowMs);
+            int index = d == null ? -1 : registry.index(d);
+            if (index < 0) {
+                table.abort(c);
+                noDestDrops.incrementAndGet();
+                return NO_DEST;
+            }
+            table.fill(c, index, d.addr(), tPort == 0 ? 0 : d.port(), 1, nowCs + persistCs);
+            d.bindConn(true, false);
+            table.publish(c, TcpState.NONE, F_TEMPLATE | (d.method().kernelCode() << F_FWD_SHIFT), false);
+            return c;
+        }
+        noDestDrops.incrementAndGet();
+        return NO_DEST;
+    }
+
+    private boolean attach(int template) {
+        for (;;) {
+            int n = table.link(template);
+            if (n < 0) {
+                return false;
+            }
+            if (table.compareAndSetLink(template, n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A template failed its check: it is no longer found by key, and lingers until it expires. */
+    private void retire(int template) {
+        setFlag(template, F_RETIRED);
+    }
+
+    /**
+     * A controlled connection ended at {@code endCs}: detach it from its template. When it
+     * was the last one and the template's timer is past, the template expires at the
+     * next 60 s re-check after {@code endCs}, or now if that is already past.
+     */
+    private void releaseControl(int template, int endCs, int nowCs) {
+        int before = table.expiryCs(template);
+        if (table.addLink(template, -1) != 0) {
+            return;
+        }
+        int expiry = before;
+        if (endCs - before > 0) {
+            int recheckCs = Timeouts.TEMPLATE_RECHECK_S * CS_PER_S;
+            expiry = before + (endCs - before + recheckCs - 1) / recheckCs * recheckCs;
+            if (table.expiryCs(template) == before) {
+                table.expiryCs(template, expiry);
+            }
+        }
+        if (reached(nowCs, expiry)) {
+            reclaimTemplate(template, nowCs);
+        }
+    }
+
+    // ------------------------------------------------------------------ removal
+
+    /**
+     * Removes a live connection or template whose control word is {@code w}, if this
+     * caller wins the removal; undoes its accounting exactly once.
+     */
+    private boolean reclaim(int slot, long w, int nowCs) {
+        if ((ConnTable.flags(w) & F_TEMPLATE) != 0) {
+            return reclaimTemplate(slot, nowCs);
+        }
+        if (!table.beginRemove(slot, w)) {
+            return false;
+        }
+        int flags = ConnTable.flags(w);
+        Destination d = registry.destination(table.destIndex(slot));
+        d.unbindConn(false, (flags & F_INACTIVE) == 0);
+        if ((flags & F_CONTROLLED) != 0) {
+            int expiry = table.expiryCs(slot);
+            releaseControl(table.link(slot), reached(nowCs, expiry) ? expiry : nowCs, nowCs);
+        }
+        table.finishRemove(slot);
+        return true;
+    }
+
+    /** Removes an expired template that controls no connection (its count closed at -1 first). */
+    private boolean reclaimTemplate(int slot, int nowCs) {
+        if (!table.compareAndSetLink(slot, 0, -1)) {
+            return false;
+        }
+        if (!reached(nowCs, table.expiryCs(slot))) {
+            table.compareAndSetLink(slot, -1, 0);
+            return false;
+        }
+        for (;;) {
+            long w = table.control(slot);
+            if (!ConnTable.isLive(w)) {
+                return false;
+            }
+            if (table.beginRemove(slot, w)) {
+                registry.destination(table.destIndex(slot)).unbindConn(true, false);
+                table.finishRemove(slot);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Expiry sweep: examines up to {@code maxSlots} slots from where the last call stopped
+     * (walking downwards, so runs of tombstones clear in one pass), removes expired
+     * entries and clears tombstones. One thread at a time; allocation-free.
+     *
+     * @return entries removed
+     */
+    public int sweep(long nowMs, int maxSlots) {
+        int nowCs = centis(nowMs);
+        int cursor = sweepCursor;
+        int removed = 0;
+        int n = Math.min(maxSlots, table.slotCount());
+        for (int k = 0; k < n; k++) {
+            long w = table.control(cursor);
+            if (ConnTable.isLive(w)) {
+                if (reached(nowCs, table.expiryCs(cursor))) {
+                    boolean template = (ConnTable.flags(w) & F_TEMPLATE) != 0;
+                    if (template ? table.link(cursor) == 0 && reclaimTemplate(cursor, nowCs) : reclaim(cursor, w, nowCs)) {
+                        removed++;
+                    }
+                }
+            } else if (table.isTombstone(cursor)) {
+                table.clearTombstone(cursor);
+            }
+            cursor = cursor == 0 ? table.slotCount() - 1 : cursor - 1;
+        }
+        sweepCursor = cursor;
+        return removed;
+    }
+
+    /**
+     * Removes every connection (not template) bound to {@code dest}, as the kernel's flush
+     * of an unavailable server's connections does. Control thread or sweeper; walks the
+     * whole table, tolerating concurrent changes.
+     *
+     * @return connections removed
+     */
+    public int expireConnsOf(Destination dest, long nowMs) {
+        int index = registry.indexOf(dest);
+        if (index < 0) {
+            return 0;
+        }
+        int nowCs = centis(nowMs);
+        int removed = 0;
+        for (int slot = 0; slot < table.slotCount(); slot++) {
+            long w = table.control(slot);
+            if (ConnTable.isLive(w) && (ConnTable.flags(w) & F_TEMPLATE) == 0
+                    && table.destIndex(slot) == index && ConnTable.sameIncarnation(w, table.control(slot))
+                    && reclaim(slot, w, nowCs)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    // ------------------------------------------------------------------ entry accessors
+
+    /** TCP state of an entry ({@link TcpState}). */
+    public int state(int slot) {
+        return ConnTable.state(table.control(slot));
+    }
+
+    /** Flags of an entry ({@code ConnTable.F_*}). */
+    public int flags(int slot) {
+        return ConnTable.flags(table.control(slot));
+    }
+
+    /** Milliseconds until the entry expires, at {@code nowMs}. */
+    public long remainingMs(int slot, long nowMs) {
+        return (long) (table.expiryCs(slot) - centis(nowMs)) * 10 - nowMs % 10;
+    }
+
+    /** The entry's real server. */
+    public Destination destination(int slot) {
+        return registry.destination(table.destIndex(slot));
+    }
+
+    /** The live template for a client of a persistent service, or -1 (test and listing aid). */
+    public int findTemplate(TrackedService service, int protocol, int clientAddr, int vaddr) {
+        boolean fwmark = service.fwmark() != 0;
+        return table.lookup(KIND_TEMPLATE, fwmark ? 0 : protocol, clientAddr & service.netmask(), 0,
+                fwmark ? service.fwmark() : vaddr, service.templatePort());
+    }
+}
