@@ -52,8 +52,12 @@ final class Lab {
     private final MemorySegment input = MemorySegment.ofArray(new byte[HEADROOM + 2048]);
 
     Lab(List<ServiceSpec> specs) {
+        this(specs, 1024);
+    }
+
+    Lab(List<ServiceSpec> specs, int tableCapacity) {
         services = ServiceTable.of(specs);
-        table = new ConnTable(1024);
+        table = new ConnTable(tableCapacity);
         tracker = new ConnTracker(table, services.registry(), new Timeouts(), new ConnSysctls());
         StaticNextHops nextHops = new StaticNextHops().neighbour(RS1, RS1_MAC, 0).neighbour(RS2, RS2_MAC, 0)
                 .defaultRoute(ROUTER_MAC, 0);
@@ -70,6 +74,12 @@ final class Lab {
     PipelineVerdict process(byte[] frame, int tpStatus) {
         MemorySegment.copy(MemorySegment.ofArray(frame), 0, input, HEADROOM, frame.length);
         return pipeline.process(0, input, HEADROOM, frame.length, tpStatus, NOW_MS);
+    }
+
+    /** Copies {@code lengthBytes} of {@code frame} behind the headroom and runs it; allocation-free. */
+    PipelineVerdict process(MemorySegment frame, int lengthBytes) {
+        MemorySegment.copy(frame, 0, input, HEADROOM, lengthBytes);
+        return pipeline.process(0, input, HEADROOM, lengthBytes, 0, NOW_MS);
     }
 
     /** The frames sent since the last call, and forgets them. */
