@@ -161,11 +161,7 @@ public final class Jlvsd implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            try {
-                dataPlane.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            dataPlane.close();
             table.close();
             PipelineCounters c = dataPlane.counters();
             err.println("jlvsd: stopped; frames forwarded " + c.verdictCount(PipelineVerdict.FORWARDED)

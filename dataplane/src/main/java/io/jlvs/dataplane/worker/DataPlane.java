@@ -121,11 +121,12 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * Stops the workers and waits for them; each closes its rings. Workers never started
-     * have their rings closed here.
+     * Stops the workers and waits for them (within a poll timeout); each closes its rings.
+     * Workers never started have their rings closed here. An interrupt does not cut the wait
+     * short, so rings are never unmapped under a running worker; it is restored afterwards.
      */
     @Override
-    public synchronized void close() throws InterruptedException {
+    public synchronized void close() {
         for (Worker worker : workers) {
             worker.stop();
         }
@@ -135,8 +136,18 @@ public final class DataPlane implements AutoCloseable {
             }
             return;
         }
+        boolean interrupted = false;
         for (Thread t : threads) {
-            t.join();
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

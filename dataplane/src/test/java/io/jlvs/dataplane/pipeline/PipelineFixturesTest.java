@@ -23,6 +23,7 @@ import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,7 +59,11 @@ class PipelineFixturesTest {
 
     @SafeVarargs
     private static Step step(byte[] input, PipelineVerdict verdict, IntFunction<byte[]>... expected) {
-        return new Step(input, verdict, List.of(expected));
+        List<IntFunction<byte[]>> frames = new ArrayList<>();
+        for (IntFunction<byte[]> frame : expected) {
+            frames.add(frame);
+        }
+        return new Step(input, verdict, frames);
     }
 
     private static IntFunction<byte[]> frame(PacketBuilder builder) {
