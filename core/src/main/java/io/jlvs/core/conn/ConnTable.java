@@ -248,6 +248,11 @@ public final class ConnTable implements AutoCloseable {
         return mix(a ^ mix(b + 0x632BE59BD9B4E019L));
     }
 
+    /** The home slot of a key (tests). */
+    int homeSlot(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
+        return position(keyHash(kind, proto, caddr, cport, vaddr, vport), slotCount);
+    }
+
     private static int position(long hash, int count) {
         return (int) (((hash >>> 32) * count) >>> 32);
     }

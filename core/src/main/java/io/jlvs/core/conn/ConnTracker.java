@@ -150,11 +150,7 @@ public final class ConnTracker {
             int slot = table.lookup(KIND_CONN, protocol, clientAddr, clientPort, vaddr, vport);
             if (slot >= 0) {
                 long w = table.control(slot);
-                if (!ConnTable.isLive(w)) {
-                    continue;
-                }
-                if (reached(nowCs, table.expiryCs(slot))) {
-                    reclaim(slot, w, nowCs);
+                if (!current(slot, w, nowCs)) {
                     continue;
                 }
                 int r = onHit(slot, w, tcp && syn, tcpFlags, lengthBytes, nowCs);
@@ -199,12 +195,7 @@ public final class ConnTracker {
             if (slot < 0) {
                 return NO_CONN;
             }
-            long w = table.control(slot);
-            if (!ConnTable.isLive(w)) {
-                continue;
-            }
-            if (reached(nowCs, table.expiryCs(slot))) {
-                reclaim(slot, w, nowCs);
+            if (!current(slot, table.control(slot), nowCs)) {
                 continue;
             }
             apply(slot, true, tcpFlags, lengthBytes, nowCs);
@@ -222,6 +213,18 @@ public final class ConnTracker {
      */
     public void packet(int slot, boolean output, int tcpFlags, int lengthBytes, long nowMs) {
         apply(slot, output, tcpFlags, lengthBytes, centis(nowMs));
+    }
+
+    /** Whether the entry read as {@code w} is live and unexpired; an expired one is reclaimed (lazy expiry). */
+    private boolean current(int slot, long w, int nowCs) {
+        if (!ConnTable.isLive(w)) {
+            return false;
+        }
+        if (reached(nowCs, table.expiryCs(slot))) {
+            reclaim(slot, w, nowCs);
+            return false;
+        }
+        return true;
     }
 
     private int onHit(int slot, long w, boolean tcpSyn, int tcpFlags, int lengthBytes, int nowCs) {
