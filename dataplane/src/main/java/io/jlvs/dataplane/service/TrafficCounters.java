@@ -30,22 +30,21 @@ public final class TrafficCounters {
 
     /** A client &rarr; server packet of {@code lengthBytes} (IP length). Owning worker; no allocation. */
     public void in(int service, int destination, int lengthBytes) {
-        int s = service * FIELDS;
-        int d = destination * FIELDS;
-        services[s + IN_PKTS]++;
-        services[s + IN_BYTES] += lengthBytes;
-        destinations[d + IN_PKTS]++;
-        destinations[d + IN_BYTES] += lengthBytes;
+        count(service, destination, IN_PKTS, IN_BYTES, lengthBytes);
     }
 
     /** A server &rarr; client packet of {@code lengthBytes} (IP length). Owning worker; no allocation. */
     public void out(int service, int destination, int lengthBytes) {
+        count(service, destination, OUT_PKTS, OUT_BYTES, lengthBytes);
+    }
+
+    private void count(int service, int destination, int packetsField, int bytesField, int lengthBytes) {
         int s = service * FIELDS;
         int d = destination * FIELDS;
-        services[s + OUT_PKTS]++;
-        services[s + OUT_BYTES] += lengthBytes;
-        destinations[d + OUT_PKTS]++;
-        destinations[d + OUT_BYTES] += lengthBytes;
+        services[s + packetsField]++;
+        services[s + bytesField] += lengthBytes;
+        destinations[d + packetsField]++;
+        destinations[d + bytesField] += lengthBytes;
     }
 
     void addService(int service, long[] totals) {

@@ -68,14 +68,11 @@ class DataPlaneTest {
         assumeTrue(AfPacket.isAvailable(), () -> "skipped: AF_PACKET sockets unavailable: "
                 + AfPacket.unavailabilityCause());
         try (NetnsLab lab = NetnsLab.create()) {
-            String a = lab.linkName("d");
-            String b = lab.linkName("c");
-            lab.run(null, "ip", "link", "add", a, "type", "veth", "peer", "name", b);
-            lab.adopt(a);
+            NetnsLab.VethPair pair = lab.veth("d", null, "c", null);
+            String a = pair.a();
+            String b = pair.b();
             lab.sysctl(null, "net.ipv6.conf." + a + ".disable_ipv6", "1");
             lab.sysctl(null, "net.ipv6.conf." + b + ".disable_ipv6", "1");
-            lab.up(null, a);
-            lab.up(null, b);
 
             ServiceSpec web = new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 80), "rr", 0,
                     Optional.empty(), List.of(new RealServerSpec(RS1, 80, 1, ForwardingMethod.ROUTE, 0, 0),
