@@ -4,6 +4,7 @@ import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.RealServerSpec;
+import io.jlvs.config.model.SchedulerFlag;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
@@ -179,11 +180,14 @@ public final class Jlvsd implements Callable<Integer> {
 
     /**
      * {@code TCP 192.168.10.100:80 wrr -> 192.168.188.81:80 nat w3, 192.168.188.82:80 nat w1}: key,
-     * scheduler, persistence, then each server with method, weight and thresholds ({@code x} upper,
+     * scheduler and its flags, persistence, then each server with method, weight and thresholds ({@code x} upper,
      * {@code y} lower, as ipvsadm's options).
      */
     static String summary(ServiceSpec spec) {
         StringBuilder line = new StringBuilder(spec.key().toString()).append(' ').append(spec.scheduler());
+        if (spec.schedulerFlags() != 0) {
+            line.append(" flags ").append(String.join(",", SchedulerFlag.namesOf(spec.schedulerFlags(), spec.scheduler())));
+        }
         spec.persistence().ifPresent(p -> {
             line.append(" persistent ").append(p.timeoutSeconds());
             if (p.netmask() != -1) {

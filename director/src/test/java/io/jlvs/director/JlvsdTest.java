@@ -72,7 +72,7 @@ class JlvsdTest {
     void dryRunOfTheDrExampleMarksTheFwmarkServiceAsNotMatched() {
         Run r = dryRun(EXAMPLES.resolve("dr.yaml"));
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("FWM 1 mh persistent 1800 -> 192.168.188.81:0 dr w1, 192.168.188.82:0 dr w2"
+        assertTrue(r.out().contains("FWM 1 mh flags mh-fallback persistent 1800 -> 192.168.188.81:0 dr w1, 192.168.188.82:0 dr w2"
                 + " (not matched"), r.out());
     }
 
