@@ -27,4 +27,14 @@ public interface NextHops {
     default int portOf(int address) {
         return 0;
     }
+
+    /**
+     * A frame for {@code address} was dropped because {@link #macOf} knew no next hop: a
+     * resolver may ask for it (an ARP request from the control side). Called by workers per
+     * such frame: must return at once, without allocating or blocking. The default does nothing.
+     *
+     * @param address IPv4 address, host byte order
+     */
+    default void missing(int address) {
+    }
 }

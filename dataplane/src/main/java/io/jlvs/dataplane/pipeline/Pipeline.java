@@ -286,6 +286,7 @@ public final class Pipeline {
         int realServer = table.daddr(slot);
         long mac = nextHops.macOf(realServer);
         if (mac == NextHops.UNKNOWN) {
+            nextHops.missing(realServer);
             return drop(PipelineReason.NO_NEXT_HOP);
         }
         int egress = egressPort(realServer);
@@ -333,6 +334,7 @@ public final class Pipeline {
         int client = parser.ipv4().destinationAddress();
         long mac = nextHops.macOf(client);
         if (mac == NextHops.UNKNOWN) {
+            nextHops.missing(client);
             return drop(PipelineReason.NO_NEXT_HOP);
         }
         int egress = egressPort(client);

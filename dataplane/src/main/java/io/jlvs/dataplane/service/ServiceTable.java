@@ -49,6 +49,7 @@ public final class ServiceTable {
     private final int[] serviceOfDestination;
     private final List<VirtualService> services = new ArrayList<>();
     private final List<TrafficCounters> counters = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private int nextServiceIndex;
     private int registeredDestinations;
     private long version;
@@ -159,6 +160,25 @@ public final class ServiceTable {
             addService(spec);
         }
         publish();
+    }
+
+    /**
+     * What the control side outside the data plane does when the services change: the kernel
+     * guard (nftables rules for the traffic jlvsd owns), ARP for VIPs, listings.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * The table published a new snapshot. Called on the control thread that made the
+         * change, after the workers can see it, with the services as they now run.
+         */
+        void published(ServiceSnapshot snapshot, List<VirtualService> services);
+    }
+
+    /** Control thread: calls {@code listener} after every publication, starting with the current state. */
+    public synchronized void addListener(Listener listener) {
+        listeners.add(listener);
+        listener.published(snapshot, List.copyOf(services));
     }
 
     /**
@@ -318,5 +338,11 @@ public final class ServiceTable {
             }
         }
         snapshot = new ServiceSnapshot(byKey, portZero, vips, natServers, serviceOfDestination, ++version);
+        if (!listeners.isEmpty()) {
+            List<VirtualService> now = List.copyOf(services);
+            for (Listener listener : listeners) {
+                listener.published(snapshot, now);
+            }
+        }
     }
 }

@@ -48,6 +48,8 @@ final class Lab {
     final ConnTable table;
     final ConnTracker tracker;
     final MemoryFrameSink sink = new MemoryFrameSink(64, 2048);
+    /** Addresses the pipeline found no next hop for. */
+    final List<Integer> missing = new ArrayList<>();
     final Pipeline pipeline;
     private final MemorySegment input = MemorySegment.ofArray(new byte[HEADROOM + 2048]);
 
@@ -59,8 +61,19 @@ final class Lab {
         services = ServiceTable.of(specs);
         table = new ConnTable(tableCapacity);
         tracker = new ConnTracker(table, services.registry(), new Timeouts(), new ConnSysctls());
-        StaticNextHops nextHops = new StaticNextHops().neighbour(RS1, RS1_MAC, 0).neighbour(RS2, RS2_MAC, 0)
-                .defaultRoute(ROUTER_MAC, 0);
+        StaticNextHops neighbours = new StaticNextHops().neighbour(RS1, RS1_MAC, 0).neighbour(RS2, RS2_MAC, 0);
+        NextHops nextHops = new NextHops() {
+            @Override
+            public long macOf(int address) {
+                // The router for addresses outside 192.168.0.0/16; real servers must be neighbours.
+                return (address >>> 16) == 0xC0A8 ? neighbours.macOf(address) : ROUTER_MAC;
+            }
+
+            @Override
+            public void missing(int address) {
+                missing.add(address);
+            }
+        };
         Port eth0 = new Port("eth0", 2, DIRECTOR_MAC, MTU, DIP);
         pipeline = new Pipeline(0, tracker, services, services.newCounters(), new Port[] {eth0},
                 new FrameSink[] {sink}, nextHops, ArpHandler.IGNORE);

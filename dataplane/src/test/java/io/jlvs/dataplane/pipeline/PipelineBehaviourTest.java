@@ -115,6 +115,16 @@ class PipelineBehaviourTest {
     }
 
     @Test
+    void dropsWhenNoNextHopIsKnownAndTellsTheResolver() {
+        int unknown = io.jlvs.core.net.Ipv4.parse("192.168.188.99");
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(unknown, 80, ForwardingMethod.ROUTE, 1))));
+        assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.NO_NEXT_HOP));
+        assertEquals(List.of(unknown), lab.missing);
+        assertEquals(0, lab.sent().size());
+    }
+
+    @Test
     void dropsMalformedFramesWithTheParsersReason() {
         Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
         assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().ipChecksum(0x1234).build()));

@@ -136,6 +136,22 @@ class ServiceTableTest {
     }
 
     @Test
+    void tellsListenersOfEveryPublication() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = ServiceTable.of(before.services());
+        List<Integer> sizes = new java.util.ArrayList<>();
+        List<Long> versions = new java.util.ArrayList<>();
+        table.addListener((snapshot, services) -> {
+            sizes.add(services.size());
+            versions.add(snapshot.version());
+        });
+        table.apply(ServiceFileDiff.between(before, file()));
+        assertEquals(List.of(1, 0), sizes, "the current state, then the reload");
+        assertTrue(versions.get(1) > versions.get(0));
+        assertEquals(versions.get(1), table.snapshot().version());
+    }
+
+    @Test
     void sumsCountersOverWorkers() {
         ServiceTable table = ServiceTable.of(List.of(web("rr", nat(RS1, 80, 1))));
         VirtualService service = table.services().getFirst();
