@@ -96,6 +96,8 @@ public final class Pipeline {
     private int ingress;
     private boolean checksumPartial;
     private int headroomBytes;
+    private long nextHopMac;
+    private int egress;
 
     /**
      * A pipeline for one worker.
@@ -284,17 +286,11 @@ public final class Pipeline {
         }
         int method = (ConnTable.flags(table.control(slot)) & ConnTable.F_FWD_MASK) >>> ConnTable.F_FWD_SHIFT;
         int realServer = table.daddr(slot);
-        long mac = nextHops.macOf(realServer);
-        if (mac == NextHops.UNKNOWN) {
-            nextHops.missing(realServer);
+        if (!prepare(realServer, parser.ipv4().destinationAddress())) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
-        int egress = egressPort(realServer);
+        long mac = nextHopMac;
         Port out = ports[egress];
-        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), parser.ipv4().destinationAddress());
-        if (checksumPartial) {
-            PartialChecksum.complete(parser);
-        }
         ForwardVerdict verdict;
         long frameOffset;
         int frameLength;
@@ -321,7 +317,7 @@ public final class Pipeline {
             default:
                 return pass(PipelineReason.LOCAL);
         }
-        return emit(verdict, egress, frameOffset, frameLength);
+        return emit(verdict, frameOffset, frameLength);
     }
 
     /** A real-server packet (or ICMP error) of NAT connection {@code slot}: count it, rewrite it to come from the VIP, send it. */
@@ -331,30 +327,39 @@ public final class Pipeline {
         if (service >= 0) {
             traffic.out(service, destinationIndex, lengthBytes);
         }
-        int client = parser.ipv4().destinationAddress();
-        long mac = nextHops.macOf(client);
-        if (mac == NextHops.UNKNOWN) {
-            nextHops.missing(client);
+        if (!prepare(parser.ipv4().destinationAddress(), ports[ingress].address())) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
-        int egress = egressPort(client);
         Port out = ports[egress];
-        Port in = ports[ingress];
-        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(in.mac(), in.address());
+        ForwardVerdict verdict = nat.outbound(parser, table.vaddr(slot), table.vport(slot), out.mac(), nextHopMac,
+                out.mtuBytes(), reply);
+        return emit(verdict, nat.frameOffset(), nat.frameLengthBytes());
+    }
+
+    /**
+     * Before a rewrite towards {@code address}: finds the next hop ({@link #nextHopMac},
+     * {@link #egress}), points the reply buffer at the ingress interface with
+     * {@code replySource} as the source of ICMP errors, and completes a partial checksum.
+     *
+     * @return false when no next hop is known (the resolver is told)
+     */
+    private boolean prepare(int address, int replySource) {
+        long mac = nextHops.macOf(address);
+        if (mac == NextHops.UNKNOWN) {
+            nextHops.missing(address);
+            return false;
+        }
+        int port = nextHops.portOf(address);
+        nextHopMac = mac;
+        egress = port >= 0 && port < ports.length ? port : 0;
+        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), replySource);
         if (checksumPartial) {
             PartialChecksum.complete(parser);
         }
-        ForwardVerdict verdict = nat.outbound(parser, table.vaddr(slot), table.vport(slot), out.mac(), mac,
-                out.mtuBytes(), reply);
-        return emit(verdict, egress, nat.frameOffset(), nat.frameLengthBytes());
+        return true;
     }
 
-    private int egressPort(int address) {
-        int port = nextHops.portOf(address);
-        return port >= 0 && port < ports.length ? port : 0;
-    }
-
-    private PipelineVerdict emit(ForwardVerdict verdict, int egress, long frameOffset, int frameLength) {
+    private PipelineVerdict emit(ForwardVerdict verdict, long frameOffset, int frameLength) {
         switch (verdict) {
             case FORWARD:
                 if (!sinks[egress].send(parser.ethernet().segment(), frameOffset, frameLength)) {

@@ -50,6 +50,7 @@ class PipelineFixturesTest {
     record Step(byte[] input, PipelineVerdict verdict, List<IntFunction<byte[]>> expected) {
     }
 
+    /** A row of the table: what it shows, the services it runs, its steps. */
     record Fixture(String description, List<ServiceSpec> services, List<Step> steps) {
         @Override
         public String toString() {

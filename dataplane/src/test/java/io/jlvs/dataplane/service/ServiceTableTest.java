@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** The service table: lookup order, reload by difference, capacity, listeners, counters. */
 class ServiceTableTest {
     private static final int VIP = Ipv4.parse("192.168.10.100");
     private static final int RS1 = Ipv4.parse("192.168.188.81");
