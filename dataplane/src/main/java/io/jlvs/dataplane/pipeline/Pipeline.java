@@ -1,0 +1,414 @@
+package io.jlvs.dataplane.pipeline;
+
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.ConnView;
+import io.jlvs.core.conn.TrackedService;
+import io.jlvs.core.packet.IcmpFlyweight;
+import io.jlvs.core.packet.Ipv4Flyweight;
+import io.jlvs.core.packet.PacketParser;
+import io.jlvs.core.packet.TcpFlyweight;
+import io.jlvs.core.packet.TransportFlyweight;
+import io.jlvs.core.packet.Verdict;
+import io.jlvs.dataplane.forward.DirectRouteRewriter;
+import io.jlvs.dataplane.forward.ForwardVerdict;
+import io.jlvs.dataplane.forward.ForwardingCounters;
+import io.jlvs.dataplane.forward.FragmentBuffer;
+import io.jlvs.dataplane.forward.IcmpErrorWriter;
+import io.jlvs.dataplane.forward.IcmpQuote;
+import io.jlvs.dataplane.forward.NatRewriter;
+import io.jlvs.dataplane.forward.PartialChecksum;
+import io.jlvs.dataplane.forward.ReplyBuffer;
+import io.jlvs.dataplane.forward.TunnelRewriter;
+import io.jlvs.dataplane.service.ServiceSnapshot;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.service.TrafficCounters;
+import io.jlvs.dataplane.sys.AfPacket;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One worker's packet path: what happens to each frame its RX rings hand over.
+ *
+ * <ol>
+ *   <li>Parse (Ethernet, VLAN, IPv4, TCP/UDP/ICMP). Malformed: dropped with the parser's
+ *       reason. ARP: to the {@link ArpHandler}. Not IPv4 TCP/UDP/ICMP, or a fragment:
+ *       passed (the kernel sees the same frame).</li>
+ *   <li>TCP/UDP to a VIP: service lookup in the current {@link ServiceSnapshot} (exact,
+ *       then the port-0 service), then {@link ConnTracker#inPacket}, which schedules a new
+ *       connection for a TCP SYN or any UDP datagram. A hit is counted in the service and
+ *       real-server counters, its partial checksum completed if the frame carries
+ *       {@code TP_STATUS_CSUMNOTREADY}, and rewritten by the connection's method: DR (real
+ *       server's MAC), NAT (RIP:rport, next hop's MAC) or TUN (IPIP from the director's
+ *       address on the outgoing interface), then sent.
+ *       No real server: ICMP port unreachable to the client. No connection for a non-SYN:
+ *       passed. Table full, server deleted: dropped.</li>
+ *   <li>TCP/UDP from a NAT real server: {@link ConnTracker#outPacket}; a hit is rewritten
+ *       to VIP:vport and sent to the client's next hop.</li>
+ *   <li>ICMP errors (types 3, 4, 11) quoting a tracked connection (IPVS-SEMANTICS &sect;3.4):
+ *       about a packet to the client, sent to a VIP: forwarded by the connection's method
+ *       (NAT: to RIP with the quote rewritten); from a NAT real server: rewritten to come from
+ *       the VIP. Other ICMP is passed.</li>
+ * </ol>
+ * Frames are rewritten in place; a TUN frame grows 20 bytes into the headroom in front of it
+ * (the {@code tpacket3_hdr} area in an RX ring, whose fields the ring has read by then).
+ * ICMP errors are written into a scratch buffer and sent out of the interface the frame
+ * came in on.
+ *
+ * <p>Owned by one worker thread. {@link #process} allocates nothing, takes no lock, throws
+ * nothing and logs nothing; every outcome is counted ({@link PipelineCounters}, the parser's
+ * drop counts, {@link ForwardingCounters}). The service snapshot is re-read only by
+ * {@link #refresh()}, which the worker calls between batches; the clock is the batch's.
+ */
+public final class Pipeline {
+    private static final int REPLY_BUFFER_BYTES = 2048;
+    private static final int FRAGMENT_SLOTS = 48;
+    private static final int FRAGMENT_SLOT_BYTES = 2048;
+    private static final int CODE_PORT_UNREACHABLE = 3;
+    private static final int METHOD_MASQ = 0;
+    private static final int METHOD_TUNNEL = 2;
+    private static final int METHOD_ROUTE = 3;
+
+    private final ConnTracker tracker;
+    private final ConnTable table;
+    private final ServiceTable services;
+    private final TrafficCounters traffic;
+    private final Port[] ports;
+    private final FrameSink[] sinks;
+    private final NextHops nextHops;
+    private final ArpHandler arp;
+
+    private final PacketParser parser = new PacketParser();
+    private final PipelineCounters counters = new PipelineCounters();
+    private final ForwardingCounters forwarding = new ForwardingCounters();
+    private final IcmpErrorWriter icmpErrors;
+    private final DirectRouteRewriter dr;
+    private final NatRewriter nat;
+    private final TunnelRewriter tun;
+    private final IcmpQuote quote = new IcmpQuote();
+    private final ReplyBuffer reply = new ReplyBuffer();
+    private final MemorySegment replySegment = MemorySegment.ofArray(new byte[REPLY_BUFFER_BYTES]);
+    private final FragmentBuffer fragments = new FragmentBuffer(FRAGMENT_SLOTS);
+    private final ConnView view = new ConnView();
+
+    private ServiceSnapshot snapshot;
+    private long nowMs;
+    private int ingress;
+    private boolean checksumPartial;
+    private int headroomBytes;
+    private long nextHopMac;
+    private int egress;
+
+    /**
+     * A pipeline for one worker.
+     *
+     * @param workerId the worker's number (spreads IP identifications between workers)
+     * @param tracker the shared connection tracker
+     * @param services the service table whose snapshot {@link #refresh()} reads
+     * @param traffic this worker's service and real-server counters
+     * @param ports the worker's interfaces; frames are sent through {@code sinks} of the same index
+     * @param sinks one sink per port
+     * @param nextHops next-hop MACs and interfaces
+     * @param arp what to do with ARP frames
+     */
+    public Pipeline(int workerId, ConnTracker tracker, ServiceTable services, TrafficCounters traffic, Port[] ports,
+            FrameSink[] sinks, NextHops nextHops, ArpHandler arp) {
+        if (ports.length == 0 || ports.length != sinks.length) {
+            throw new IllegalArgumentException("need one sink per port, got " + ports.length + " ports and "
+                    + sinks.length + " sinks");
+        }
+        this.tracker = tracker;
+        this.table = tracker.table();
+        this.services = services;
+        this.traffic = traffic;
+        this.ports = ports.clone();
+        this.sinks = sinks.clone();
+        this.nextHops = nextHops;
+        this.arp = arp;
+        int firstId = (workerId * 0x2F1B) & 0xFFFF;
+        this.icmpErrors = new IcmpErrorWriter(firstId);
+        this.dr = new DirectRouteRewriter(forwarding, icmpErrors);
+        this.nat = new NatRewriter(forwarding, icmpErrors);
+        this.tun = new TunnelRewriter(forwarding, icmpErrors, firstId ^ 0x8000);
+        MemorySegment fragmentSegment = MemorySegment.ofArray(new byte[FRAGMENT_SLOTS * FRAGMENT_SLOT_BYTES]);
+        fragments.wrap(fragmentSegment, 0, FRAGMENT_SLOT_BYTES);
+        dr.fragmentInto(fragments);
+        nat.fragmentInto(fragments);
+        tun.fragmentInto(fragments);
+        refresh();
+    }
+
+    /** Picks up the service table's current snapshot. The worker calls it between batches. */
+    public void refresh() {
+        snapshot = services.snapshot();
+    }
+
+    /** The snapshot in use. */
+    public ServiceSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Verdict and reason counters. */
+    public PipelineCounters counters() {
+        return counters;
+    }
+
+    /** The rewriters' counters. */
+    public ForwardingCounters forwardingCounters() {
+        return forwarding;
+    }
+
+    /** The parser, for its drop counts. */
+    public PacketParser parser() {
+        return parser;
+    }
+
+    /** Counts a frame the ring captured shorter than it was on the wire, which is dropped unseen. */
+    public PipelineVerdict dropTruncated() {
+        return drop(PipelineReason.TRUNCATED_CAPTURE);
+    }
+
+    /**
+     * Handles one frame, in place.
+     *
+     * @param port index of the interface it came in on
+     * @param segment memory holding the frame (an RX ring, or a test buffer); up to 20 bytes
+     *        before {@code offset} may be overwritten when a TUN frame grows
+     * @param offset where the Ethernet header starts
+     * @param lengthBytes the frame's length
+     * @param tpStatus the ring's {@code tp_status} bits ({@code TP_STATUS_CSUMNOTREADY} matters)
+     * @param nowMs the batch's clock, milliseconds
+     */
+    public PipelineVerdict process(int port, MemorySegment segment, long offset, int lengthBytes, int tpStatus,
+            long nowMs) {
+        this.nowMs = nowMs;
+        this.ingress = port;
+        this.checksumPartial = (tpStatus & AfPacket.TP_STATUS_CSUMNOTREADY) != 0;
+        this.headroomBytes = (int) Math.min(offset, TunnelRewriter.OVERHEAD_BYTES);
+        Verdict verdict = parser.parse(segment, offset, lengthBytes);
+        switch (verdict) {
+            case IPV4_TCP:
+                return transport(true);
+            case IPV4_UDP:
+                return transport(false);
+            case IPV4_ICMP:
+                return icmp();
+            case ARP:
+                if (arp.onArp(port, parser, sinks[port])) {
+                    counters.count(PipelineReason.ARP_ANSWERED);
+                    return verdict(PipelineVerdict.REPLIED);
+                }
+                return pass(PipelineReason.ARP);
+            case DROP:
+                return drop(PipelineReason.MALFORMED);
+            case IPV4_FRAGMENT:
+                return pass(PipelineReason.FRAGMENT);
+            default:
+                return pass(PipelineReason.NOT_IPV4_TRANSPORT);
+        }
+    }
+
+    private PipelineVerdict transport(boolean tcp) {
+        Ipv4Flyweight ip = parser.ipv4();
+        TransportFlyweight l4 = tcp ? parser.tcp() : parser.udp();
+        int protocol = ip.protocol();
+        int source = ip.sourceAddress();
+        int destination = ip.destinationAddress();
+        int sourcePort = l4.sourcePort();
+        int destinationPort = l4.destinationPort();
+        int flags = tcp ? parser.tcp().flags() : 0;
+        int lengthBytes = ip.totalLength();
+        ServiceSnapshot s = snapshot;
+        int result = ConnTracker.NO_SERVICE;
+        TrackedService service = s.lookup(protocol, destination, destinationPort);
+        if (service != null || s.isVirtualAddress(destination)) {
+            result = tracker.inPacket(service, protocol, source, sourcePort, destination, destinationPort, flags,
+                    lengthBytes, nowMs);
+            if (result >= 0) {
+                boolean mayBeNew = !tcp || (flags & TcpFlyweight.SYN) != 0;
+                return inbound(result, lengthBytes, mayBeNew);
+            }
+            switch (result) {
+                case ConnTracker.NO_DEST:
+                    return portUnreachable(destination);
+                case ConnTracker.TABLE_FULL:
+                    return drop(PipelineReason.TABLE_FULL);
+                case ConnTracker.DEST_DELETED:
+                    return drop(PipelineReason.DEST_DELETED);
+                default:
+                    break;
+            }
+        }
+        if (s.isNatServerAddress(source)) {
+            int slot = tracker.outPacket(protocol, source, sourcePort, destination, destinationPort, flags,
+                    lengthBytes, nowMs);
+            if (slot >= 0) {
+                return outbound(slot, lengthBytes);
+            }
+        }
+        return pass(result == ConnTracker.NO_CONN ? PipelineReason.NO_CONN : PipelineReason.NO_SERVICE);
+    }
+
+    private PipelineVerdict icmp() {
+        if (!quote.wrap(parser)) {
+            return pass(PipelineReason.ICMP_UNRELATED);
+        }
+        Ipv4Flyweight ip = parser.ipv4();
+        ServiceSnapshot s = snapshot;
+        int protocol = quote.protocol();
+        int lengthBytes = ip.totalLength();
+        if (s.isVirtualAddress(ip.destinationAddress())) {
+            int slot = table.lookup(ConnTable.KIND_CONN, protocol, quote.lookupSourceAddress(),
+                    quote.lookupSourcePort(), quote.lookupDestinationAddress(), quote.lookupDestinationPort());
+            if (slot >= 0 && ConnTable.isLive(table.control(slot))) {
+                return inbound(slot, lengthBytes, false);
+            }
+        }
+        if (s.isNatServerAddress(ip.sourceAddress())) {
+            int slot = table.lookupReply(protocol, quote.lookupSourceAddress(), quote.lookupSourcePort(),
+                    quote.lookupDestinationAddress(), quote.lookupDestinationPort());
+            if (slot >= 0 && ConnTable.isLive(table.control(slot))) {
+                return outbound(slot, lengthBytes);
+            }
+        }
+        return pass(PipelineReason.ICMP_UNRELATED);
+    }
+
+    /** A client-side packet of connection {@code slot}: count it, rewrite it by the connection's method, send it. */
+    private PipelineVerdict inbound(int slot, int lengthBytes, boolean mayBeNew) {
+        int destinationIndex = table.destIndex(slot);
+        int service = snapshot.serviceOf(destinationIndex);
+        if (service >= 0) {
+            if (mayBeNew && table.read(slot, view) && view.inPkts == 1) {
+                traffic.connection(service, destinationIndex);
+            }
+            traffic.in(service, destinationIndex, lengthBytes);
+        }
+        int method = (ConnTable.flags(table.control(slot)) & ConnTable.F_FWD_MASK) >>> ConnTable.F_FWD_SHIFT;
+        int realServer = table.daddr(slot);
+        if (!prepare(realServer, parser.ipv4().destinationAddress())) {
+            return drop(PipelineReason.NO_NEXT_HOP);
+        }
+        long mac = nextHopMac;
+        Port out = ports[egress];
+        ForwardVerdict verdict;
+        long frameOffset;
+        int frameLength;
+        switch (method) {
+            case METHOD_ROUTE:
+                verdict = dr.rewrite(parser, out.mac(), mac, out.mtuBytes(), reply);
+                frameOffset = dr.frameOffset();
+                frameLength = dr.frameLengthBytes();
+                break;
+            case METHOD_MASQ:
+                verdict = nat.inbound(parser, realServer, table.dport(slot), out.mac(), mac, out.mtuBytes(), reply);
+                frameOffset = nat.frameOffset();
+                frameLength = nat.frameLengthBytes();
+                break;
+            case METHOD_TUNNEL:
+                if (out.address() == 0) {
+                    return drop(PipelineReason.NO_TUNNEL_SOURCE);
+                }
+                verdict = tun.rewrite(parser, headroomBytes, out.address(), realServer, out.mac(), mac, out.mtuBytes(),
+                        reply);
+                frameOffset = tun.frameOffset();
+                frameLength = tun.frameLengthBytes();
+                break;
+            default:
+                return pass(PipelineReason.LOCAL);
+        }
+        return emit(verdict, frameOffset, frameLength);
+    }
+
+    /** A real-server packet (or ICMP error) of NAT connection {@code slot}: count it, rewrite it to come from the VIP, send it. */
+    private PipelineVerdict outbound(int slot, int lengthBytes) {
+        int destinationIndex = table.destIndex(slot);
+        int service = snapshot.serviceOf(destinationIndex);
+        if (service >= 0) {
+            traffic.out(service, destinationIndex, lengthBytes);
+        }
+        if (!prepare(parser.ipv4().destinationAddress(), ports[ingress].address())) {
+            return drop(PipelineReason.NO_NEXT_HOP);
+        }
+        Port out = ports[egress];
+        ForwardVerdict verdict = nat.outbound(parser, table.vaddr(slot), table.vport(slot), out.mac(), nextHopMac,
+                out.mtuBytes(), reply);
+        return emit(verdict, nat.frameOffset(), nat.frameLengthBytes());
+    }
+
+    /**
+     * Before a rewrite towards {@code address}: finds the next hop ({@link #nextHopMac},
+     * {@link #egress}), points the reply buffer at the ingress interface with
+     * {@code replySource} as the source of ICMP errors, and completes a partial checksum.
+     *
+     * @return false when no next hop is known (the resolver is told)
+     */
+    private boolean prepare(int address, int replySource) {
+        long mac = nextHops.macOf(address);
+        if (mac == NextHops.UNKNOWN) {
+            nextHops.missing(address);
+            return false;
+        }
+        int port = nextHops.portOf(address);
+        nextHopMac = mac;
+        egress = port >= 0 && port < ports.length ? port : 0;
+        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), replySource);
+        if (checksumPartial) {
+            PartialChecksum.complete(parser);
+        }
+        return true;
+    }
+
+    private PipelineVerdict emit(ForwardVerdict verdict, long frameOffset, int frameLength) {
+        switch (verdict) {
+            case FORWARD:
+                if (!sinks[egress].send(parser.ethernet().segment(), frameOffset, frameLength)) {
+                    return drop(PipelineReason.TX_FULL);
+                }
+                return verdict(PipelineVerdict.FORWARDED);
+            case FRAGMENTED:
+                for (int i = 0; i < fragments.count(); i++) {
+                    if (!sinks[egress].send(fragments.segment(), fragments.frameOffset(i), fragments.frameLengthBytes(i))) {
+                        return drop(PipelineReason.TX_FULL);
+                    }
+                }
+                return verdict(PipelineVerdict.FORWARDED);
+            case REPLY:
+                counters.count(PipelineReason.REWRITE);
+                return sendReply();
+            default:
+                return drop(PipelineReason.REWRITE);
+        }
+    }
+
+    private PipelineVerdict portUnreachable(int virtualAddress) {
+        counters.count(PipelineReason.NO_DEST);
+        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), virtualAddress);
+        if (!icmpErrors.write(parser, IcmpFlyweight.DESTINATION_UNREACHABLE, CODE_PORT_UNREACHABLE, 0, reply)) {
+            return verdict(PipelineVerdict.DROPPED);
+        }
+        return sendReply();
+    }
+
+    private PipelineVerdict sendReply() {
+        if (!sinks[ingress].send(replySegment, reply.offset(), reply.lengthBytes())) {
+            return drop(PipelineReason.TX_FULL);
+        }
+        return verdict(PipelineVerdict.REPLIED);
+    }
+
+    private PipelineVerdict pass(PipelineReason reason) {
+        counters.count(reason);
+        return verdict(PipelineVerdict.PASSED);
+    }
+
+    private PipelineVerdict drop(PipelineReason reason) {
+        counters.count(reason);
+        return verdict(PipelineVerdict.DROPPED);
+    }
+
+    private PipelineVerdict verdict(PipelineVerdict verdict) {
+        counters.count(verdict);
+        return verdict;
+    }
+}

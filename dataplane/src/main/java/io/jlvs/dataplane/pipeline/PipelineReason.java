@@ -1,0 +1,46 @@
+package io.jlvs.dataplane.pipeline;
+
+/**
+ * Why a frame was passed, answered or dropped: a counter per reason in
+ * {@link PipelineCounters}. Details live in the parser's {@code DropReason} counts (for
+ * {@link #MALFORMED}) and the rewriters' {@code ForwardDropReason} counts (for {@link #REWRITE}).
+ */
+public enum PipelineReason {
+    /** Passed: not IPv4 TCP, UDP or ICMP (IPv6, other protocols). */
+    NOT_IPV4_TRANSPORT,
+    /** Passed: an ARP frame the ARP handler did not answer. */
+    ARP,
+    /** Answered: an ARP frame the ARP handler answered. */
+    ARP_ANSWERED,
+    /** Passed: an IPv4 fragment (left to the kernel's reassembly). */
+    FRAGMENT,
+    /** Passed: no service for the destination and no connection. */
+    NO_SERVICE,
+    /** Passed: a packet of a service that cannot start a connection (TCP without SYN) and has none. */
+    NO_CONN,
+    /** Passed: ICMP that is no error about a tracked connection (echo, unrelated errors, bad quotes). */
+    ICMP_UNRELATED,
+    /** Passed: a connection whose method is LOCAL (delivered by the local stack). */
+    LOCAL,
+    /** Dropped by the parser (the parser counts its DropReason). */
+    MALFORMED,
+    /** Dropped: captured shorter than on the wire, so not all of it is here. */
+    TRUNCATED_CAPTURE,
+    /** Answered with ICMP port unreachable (or dropped when no error may be sent): no real server available. */
+    NO_DEST,
+    /** Dropped: the connection table is full. */
+    TABLE_FULL,
+    /** Dropped: the connection's real server was deleted. */
+    DEST_DELETED,
+    /** Dropped: no next-hop MAC known for the destination. */
+    NO_NEXT_HOP,
+    /** Dropped: a tunnel connection but no director address on the outgoing interface. */
+    NO_TUNNEL_SOURCE,
+    /** Dropped (or answered with an ICMP error) by a rewriter (TTL, MTU, headroom...). */
+    REWRITE,
+    /** Dropped: the outgoing sink was full or refused the frame's length. */
+    TX_FULL;
+
+    /** The number of reasons. */
+    public static final int COUNT = values().length;
+}

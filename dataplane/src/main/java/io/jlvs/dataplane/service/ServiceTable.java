@@ -1,0 +1,348 @@
+package io.jlvs.dataplane.service;
+
+import io.jlvs.config.model.Persistence;
+import io.jlvs.config.model.RealServerSpec;
+import io.jlvs.config.model.ServiceFileDiff;
+import io.jlvs.config.model.ServiceFileDiff.ServerChange;
+import io.jlvs.config.model.ServiceFileDiff.ServiceChange;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.core.conn.DestinationRegistry;
+import io.jlvs.core.conn.TrackedService;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.core.service.Scheduler;
+import io.jlvs.sched.Schedulers;
+import io.jlvs.sched.ServiceScheduling;
+import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The running virtual services, changed by the control thread and published to the workers
+ * as a {@link ServiceSnapshot} after every change.
+ *
+ * <p>Each service gets a {@link ServiceScheduling} (its scheduler and newest-first
+ * destination list) and one {@link Destination} per real server, registered in the
+ * {@link DestinationRegistry} that connection entries refer to. Applying a
+ * {@link ServiceFileDiff} keeps the Destination of every server that stays, so its
+ * connections and counters carry on: an edited server is changed in place (weight 0
+ * quiesces it: no new connections, existing ones keep flowing), a removed one is deleted
+ * as {@code ipvsadm -d} does (it stops being AVAILABLE; its connections are then dropped, or
+ * expired with {@code expire_nodest_conn}). A scheduler or persistence change gives the
+ * service a new {@link TrackedService}; the scheduler restarts fresh, as with
+ * {@code ipvsadm -E -s}.
+ *
+ * <p>Indexes of services and destinations are never reused, so per-worker counters
+ * ({@link TrafficCounters}) stay attached to the right object for the process's lifetime.
+ * Mutators are for the control thread (they are synchronized, so a reload and a listing do
+ * not interleave); {@link #snapshot()} may be read by any thread.
+ */
+public final class ServiceTable {
+    private final DestinationRegistry registry;
+    private final int serviceCapacity;
+    private final int destinationCapacity;
+    private final int[] serviceOfDestination;
+    private final List<VirtualService> services = new ArrayList<>();
+    private final List<TrafficCounters> counters = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private int nextServiceIndex;
+    private int registeredDestinations;
+    private long version;
+    private volatile ServiceSnapshot snapshot;
+
+    /**
+     * An empty table that can create up to {@code serviceCapacity} services and
+     * {@code destinationCapacity} real servers over its lifetime (reloads included).
+     */
+    public ServiceTable(int serviceCapacity, int destinationCapacity) {
+        if (serviceCapacity <= 0 || destinationCapacity <= 0) {
+            throw new IllegalArgumentException("capacities must be > 0, were " + serviceCapacity + "/"
+                    + destinationCapacity);
+        }
+        this.serviceCapacity = serviceCapacity;
+        this.destinationCapacity = destinationCapacity;
+        this.registry = new DestinationRegistry(destinationCapacity);
+        this.serviceOfDestination = new int[destinationCapacity];
+        Arrays.fill(serviceOfDestination, -1);
+        publish();
+    }
+
+    /** A table holding {@code specs}, with room for reloads of a few times as many. */
+    public static ServiceTable of(List<ServiceSpec> specs) {
+        int servers = 0;
+        for (ServiceSpec spec : specs) {
+            servers += spec.servers().size();
+        }
+        ServiceTable table = new ServiceTable(Math.max(256, specs.size() * 16), Math.max(4096, servers * 16));
+        table.addAll(specs);
+        return table;
+    }
+
+    /** The registry connection entries resolve destinations through. */
+    public DestinationRegistry registry() {
+        return registry;
+    }
+
+    /** The current snapshot. Any thread; a worker reads it once per batch. */
+    public ServiceSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The running services, in the order they were added (a copy). */
+    public synchronized List<VirtualService> services() {
+        return List.copyOf(services);
+    }
+
+    /** The running service with that key, or {@code null}. */
+    public synchronized VirtualService service(ServiceKey key) {
+        for (VirtualService service : services) {
+            if (service.key().equals(key)) {
+                return service;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Control thread: adds services (as {@code ipvsadm -A} and {@code -a} for each server)
+     * and publishes the result.
+     *
+     * @throws IllegalArgumentException when a service with the same key runs already
+     * @throws IllegalStateException when the table's capacity would be exceeded; nothing changes then
+     */
+    public synchronized void addAll(List<ServiceSpec> specs) {
+        int newServers = 0;
+        for (ServiceSpec spec : specs) {
+            if (serviceOf(spec.key()) != null) {
+                throw new IllegalArgumentException("service " + spec.key() + " exists already");
+            }
+            newServers += spec.servers().size();
+        }
+        checkCapacity(specs.size(), newServers);
+        for (ServiceSpec spec : specs) {
+            addService(spec);
+        }
+        publish();
+    }
+
+    /**
+     * Control thread: applies the difference between the running file and a new one (the
+     * service part; global settings are the caller's) and publishes the result.
+     *
+     * @throws IllegalArgumentException when the diff does not match the running services
+     * @throws IllegalStateException when the table's capacity would be exceeded; nothing changes then
+     */
+    public synchronized void apply(ServiceFileDiff diff) {
+        int newServers = 0;
+        for (ServiceSpec spec : diff.added()) {
+            newServers += spec.servers().size();
+        }
+        for (ServiceChange change : diff.changed()) {
+            require(change.before().key());
+            newServers += change.serversAdded().size();
+        }
+        for (ServiceSpec spec : diff.removed()) {
+            require(spec.key());
+        }
+        checkCapacity(diff.added().size(), newServers);
+        for (ServiceSpec spec : diff.removed()) {
+            removeService(require(spec.key()));
+        }
+        for (ServiceChange change : diff.changed()) {
+            changeService(require(change.before().key()), change);
+        }
+        for (ServiceSpec spec : diff.added()) {
+            addService(spec);
+        }
+        publish();
+    }
+
+    /**
+     * What the control side outside the data plane does when the services change: the kernel
+     * guard (nftables rules for the traffic jlvsd owns), ARP for VIPs, listings.
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * The table published a new snapshot. Called on the control thread that made the
+         * change, after the workers can see it, with the services as they now run.
+         */
+        void published(ServiceSnapshot snapshot, List<VirtualService> services);
+    }
+
+    /** Control thread: calls {@code listener} after every publication, starting with the current state. */
+    public synchronized void addListener(Listener listener) {
+        listeners.add(listener);
+        listener.published(snapshot, List.copyOf(services));
+    }
+
+    /**
+     * Control thread: a new set of per-worker counters, included in the sums from now on.
+     * Call once per worker, before it starts.
+     */
+    public TrafficCounters newCounters() {
+        TrafficCounters c = new TrafficCounters(serviceCapacity, destinationCapacity);
+        counters.add(c);
+        return c;
+    }
+
+    /** A service's counters summed over the workers (may lag by a few packets). */
+    public Stats serviceStats(VirtualService service) {
+        long[] totals = new long[TrafficCounters.FIELDS];
+        for (TrafficCounters c : counters) {
+            c.addService(service.index(), totals);
+        }
+        return stats(totals);
+    }
+
+    /** A real server's counters summed over the workers (zero for an unregistered one). */
+    public Stats destinationStats(Destination destination) {
+        int index = registry.indexOf(destination);
+        if (index < 0) {
+            return Stats.ZERO;
+        }
+        long[] totals = new long[TrafficCounters.FIELDS];
+        for (TrafficCounters c : counters) {
+            c.addDestination(index, totals);
+        }
+        return stats(totals);
+    }
+
+    private static Stats stats(long[] t) {
+        return new Stats(t[TrafficCounters.CONNS], t[TrafficCounters.IN_PKTS], t[TrafficCounters.OUT_PKTS],
+                t[TrafficCounters.IN_BYTES], t[TrafficCounters.OUT_BYTES]);
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    private void checkCapacity(int newServices, int newServers) {
+        if (nextServiceIndex + newServices > serviceCapacity) {
+            throw new IllegalStateException("service table full: " + nextServiceIndex + " services created, "
+                    + newServices + " more asked, room for " + serviceCapacity + "; restart jlvsd to reset");
+        }
+        if (registeredDestinations + newServers > destinationCapacity) {
+            throw new IllegalStateException("real-server table full: " + registeredDestinations
+                    + " servers created, " + newServers + " more asked, room for " + destinationCapacity
+                    + "; restart jlvsd to reset");
+        }
+    }
+
+    private VirtualService serviceOf(ServiceKey key) {
+        for (VirtualService service : services) {
+            if (service.key().equals(key)) {
+                return service;
+            }
+        }
+        return null;
+    }
+
+    private VirtualService require(ServiceKey key) {
+        VirtualService service = serviceOf(key);
+        if (service == null) {
+            throw new IllegalArgumentException("no running service " + key);
+        }
+        return service;
+    }
+
+    private void addService(ServiceSpec spec) {
+        ServiceScheduling scheduling = new ServiceScheduling(Schedulers.create(spec.scheduler(), spec.schedulerFlags()));
+        VirtualService service = new VirtualService(nextServiceIndex++, spec, scheduling,
+                tracked(spec, scheduling.scheduler()));
+        for (RealServerSpec server : spec.servers()) {
+            addServer(service, server);
+        }
+        services.add(service);
+    }
+
+    private void addServer(VirtualService service, RealServerSpec server) {
+        Destination d = new Destination(server.address(), server.port(), server.method(), server.weight());
+        d.thresholds(server.upperThreshold(), server.lowerThreshold());
+        int index = registry.register(d);
+        registeredDestinations++;
+        serviceOfDestination[index] = service.index();
+        service.scheduling().add(d);
+        service.mutableDestinations().add(d);
+    }
+
+    private static void removeServer(VirtualService service, Destination d) {
+        service.scheduling().delete(d);
+        service.mutableDestinations().remove(d);
+    }
+
+    private void removeService(VirtualService service) {
+        for (Destination d : service.destinations()) {
+            removeServer(service, d);
+        }
+        services.remove(service);
+    }
+
+    private void changeService(VirtualService service, ServiceChange change) {
+        ServiceSpec after = change.after();
+        ServiceScheduling scheduling = service.scheduling();
+        if (change.schedulerChanged() || change.flagsChanged()) {
+            scheduling.rebind(Schedulers.create(after.scheduler(), after.schedulerFlags()));
+        }
+        for (RealServerSpec server : change.serversRemoved()) {
+            removeServer(service, service.destination(server));
+        }
+        for (ServerChange edit : change.serversEdited()) {
+            RealServerSpec next = edit.after();
+            Destination d = service.destination(next);
+            if (edit.methodChanged()) {
+                d.method(next.method());
+            }
+            scheduling.edit(d, next.weight(), next.upperThreshold(), next.lowerThreshold());
+        }
+        addServers(service, change.serversAdded());
+        service.spec(after);
+        service.tracked(tracked(after, scheduling.scheduler()));
+    }
+
+    /** Adds the servers of a changed service; after removals, so an address may move between methods. */
+    private void addServers(VirtualService service, List<RealServerSpec> servers) {
+        for (RealServerSpec server : servers) {
+            addServer(service, server);
+        }
+    }
+
+    private static TrackedService tracked(ServiceSpec spec, Scheduler scheduler) {
+        int timeoutS = spec.persistence().map(Persistence::timeoutSeconds).orElse(0);
+        int netmask = spec.persistence().map(Persistence::netmask).orElse(-1);
+        return switch (spec.key()) {
+            case ServiceKey.Address a -> new TrackedService(a.protocol().number(), a.vip(), a.port(), 0, scheduler,
+                    timeoutS, netmask);
+            case ServiceKey.Mark m -> new TrackedService(0, 0, 0, m.mark(), scheduler, timeoutS, netmask);
+        };
+    }
+
+    private void publish() {
+        Long2ObjectHashMap<TrackedService> byKey = new Long2ObjectHashMap<>();
+        IntHashSet vips = new IntHashSet();
+        IntHashSet natServers = new IntHashSet();
+        boolean portZero = false;
+        for (VirtualService service : services) {
+            for (Destination d : service.mutableDestinations()) {
+                if (d.method() == ForwardingMethod.MASQ) {
+                    natServers.add(d.addr());
+                }
+            }
+            if (service.key() instanceof ServiceKey.Address a) {
+                byKey.put(ServiceSnapshot.key(a.protocol().number(), a.vip(), a.port()), service.tracked());
+                vips.add(a.vip());
+                portZero |= a.port() == 0;
+            }
+        }
+        snapshot = new ServiceSnapshot(byKey, portZero, vips, natServers, serviceOfDestination, ++version);
+        if (!listeners.isEmpty()) {
+            List<VirtualService> now = List.copyOf(services);
+            for (Listener listener : listeners) {
+                listener.published(snapshot, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.jlvs.dataplane.worker;
+
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.dataplane.io.RxRing;
+import io.jlvs.dataplane.io.RxRingConfig;
+import io.jlvs.dataplane.io.TxRing;
+import io.jlvs.dataplane.io.TxRingConfig;
+import io.jlvs.dataplane.pipeline.ArpHandler;
+import io.jlvs.dataplane.pipeline.FrameSink;
+import io.jlvs.dataplane.pipeline.NextHops;
+import io.jlvs.dataplane.pipeline.Pipeline;
+import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.pipeline.Port;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.sys.NativeException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The workers of a director and their rings: per worker and interface an RX ring
+ * ({@code ETH_P_ALL}, TPACKET_V3, {@code PACKET_IGNORE_OUTGOING}) in a
+ * {@code PACKET_FANOUT_HASH} group shared by the workers on that interface, and a TX ring
+ * ({@code PACKET_QDISC_BYPASS}). Worker 0 sweeps the connection table.
+ *
+ * <p>Control thread: {@link #open}, {@link #start}, {@link #close}; counters may be read
+ * from any thread and lag a little.
+ */
+public final class DataPlane implements AutoCloseable {
+    /** How long an idle worker sleeps in {@code poll()} before it checks for a stop and sweeps. */
+    public static final int POLL_TIMEOUT_MS = 100;
+    /** The whole connection table is swept once per this period. */
+    public static final long SWEEP_PERIOD_MS = 4_000;
+    /** RX ring shape: 32 blocks of 256 KiB per worker and interface. */
+    public static final int RX_BLOCKS = 32;
+    /** Size of an RX ring block. */
+    public static final int RX_BLOCK_BYTES = 256 * 1024;
+
+    private final List<Worker> workers;
+    private final List<Thread> threads = new ArrayList<>();
+
+    private DataPlane(List<Worker> workers) {
+        this.workers = List.copyOf(workers);
+    }
+
+    /**
+     * Opens the rings of {@code workerCount} workers on {@code ports} and builds their
+     * pipelines. On failure, what was opened is closed again.
+     *
+     * @throws NativeException naming the socket call that failed
+     */
+    public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
+            NextHops nextHops, ArpHandler arp) throws NativeException {
+        int[] fanoutGroups = new int[ports.size()];
+        long pid = ProcessHandle.current().pid();
+        for (int p = 0; p < ports.size(); p++) {
+            fanoutGroups[p] = (int) ((pid * 8 + p) & 0xFFFF);
+        }
+        Port[] portArray = ports.toArray(new Port[0]);
+        List<AutoCloseable> opened = new ArrayList<>();
+        List<Worker> workers = new ArrayList<>();
+        try {
+            for (int w = 0; w < workerCount; w++) {
+                RxRing[] rx = new RxRing[ports.size()];
+                FrameSink[] sinks = new FrameSink[ports.size()];
+                List<AutoCloseable> owned = new ArrayList<>();
+                for (int p = 0; p < ports.size(); p++) {
+                    Port port = ports.get(p);
+                    RxRingConfig rxConfig = RxRingConfig.of(port.name()).withBlocks(RX_BLOCKS, RX_BLOCK_BYTES)
+                            .withFanoutGroup(fanoutGroups[p]).withIgnoreOutgoing(true);
+                    rx[p] = RxRing.open(rxConfig, port.ifindex());
+                    opened.add(rx[p]);
+                    owned.add(rx[p]);
+                    TxRing tx = TxRing.open(TxRingConfig.of(port.name()), port.ifindex());
+                    opened.add(tx);
+                    owned.add(tx);
+                    sinks[p] = new TxRingSink(tx);
+                }
+                Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
+                        nextHops, arp);
+                workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, POLL_TIMEOUT_MS,
+                        SWEEP_PERIOD_MS, owned.toArray(new AutoCloseable[0])));
+            }
+        } catch (NativeException | RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return new DataPlane(workers);
+    }
+
+    /** Starts one thread per worker. */
+    public synchronized void start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("already started");
+        }
+        for (Worker worker : workers) {
+            Thread t = new Thread(worker, "jlvs-worker-" + worker.id());
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** The workers. */
+    public List<Worker> workers() {
+        return workers;
+    }
+
+    /** The pipelines' counters summed over the workers. */
+    public PipelineCounters counters() {
+        PipelineCounters totals = new PipelineCounters();
+        for (Worker worker : workers) {
+            worker.pipeline().counters().addTo(totals);
+        }
+        return totals;
+    }
+
+    /**
+     * Stops the workers and waits for them (within a poll timeout); each closes its rings.
+     * Workers never started have their rings closed here. An interrupt does not cut the wait
+     * short, so rings are never unmapped under a running worker; it is restored afterwards.
+     */
+    @Override
+    public synchronized void close() {
+        for (Worker worker : workers) {
+            worker.stop();
+        }
+        if (threads.isEmpty()) {
+            for (Worker worker : workers) {
+                worker.run();
+            }
+            return;
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.jlvs.dataplane.pipeline;
+
+import static io.jlvs.dataplane.pipeline.Lab.RS1;
+import static io.jlvs.dataplane.pipeline.Lab.RS1_MAC;
+import static io.jlvs.dataplane.pipeline.Lab.RS2;
+import static io.jlvs.dataplane.pipeline.Lab.RS2_MAC;
+import static io.jlvs.dataplane.pipeline.Lab.fromClient;
+import static io.jlvs.dataplane.pipeline.Lab.fromServer;
+import static io.jlvs.dataplane.pipeline.Lab.server;
+import static io.jlvs.dataplane.pipeline.Lab.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlvs.core.checksum.InternetChecksum;
+import io.jlvs.core.packet.Ipv4Flyweight;
+import io.jlvs.core.packet.PacketParser;
+import io.jlvs.core.packet.TcpFlyweight;
+import io.jlvs.core.packet.Verdict;
+import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.core.service.Protocol;
+import io.jlvs.dataplane.service.Stats;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.dataplane.sys.AfPacket;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour of the pipeline over several packets: scheduling, stickiness, counters, offloads. */
+class PipelineBehaviourTest {
+    private static long destinationMac(byte[] frame) {
+        long mac = 0;
+        for (int i = 0; i < 6; i++) {
+            mac = mac << 8 | (frame[i] & 0xFF);
+        }
+        return mac;
+    }
+
+    @Test
+    void roundRobinAlternatesNewConnectionsAndKeepsEachOnItsServer() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1),
+                server(RS2, 80, ForwardingMethod.ROUTE, 1))));
+        List<Long> picks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(PipelineVerdict.FORWARDED,
+                    lab.process(fromClient().tcp(41000 + i, 80).tcpFlags(TcpFlyweight.SYN).build()));
+            picks.add(destinationMac(lab.sent().getFirst()));
+        }
+        // IPVS-SEMANTICS §0 and §1.1: servers added rs1 then rs2 are listed rs2, rs1; rr starts at the head.
+        assertEquals(List.of(RS2_MAC, RS1_MAC, RS2_MAC, RS1_MAC), picks);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 3; i >= 0; i--) {
+                assertEquals(PipelineVerdict.FORWARDED, lab.process(fromClient().tcp(41000 + i, 80)
+                        .tcpFlags(TcpFlyweight.ACK).sequence(1, 1).build()));
+                assertEquals(picks.get(i), destinationMac(lab.sent().getFirst()), "connection " + i);
+            }
+        }
+    }
+
+    @Test
+    void countsConnectionsPacketsAndBytesPerServiceAndServer() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 8080, "rr", server(RS1, 80, ForwardingMethod.MASQ, 1))));
+        byte[] syn = fromClient().tcp(40001, 8080).tcpFlags(TcpFlyweight.SYN).build();
+        byte[] ack = fromClient().tcp(40001, 8080).tcpFlags(TcpFlyweight.ACK).sequence(1, 1).payload("GET /").build();
+        byte[] reply = fromServer(RS1, RS1_MAC).tcp(80, 40001).tcpFlags(TcpFlyweight.SYN | TcpFlyweight.ACK).build();
+        lab.process(syn);
+        lab.process(reply);
+        lab.process(ack);
+        lab.process(syn);
+        VirtualService service = lab.services.services().getFirst();
+        int synBytes = syn.length - 14;
+        int ackBytes = ack.length - 14;
+        int replyBytes = reply.length - 14;
+        Stats expected = new Stats(1, 3, 1, 2L * synBytes + ackBytes, replyBytes);
+        assertEquals(expected, lab.services.serviceStats(service));
+        assertEquals(expected, lab.services.destinationStats(service.destinations().getFirst()));
+    }
+
+    @Test
+    void completesPartialChecksumsBeforeForwarding() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
+        byte[] frame = fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).payload("hello").build();
+        MemorySegment segment = MemorySegment.ofArray(frame);
+        PacketParser parser = new PacketParser();
+        assertEquals(Verdict.IPV4_TCP, parser.parse(segment, 0, frame.length));
+        Ipv4Flyweight ip = parser.ipv4();
+        int l4 = parser.l4Length();
+        // What a sender leaves for offload: the folded pseudo-header sum, not complemented.
+        long sum = ip.pseudoHeaderSum(l4);
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        parser.tcp().checksum((int) sum);
+
+        assertEquals(PipelineVerdict.FORWARDED, lab.process(frame, AfPacket.TP_STATUS_CSUMNOTREADY));
+        byte[] out = lab.sent().getFirst();
+        MemorySegment o = MemorySegment.ofArray(out);
+        assertEquals(Verdict.IPV4_TCP, parser.parse(o, 0, out.length));
+        assertTrue(parser.tcp().isChecksumValid(parser.ipv4().pseudoHeaderSum(l4), l4), "TCP checksum complete");
+        assertTrue(InternetChecksum.isIpv4HeaderValid(o, 14, 20), "IPv4 header checksum verifies");
+    }
+
+    @Test
+    void dropsConnectionsOfADeletedServerAndCountsWhy() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
+        lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build());
+        lab.sent();
+        VirtualService service = lab.services.services().getFirst();
+        service.scheduling().delete(service.destinations().getFirst());
+        assertEquals(PipelineVerdict.DROPPED,
+                lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.ACK).sequence(1, 1).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.DEST_DELETED));
+        assertEquals(0, lab.sent().size());
+    }
+
+    @Test
+    void dropsWhenNoNextHopIsKnownAndTellsTheResolver() {
+        int unknown = io.jlvs.core.net.Ipv4.parse("192.168.188.99");
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(unknown, 80, ForwardingMethod.ROUTE, 1))));
+        assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.NO_NEXT_HOP));
+        assertEquals(List.of(unknown), lab.missing);
+        assertEquals(0, lab.sent().size());
+    }
+
+    @Test
+    void dropsMalformedFramesWithTheParsersReason() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
+        assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().ipChecksum(0x1234).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.MALFORMED));
+        assertEquals(1, lab.pipeline.parser().dropCount(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM));
+    }
+}

@@ -1,0 +1,171 @@
+package io.jlvs.dataplane.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.Persistence;
+import io.jlvs.config.model.RealServerSpec;
+import io.jlvs.config.model.ServiceFile;
+import io.jlvs.config.model.ServiceFileDiff;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.core.conn.TrackedService;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.core.service.Protocol;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The service table: lookup order, reload by difference, capacity, listeners, counters. */
+class ServiceTableTest {
+    private static final int VIP = Ipv4.parse("192.168.10.100");
+    private static final int RS1 = Ipv4.parse("192.168.188.81");
+    private static final int RS2 = Ipv4.parse("192.168.188.82");
+    private static final int RS3 = Ipv4.parse("192.168.188.83");
+    private static final int TCP = 6;
+    private static final int UDP = 17;
+
+    private static RealServerSpec nat(int address, int port, int weight) {
+        return new RealServerSpec(address, port, weight, ForwardingMethod.MASQ, 0, 0);
+    }
+
+    private static ServiceSpec web(String scheduler, RealServerSpec... servers) {
+        return new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 80), scheduler, 0, Optional.empty(),
+                List.of(servers));
+    }
+
+    private static ServiceFile file(ServiceSpec... services) {
+        return new ServiceFile(GlobalSettings.defaults(List.of("eth0")), List.of(services));
+    }
+
+    @Test
+    void looksUpTheExactServiceThenThePersistentPortZeroService() {
+        ServiceSpec any = new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 0), "rr", 0,
+                Optional.of(Persistence.DEFAULT), List.of(nat(RS2, 0, 1)));
+        ServiceTable table = ServiceTable.of(List.of(web("rr", nat(RS1, 80, 1)), any));
+        ServiceSnapshot s = table.snapshot();
+        TrackedService exact = s.lookup(TCP, VIP, 80);
+        TrackedService portZero = s.lookup(TCP, VIP, 443);
+        assertEquals(80, exact.vport());
+        assertEquals(0, portZero.vport());
+        assertTrue(portZero.isPersistent());
+        assertNull(s.lookup(UDP, VIP, 80), "another protocol");
+        assertNull(s.lookup(TCP, RS1, 80), "another address");
+        assertTrue(s.isVirtualAddress(VIP));
+        assertTrue(s.isNatServerAddress(RS1) && s.isNatServerAddress(RS2));
+        assertFalse(s.isNatServerAddress(RS3));
+    }
+
+    @Test
+    void withoutAPortZeroServiceOtherPortsFindNothing() {
+        ServiceTable table = ServiceTable.of(List.of(web("rr", nat(RS1, 80, 1))));
+        assertNull(table.snapshot().lookup(TCP, VIP, 81));
+    }
+
+    @Test
+    void reloadKeepsTheDestinationsOfServersThatStay() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1), nat(RS2, 80, 1)));
+        ServiceFile after = file(web("rr", nat(RS1, 80, 0), nat(RS3, 80, 2)));
+        ServiceTable table = ServiceTable.of(before.services());
+        VirtualService service = table.services().getFirst();
+        Destination rs1 = service.destination(nat(RS1, 80, 1));
+        Destination rs2 = service.destination(nat(RS2, 80, 1));
+        ServiceSnapshot old = table.snapshot();
+
+        table.apply(ServiceFileDiff.between(before, after));
+
+        assertSame(service, table.services().getFirst(), "the service itself stays");
+        assertSame(rs1, service.destination(nat(RS1, 80, 0)), "a kept server keeps its Destination");
+        assertEquals(0, rs1.weight(), "weight 0 quiesces");
+        assertTrue(rs1.isAvailable(), "a quiesced server stays available for its connections");
+        assertFalse(rs2.isAvailable(), "a removed server is deleted");
+        assertNull(service.destination(nat(RS2, 80, 1)));
+        Destination rs3 = service.destination(nat(RS3, 80, 2));
+        assertEquals(2, rs3.weight());
+        assertTrue(table.registry().index(rs3) >= 0, "a new server is registered");
+        assertEquals(List.of(rs3, rs1), List.of(service.scheduling().destinations()), "newest first");
+        assertNotSame(old, table.snapshot(), "a new snapshot is published");
+        assertTrue(table.snapshot().version() > old.version());
+        for (int i = 0; i < 4; i++) {
+            assertSame(rs3, service.tracked().scheduler().schedule(1, 1, VIP, 80, 0), "only rs3 takes new connections");
+        }
+    }
+
+    @Test
+    void schedulerAndPersistenceChangesGiveANewTrackedService() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
+        ServiceSpec persistentWlc = new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 80), "wlc", 0,
+                Optional.of(new Persistence(600, 0xFFFFFF00)), List.of(nat(RS1, 80, 1)));
+        ServiceTable table = ServiceTable.of(before.services());
+        table.apply(ServiceFileDiff.between(before, file(persistentWlc)));
+        TrackedService tracked = table.snapshot().lookup(TCP, VIP, 80);
+        assertEquals("wlc", tracked.scheduler().name());
+        assertEquals(600, tracked.persistTimeoutS());
+        assertEquals(0xFFFFFF00, tracked.netmask());
+    }
+
+    @Test
+    void removedServicesAreNoLongerFound() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = ServiceTable.of(before.services());
+        Destination rs1 = table.services().getFirst().destinations().getFirst();
+        table.apply(ServiceFileDiff.between(before, file()));
+        assertNull(table.snapshot().lookup(TCP, VIP, 80));
+        assertFalse(table.snapshot().isVirtualAddress(VIP));
+        assertFalse(rs1.isAvailable());
+        assertTrue(table.services().isEmpty());
+    }
+
+    @Test
+    void refusesGrowthBeyondItsCapacityWithoutChangingAnything() {
+        ServiceTable table = new ServiceTable(1, 4);
+        table.addAll(List.of(web("rr", nat(RS1, 80, 1))));
+        ServiceSpec second = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, VIP, 53), "rr", 0,
+                Optional.empty(), List.of(nat(RS1, 53, 1)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> table.addAll(List.of(second)));
+        assertTrue(e.getMessage().contains("service table full"), e.getMessage());
+        assertEquals(1, table.services().size());
+    }
+
+    @Test
+    void tellsListenersOfEveryPublication() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = ServiceTable.of(before.services());
+        List<Integer> sizes = new java.util.ArrayList<>();
+        List<Long> versions = new java.util.ArrayList<>();
+        table.addListener((snapshot, services) -> {
+            sizes.add(services.size());
+            versions.add(snapshot.version());
+        });
+        table.apply(ServiceFileDiff.between(before, file()));
+        assertEquals(List.of(1, 0), sizes, "the current state, then the reload");
+        assertTrue(versions.get(1) > versions.get(0));
+        assertEquals(versions.get(1), table.snapshot().version());
+    }
+
+    @Test
+    void sumsCountersOverWorkers() {
+        ServiceTable table = ServiceTable.of(List.of(web("rr", nat(RS1, 80, 1))));
+        VirtualService service = table.services().getFirst();
+        Destination rs1 = service.destinations().getFirst();
+        int d = table.registry().index(rs1);
+        TrafficCounters a = table.newCounters();
+        TrafficCounters b = table.newCounters();
+        a.connection(service.index(), d);
+        a.in(service.index(), d, 60);
+        b.in(service.index(), d, 40);
+        b.out(service.index(), d, 1500);
+        Stats expected = new Stats(1, 2, 1, 100, 1500);
+        assertEquals(expected, table.serviceStats(service));
+        assertEquals(expected, table.destinationStats(rs1));
+    }
+}

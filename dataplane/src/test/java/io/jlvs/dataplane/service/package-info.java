@@ -1,0 +1,2 @@
+/** Tests of the service table: lookup order, reload by difference, counters. */
+package io.jlvs.dataplane.service;

@@ -1,0 +1,156 @@
+package io.jlvs.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jlvs.dataplane.netns.NetnsLab;
+import io.jlvs.dataplane.netns.NetnsLab.VethPair;
+import io.jlvs.dataplane.sys.AfPacket;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jlvsd end to end in network namespaces: a client, a director running {@code jlvsd} and two
+ * real servers ({@code jwebserver} from the JDK, each serving its own name, the VIP on
+ * {@code lo} with {@code arp_ignore=1}, {@code arp_announce=2}) share one bridged LAN. The
+ * client reaches the VIP through a static ARP entry for the director's MAC (no VIP on the
+ * director, so its kernel does not answer; IP forwarding stays off there), jlvsd forwards by
+ * DR with a static neighbour map, and four curl requests alternate rs1/rs2 under rr.
+ * Needs root, iproute2 and curl; skipped with the reason otherwise.
+ */
+class JlvsdNetnsTest {
+    private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
+    private static final String VIP = "10.200.0.100";
+    private static final long START_TIMEOUT_MS = 30_000;
+
+    @Test
+    void curlThroughJlvsdAlternatesBetweenTwoDirectRoutingServers(@TempDir Path dir) throws Exception {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(AfPacket.isAvailable(), () -> "skipped: AF_PACKET sockets unavailable: "
+                + AfPacket.unavailabilityCause());
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "skipped: curl is not installed");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path jwebserver = Path.of(System.getProperty("java.home"), "bin", "jwebserver");
+        assumeTrue(Files.isExecutable(jwebserver), "skipped: the JDK has no jwebserver");
+        try (NetnsLab lab = NetnsLab.create()) {
+            String lan = lab.namespace("lan");
+            String bridge = lab.bridge("br", lan);
+            String client = lab.namespace("cl");
+            String director = lab.namespace("dir");
+            String rs1 = lab.namespace("rs1");
+            String rs2 = lab.namespace("rs2");
+            String clientLink = join(lab, client, "c", lan, bridge, "10.200.0.10/24");
+            String directorLink = join(lab, director, "d", lan, bridge, "10.200.0.1/24");
+            String rs1Link = join(lab, rs1, "r", lan, bridge, "10.200.0.81/24");
+            String rs2Link = join(lab, rs2, "s", lan, bridge, "10.200.0.82/24");
+            for (String rs : List.of(rs1, rs2)) {
+                lab.run(rs, "ip", "addr", "add", VIP + "/32", "dev", "lo");
+                lab.sysctl(rs, "net.ipv4.conf.all.arp_ignore", "1");
+                lab.sysctl(rs, "net.ipv4.conf.all.arp_announce", "2");
+            }
+            lab.run(client, "ip", "neigh", "add", VIP, "lladdr", mac(lab, director, directorLink), "dev", clientLink,
+                    "nud", "permanent");
+            for (String[] rs : new String[][] {{rs1, "rs1"}, {rs2, "rs2"}}) {
+                Path root = Files.createDirectories(dir.resolve(rs[1]));
+                Files.writeString(root.resolve("index.html"), rs[1] + "\n");
+                lab.start(rs[0], jwebserver.toString(), "-b", "0.0.0.0", "-p", "80", "-d", root.toString());
+            }
+            Path config = dir.resolve("services.yaml");
+            Files.writeString(config, """
+                    global:
+                      interfaces: [%s]
+                      workers: 1
+                      connection-table-capacity: 1024
+                    services:
+                      - protocol: tcp
+                        vip: %s
+                        port: 80
+                        scheduler: rr
+                        servers:
+                          - address: 10.200.0.81
+                          - address: 10.200.0.82
+                    """.formatted(directorLink, VIP));
+            Path log = dir.resolve("jlvsd.log");
+            String command = String.join(" ", java.toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", "'" + System.getProperty("java.class.path") + "'", Jlvsd.class.getName(),
+                    "--config", config.toString(),
+                    "--neighbour", "10.200.0.81=" + mac(lab, rs1, rs1Link),
+                    "--neighbour", "10.200.0.82=" + mac(lab, rs2, rs2Link),
+                    ">", log.toString(), "2>&1");
+            assertEquals("0", lab.run(director, "cat", "/proc/sys/net/ipv4/ip_forward").strip(),
+                    "the director's kernel forwards nothing itself");
+            Process jlvsd = lab.start(director, "sh", "-c", "exec " + command);
+            awaitLog(log, "jlvsd: running");
+            awaitServer(lab, client, "http://10.200.0.81/", "rs1");
+            awaitServer(lab, client, "http://10.200.0.82/", "rs2");
+
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                NetnsLab.Result r = lab.exec(client, "curl", "-s", "--max-time", "5", "http://" + VIP + "/");
+                assertEquals(0, r.exitCode(), "curl " + i + ": " + r.output() + "\njlvsd log:\n" + Files.readString(log));
+                answers.add(r.output().strip());
+            }
+            assertTrue(List.of("rs1", "rs2").contains(answers.get(0)), answers.toString());
+            assertNotEquals(answers.get(0), answers.get(1), "rr alternates: " + answers);
+            assertEquals(answers.subList(0, 2), answers.subList(2, 4), "rr alternates: " + answers);
+
+            jlvsd.destroy();
+            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+            String text = Files.readString(log);
+            Matcher forwarded = Pattern.compile("jlvsd: stopped; frames forwarded (\\d+)").matcher(text);
+            assertTrue(forwarded.find(), text);
+            assertTrue(Long.parseLong(forwarded.group(1)) >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
+        }
+    }
+
+    /** Links {@code namespace} to the bridge with a veth pair and gives its end {@code cidr}. */
+    private static String join(NetnsLab lab, String namespace, String suffix, String lan, String bridge, String cidr) {
+        VethPair pair = lab.veth(suffix, namespace, suffix + "b", lan);
+        lab.attach(lan, pair.b(), bridge);
+        lab.address(namespace, pair.a(), cidr);
+        return pair.a();
+    }
+
+    private static String mac(NetnsLab lab, String namespace, String link) {
+        String text = lab.run(namespace, "ip", "-o", "link", "show", "dev", link);
+        Matcher m = MAC.matcher(text);
+        assertTrue(m.find(), text);
+        return m.group(1);
+    }
+
+    private static void awaitLog(Path log, String line) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("jlvsd did not start:\n" + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+    }
+
+    private static void awaitServer(NetnsLab lab, String client, String url, String body) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            NetnsLab.Result r = lab.exec(client, "curl", "-s", "--max-time", "2", url);
+            if (r.exitCode() == 0 && r.output().strip().equals(body)) {
+                return;
+            }
+            last = r.output();
+            Thread.sleep(200);
+        }
+        throw new AssertionError(url + " did not answer " + body + ": " + last);
+    }
+}

@@ -1,0 +1,122 @@
+package io.jlvs.director;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** jlvsd's start-up checks: the service file, the dry run, the packet-socket probe. */
+class JlvsdTest {
+    private static final Path EXAMPLES = Path.of("..", "config", "src", "test", "resources", "examples");
+
+    /** Exit status, standard output and standard error of one run. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(Supplier<Throwable> probe, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Jlvsd jlvsd = new Jlvsd(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), probe);
+        int status = new CommandLine(jlvsd).execute(args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Run dryRun(Path file) {
+        return run(() -> {
+            throw new AssertionError("a dry run must not probe packet sockets");
+        }, "--config", file.toString(), "--dry-run");
+    }
+
+    @Test
+    void dryRunOfTheNatExamplePrintsItsServicesAndExitsZero() {
+        Run r = dryRun(EXAMPLES.resolve("nat.yaml"));
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.contains("TCP 192.168.10.100:80 wrr -> 192.168.188.81:80 nat w3, 192.168.188.82:80 nat w1"),
+                r.out());
+        assertTrue(lines.contains("TCP 192.168.10.100:6379 wlc persistent 600 mask 255.255.255.0 -> "
+                + "192.168.188.81:6379 nat w1 x1000 y800, 192.168.188.82:6379 nat w1 x1000"), r.out());
+        assertTrue(r.out().contains("jlvsd: dry run: would start 2 workers on eth0, eth1, connection table of 1048576"
+                + " entries, timeouts (tcp tcpfin udp) 900 120 300"), r.out());
+        assertTrue(r.out().contains("no socket opened"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void dryRunOfEveryDocumentedExampleSucceeds() throws IOException {
+        try (var files = Files.list(EXAMPLES)) {
+            List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertEquals(3, examples.size(), "dr, nat and tun examples");
+            for (Path example : examples) {
+                Run r = dryRun(example);
+                assertEquals(0, r.status(), example + ": " + r.err());
+                long services = r.out().lines().filter(l -> l.startsWith("TCP ") || l.startsWith("UDP ")
+                        || l.startsWith("FWM ")).count();
+                assertTrue(services >= 2, example + " lists its services:\n" + r.out());
+            }
+        }
+    }
+
+    @Test
+    void dryRunOfTheDrExampleMarksTheFwmarkServiceAsNotMatched() {
+        Run r = dryRun(EXAMPLES.resolve("dr.yaml"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("FWM 1 mh flags mh-fallback persistent 1800 -> 192.168.188.81:0 dr w1, 192.168.188.82:0 dr w2"
+                + " (not matched"), r.out());
+    }
+
+    @Test
+    void aBrokenFileGivesEveryErrorOnItsOwnLineAndExitTwo(@TempDir Path dir) throws IOException {
+        Path broken = dir.resolve("services.yaml");
+        Files.writeString(broken, """
+                global:
+                  interfaces: [eth0]
+                services:
+                  - protocol: tcp
+                    vip: 192.168.10.300
+                    port: 80
+                    servers:
+                      - {address: 192.168.188.81, wieght: 3}
+                """);
+        for (String[] args : List.of(new String[] {"--config", broken.toString(), "--dry-run"},
+                new String[] {"--config", broken.toString()})) {
+            Run r = run(() -> {
+                throw new AssertionError("an invalid file must stop jlvsd before any socket");
+            }, args);
+            assertEquals(2, r.status());
+            assertEquals("", r.out(), "nothing started, no service printed");
+            List<String> errors = r.err().lines().toList();
+            assertEquals(2, errors.size(), r.err());
+            assertTrue(errors.get(0).startsWith(broken + ":5 services[0].vip: "), r.err());
+            assertTrue(errors.get(1).startsWith(broken + ":8 services[0].servers[0].wieght: unknown key"), r.err());
+        }
+    }
+
+    @Test
+    void withoutPacketSocketsItSaysWhyOnOneLineAndExitsTwo() {
+        Run r = run(() -> new IllegalStateException("socket(AF_PACKET, SOCK_RAW, ETH_P_ALL): EPERM (1)"),
+                "--config", EXAMPLES.resolve("dr.yaml").toString());
+        assertEquals(2, r.status());
+        assertEquals(List.of("jlvsd: cannot open packet sockets (socket(AF_PACKET, SOCK_RAW, ETH_P_ALL): EPERM (1));"
+                + " run as root or with CAP_NET_RAW"), r.err().lines().toList());
+    }
+
+    @Test
+    void refusesAMalformedNeighbour() {
+        Run r = run(() -> null, "--config", EXAMPLES.resolve("dr.yaml").toString(), "--dry-run",
+                "--neighbour", "192.168.188.81=02:00:zz:00:00:81");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("jlvsd: not a MAC address: '02:00:zz:00:00:81'"), r.err());
+    }
+}
