@@ -31,4 +31,19 @@ public final class Allocations {
         long after = allocatedBytes();
         return Math.max(0, after - before - overhead);
     }
+
+    /**
+     * Measures {@code work} up to {@code attempts} times and returns the least it
+     * allocated, stopping at the first run that allocates nothing. A one-off allocation
+     * by the runtime (the JIT recompiling or deoptimising a method while it runs) shows in
+     * one run only; garbage made per call shows in every run, so the test still fails.
+     * {@code work} must be safe to run repeatedly.
+     */
+    public static long leastOf(int attempts, Runnable work) {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < attempts && least > 0; i++) {
+            least = Math.min(least, measure(work));
+        }
+        return least;
+    }
 }

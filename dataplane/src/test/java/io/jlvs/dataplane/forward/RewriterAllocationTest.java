@@ -111,10 +111,7 @@ class RewriterAllocationTest {
                 }
                 // The least of a few measures: a JIT recompilation during one run can allocate a
                 // few hundred bytes once, while a per-frame allocation shows in every run.
-                long bytes = Long.MAX_VALUE;
-                for (int measure = 0; measure < MEASURES && bytes > 0; measure++) {
-                    bytes = Math.min(bytes, Allocations.measure(work));
-                }
+                long bytes = Allocations.leastOf(MEASURES, work);
                 assertEquals(0, bytes, "bytes allocated by " + FRAMES + " frames of " + kind);
             }
             long fragmented = verdicts[ForwardVerdict.FRAGMENTED.ordinal()];
