@@ -52,12 +52,8 @@ public class ConnMapPeerBench {
         long seed = 0x9E3779B97F4A7C15L;
 
         long next(int bound) {
-            long x = seed;
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            seed = x;
-            return (x >>> 1) % bound;
+            seed = ConnTableBench.xorshift(seed);
+            return (seed >>> 1) % bound;
         }
     }
 

@@ -120,13 +120,17 @@ public class ConnTableBench {
         }
 
         long next(int bound) {
-            long x = seed;
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            seed = x;
-            return (x >>> 1) % bound;
+            seed = xorshift(seed);
+            return (seed >>> 1) % bound;
         }
+    }
+
+    /** One step of Marsaglia's xorshift64: the key sequence both this and the peer bench use. */
+    static long xorshift(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        return x;
     }
 
     @Benchmark
