@@ -117,7 +117,7 @@ public final class Jlvsadm {
      *
      * @throws IOException when the socket cannot be reached or the answer is malformed
      */
-    static ControlResponse call(Path socket, ControlRequest request) throws IOException {
+    public static ControlResponse call(Path socket, ControlRequest request) throws IOException {
         byte[] body = ControlCodec.encode(request);
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
