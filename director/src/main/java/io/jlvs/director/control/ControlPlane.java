@@ -8,15 +8,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.ScheduledFuture;
-import sun.misc.Signal;
 
 /**
  * The control plane of a running jlvsd: the control socket ({@link ControlServer}) serving
  * {@link ControlCommands}, the rate estimators sampled every 2 s, and reload on SIGHUP. All
  * of it runs on one control thread. Start it after the data plane, close it before.
  *
- * <p>SIGHUP is caught with {@code sun.misc.Signal} (module jdk.unsupported, present in every
- * JDK and needing no flag); the reload's outcome is printed on the log stream.
+ * <p>SIGHUP is caught with {@code sun.misc.Signal} (see {@link Sighup}); the reload's outcome
+ * is printed on the log stream.
  */
 public final class ControlPlane implements AutoCloseable {
     private final ControlCommands commands;
@@ -52,12 +51,15 @@ public final class ControlPlane implements AutoCloseable {
         ControlServer server = ControlServer.start(socket, commands::execute);
         ScheduledFuture<?> estimator = server.every(RateEstimator.INTERVAL_MS, commands::sampleRates);
         if (onSighup) {
-            Signal.handle(new Signal("HUP"), signal -> server.submit(() -> {
+            String refused = Sighup.install(() -> server.submit(() -> {
                 ControlResponse r = commands.reload();
                 log.print(r.stdout());
                 log.print(r.stderr());
                 log.flush();
             }));
+            if (refused != null) {
+                log.println("jlvsd: no reload on SIGHUP (" + refused + "); use jlvsadm --reload");
+            }
         }
         return new ControlPlane(commands, server, estimator);
     }
