@@ -197,6 +197,20 @@ class ControlCommandsTest {
     }
 
     @Test
+    void thresholdsAndPersistentConnListingsShowLiveCounts() {
+        ok(fixture.run("-A -t 10.0.0.1:80 -p 60"));
+        ok(fixture.run("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -m -x 100 -y 50"));
+        Destination d = ControlFixture.dest(fixture.tcp("10.0.0.1", 80), "10.0.0.2", 80);
+        d.setConns(7, 8);
+        d.bindConn(true, false);
+        // §4.2: rows "  -> %-28s %-10u %-10u %-10u %-10u" and "  -> %-28s %-9u %-11u %-10u %-10u".
+        assertTrue(fixture.run("-Ln --thresholds").stdout().contains(
+                "  -> %-28s %-10d %-10d %-10d %-10d%n".formatted("10.0.0.2:80", 100, 50, 7, 8)));
+        assertTrue(fixture.run("-Ln --persistent-conn").stdout().contains(
+                "  -> %-28s %-9d %-11d %-10d %-10d%n".formatted("10.0.0.2:80", 1, 1, 7, 8)));
+    }
+
+    @Test
     void setChangesTheTrackerTimeouts() {
         ok(fixture.run("--set 30 0 60"));
         assertEquals("Timeout (tcp tcpfin udp): 30 120 60\n", fixture.run("-L --timeout").stdout());
