@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,6 +195,27 @@ class ControlSocketTest {
         Path yaml = dir.resolve("saved.yaml");
         assertEquals(new Run("", "", 0), jlvsadm("--save-yaml", yaml.toString()));
         assertTrue(Files.readString(yaml).contains("10.0.0.1"));
+    }
+
+    @Test
+    void malformedRequestGetsAnErrorAndTheServerCarriesOn() throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            byte[] body = "{\"argv\": 7".getBytes(StandardCharsets.UTF_8);
+            channel.write(ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip());
+            ByteBuffer answer = ByteBuffer.allocate(4096);
+            while (channel.read(answer) >= 0) {
+                assertTrue(answer.hasRemaining(), "answer fits");
+            }
+            answer.flip();
+            byte[] json = new byte[answer.getInt()];
+            answer.get(json);
+            ControlResponse response = ControlCodec.decodeResponse(json);
+            assertEquals(2, response.exitCode());
+            assertTrue(response.stderr().startsWith("jlvsd: bad request: malformed ControlRequest"),
+                    response.stderr());
+        }
+        assertEquals(0, jlvsadm("-Ln").exitCode());
     }
 
     @Test
