@@ -24,10 +24,12 @@ import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
 import io.jlvs.dataplane.worker.DataPlane;
+import io.jlvs.director.control.ControlPlane;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
 import java.net.InterfaceAddress;
@@ -160,8 +162,19 @@ public final class Jlvsd implements Callable<Integer> {
             err.println("jlvsd: " + e.getMessage());
             return EXIT_ERROR;
         }
+        dataPlane.start();
+        ControlPlane control;
+        try {
+            control = ControlPlane.start(services, file, config, tracker, timeouts, err);
+        } catch (IOException e) {
+            err.println("jlvsd: " + e.getMessage());
+            dataPlane.close();
+            table.close();
+            return EXIT_ERROR;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            control.close();
             dataPlane.close();
             table.close();
             PipelineCounters c = dataPlane.counters();
@@ -171,9 +184,8 @@ public final class Jlvsd implements Callable<Integer> {
             stopped.countDown();
         }, "jlvsd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        dataPlane.start();
         out.println("jlvsd: running " + plan + " (" + ports.stream().map(Port::toString)
-                .collect(Collectors.joining(", ")) + ")");
+                .collect(Collectors.joining(", ")) + "), control socket " + control.socket());
         stopped.await();
         return 0;
     }

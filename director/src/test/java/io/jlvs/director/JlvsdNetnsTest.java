@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.netns.NetnsLab.VethPair;
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.director.control.ControlRequest;
+import io.jlvs.director.control.ControlResponse;
+import io.jlvs.director.control.Jlvsadm;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +75,7 @@ class JlvsdNetnsTest {
                       interfaces: [%s]
                       workers: 1
                       connection-table-capacity: 1024
+                      control-socket: %s
                     services:
                       - protocol: tcp
                         vip: %s
@@ -80,7 +84,7 @@ class JlvsdNetnsTest {
                         servers:
                           - address: 10.200.0.81
                           - address: 10.200.0.82
-                    """.formatted(directorLink, VIP));
+                    """.formatted(directorLink, dir.resolve("jlvsd.sock"), VIP));
             Path log = dir.resolve("jlvsd.log");
             String command = String.join(" ", java.toString(), "--enable-native-access=ALL-UNNAMED",
                     "-cp", "'" + System.getProperty("java.class.path") + "'", Jlvsd.class.getName(),
@@ -105,6 +109,8 @@ class JlvsdNetnsTest {
             assertNotEquals(answers.get(0), answers.get(1), "rr alternates: " + answers);
             assertEquals(answers.subList(0, 2), answers.subList(2, 4), "rr alternates: " + answers);
 
+            controlSocketDrivesTheRunningDirector(lab, client, dir.resolve("jlvsd.sock"), config, log, jlvsd);
+
             jlvsd.destroy();
             assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
             String text = Files.readString(log);
@@ -112,6 +118,46 @@ class JlvsdNetnsTest {
             assertTrue(forwarded.find(), text);
             assertTrue(Long.parseLong(forwarded.group(1)) >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
         }
+    }
+
+    /**
+     * jlvsadm against the running jlvsd: the listing shows the service and the four connections
+     * made, a weight set to 0 with {@code -e} sends new connections to the other server, and a
+     * reload on SIGHUP applies the file's weights.
+     */
+    private static void controlSocketDrivesTheRunningDirector(NetnsLab lab, String client, Path socket, Path config,
+                                                            Path log, Process jlvsd) throws Exception {
+        String list = adm(socket, "-Ln");
+        assertTrue(list.contains("TCP  " + VIP + ":80 rr\n"), list);
+        assertTrue(list.contains(server("10.200.0.81:80", 1)), list);
+        String stats = adm(socket, "-Ln", "--stats", "--exact");
+        assertTrue(stats.contains("%-33s%9d".formatted("TCP  " + VIP + ":80", 4)), stats);
+        assertTrue(adm(socket, "-Lnc").contains(VIP + ":80"), "connection entries");
+
+        adm(socket, "-e", "-t", VIP + ":80", "-r", "10.200.0.81", "-g", "-w", "0");
+        for (int i = 0; i < 2; i++) {
+            NetnsLab.Result r = lab.exec(client, "curl", "-s", "--max-time", "5", "http://" + VIP + "/");
+            assertEquals("rs2", r.output().strip(), "rs1 has weight 0");
+        }
+
+        Files.writeString(config, Files.readString(config).replace("- address: 10.200.0.82",
+                "- {address: 10.200.0.82, weight: 7}"));
+        lab.run(null, "kill", "-HUP", Long.toString(jlvsd.pid()));
+        awaitLog(log, "jlvsd: reloaded");
+        String reloaded = adm(socket, "-Ln");
+        assertTrue(reloaded.contains(server("10.200.0.81:80", 1)), reloaded);
+        assertTrue(reloaded.contains(server("10.200.0.82:80", 7)), reloaded);
+    }
+
+    /** The start of a {@code -Ln} server row (§4.2: {@code "  -> %-28s %-7s %-6d"}), DR. */
+    private static String server(String endpoint, int weight) {
+        return "  -> %-28s %-7s %-6d ".formatted(endpoint, "Route", weight);
+    }
+
+    private static String adm(Path socket, String... args) throws IOException {
+        ControlResponse r = Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
+        assertEquals(0, r.exitCode(), String.join(" ", args) + ": " + r.stderr());
+        return r.stdout();
     }
 
     /** Links {@code namespace} to the bridge with a veth pair and gives its end {@code cidr}. */

@@ -1,0 +1,83 @@
+package io.jlvs.director.control;
+
+import io.jlvs.config.model.ServiceFile;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.Timeouts;
+import io.jlvs.dataplane.service.ServiceTable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The control plane of a running jlvsd: the control socket ({@link ControlServer}) serving
+ * {@link ControlCommands}, the rate estimators sampled every 2 s, and reload on SIGHUP. All
+ * of it runs on one control thread. Start it after the data plane, close it before.
+ *
+ * <p>SIGHUP is caught with {@code sun.misc.Signal} (see {@link Sighup}); the reload's outcome
+ * is printed on the log stream.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private final ControlCommands commands;
+    private final ControlServer server;
+    private final ScheduledFuture<?> estimator;
+
+    private ControlPlane(ControlCommands commands, ControlServer server, ScheduledFuture<?> estimator) {
+        this.commands = commands;
+        this.server = server;
+        this.estimator = estimator;
+    }
+
+    /**
+     * Starts listening on {@code file.global().controlSocket()}.
+     *
+     * @param services   the running table, built from {@code file}
+     * @param file       the service file as loaded
+     * @param configFile the file reload reads again, or {@code null}
+     * @param tracker    the connection tracker ({@code -Lnc}), or {@code null}
+     * @param timeouts   the tracker's timeouts ({@code --set})
+     * @param log        where reloads on SIGHUP report
+     * @throws IOException when the socket cannot be opened (see {@link ControlServer#start})
+     */
+    public static ControlPlane start(ServiceTable services, ServiceFile file, Path configFile, ConnTracker tracker,
+                                     Timeouts timeouts, PrintStream log) throws IOException {
+        return start(Path.of(file.global().controlSocket()), new ControlCommands(services, file, configFile,
+                tracker, timeouts, () -> System.nanoTime() / 1_000_000), log, true);
+    }
+
+    /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */
+    static ControlPlane start(Path socket, ControlCommands commands, PrintStream log, boolean onSighup)
+            throws IOException {
+        ControlServer server = ControlServer.start(socket, commands::execute);
+        ScheduledFuture<?> estimator = server.every(RateEstimator.INTERVAL_MS, commands::sampleRates);
+        if (onSighup) {
+            String refused = Sighup.install(() -> server.submit(() -> {
+                ControlResponse r = commands.reload();
+                log.print(r.stdout());
+                log.print(r.stderr());
+                log.flush();
+            }));
+            if (refused != null) {
+                log.println("jlvsd: no reload on SIGHUP (" + refused + "); use jlvsadm --reload");
+            }
+        }
+        return new ControlPlane(commands, server, estimator);
+    }
+
+    /** The command executor. */
+    public ControlCommands commands() {
+        return commands;
+    }
+
+    /** The control socket path. */
+    public Path socket() {
+        return server.path();
+    }
+
+    /** Stops the estimator and the socket, and removes the socket file. */
+    @Override
+    public void close() {
+        estimator.cancel(false);
+        server.close();
+    }
+}
