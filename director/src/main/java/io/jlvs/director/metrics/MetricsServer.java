@@ -1,5 +1,6 @@
 package io.jlvs.director.metrics;
 
+import io.jlvs.config.model.Endpoint;
 import io.jlvs.director.health.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -23,7 +24,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -82,6 +85,17 @@ public final class MetricsServer implements AutoCloseable {
         channel = future.channel();
         group.next().scheduleAtFixedRate(source.rates()::update, RateEstimator.PERIOD_MS, RateEstimator.PERIOD_MS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The socket address of a configured endpoint ({@code global.metrics-listen}). */
+    public static InetSocketAddress socketAddress(Endpoint endpoint) {
+        byte[] bytes = {(byte) (endpoint.address() >>> 24), (byte) (endpoint.address() >>> 16),
+                (byte) (endpoint.address() >>> 8), (byte) endpoint.address()};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), endpoint.port());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 bytes are an IPv4 address", e);
+        }
     }
 
     /** The address and port it listens on. */
