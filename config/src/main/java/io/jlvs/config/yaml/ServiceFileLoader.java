@@ -44,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
@@ -773,30 +774,28 @@ public final class ServiceFileLoader {
         }
 
         private HealthCheck.Type checkType(Node node, String path) {
-            String text = r.text(node, path, "tcp or http");
-            if (text == null) {
-                return null;
-            }
-            for (HealthCheck.Type type : HealthCheck.Type.values()) {
-                if (type.yamlName().equals(text)) {
-                    return type;
-                }
-            }
-            r.error(node, path, "unknown check type '" + text + "'; expected tcp (connect) or http (GET)");
-            return null;
+            return word(node, path, HealthCheck.Type.values(), HealthCheck.Type::yamlName, "check type",
+                    "tcp (connect) or http (GET)");
         }
 
         private HealthCheck.Action checkAction(Node node, String path) {
-            String text = r.text(node, path, "quiesce or remove");
+            return word(node, path, HealthCheck.Action.values(), HealthCheck.Action::yamlName, "action",
+                    "quiesce (weight 0) or remove");
+        }
+
+        /** One of {@code values} by its YAML word, or null after an error. */
+        private <E extends Enum<E>> E word(Node node, String path, E[] values, Function<E, String> yamlName,
+                                           String what, String expected) {
+            String text = r.text(node, path, expected);
             if (text == null) {
                 return null;
             }
-            for (HealthCheck.Action action : HealthCheck.Action.values()) {
-                if (action.yamlName().equals(text)) {
-                    return action;
+            for (E value : values) {
+                if (yamlName.apply(value).equals(text)) {
+                    return value;
                 }
             }
-            r.error(node, path, "unknown action '" + text + "'; expected quiesce (weight 0) or remove");
+            r.error(node, path, "unknown " + what + " '" + text + "'; expected " + expected);
             return null;
         }
 

@@ -15,10 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -224,7 +221,7 @@ public final class HealthChecker implements AutoCloseable {
             check = t.check;
         }
         long startNs = System.nanoTime();
-        InetSocketAddress address = new InetSocketAddress(inet(t.key.address()), check.portFor(t.key.port()));
+        InetSocketAddress address = new InetSocketAddress(Transport.inet4(t.key.address()), check.portFor(t.key.port()));
         Probe.start(loop, check, address, failure -> {
             synchronized (table) {
                 if (closed || t.generation != generation || targets.get(t.key) != t) {
@@ -311,14 +308,6 @@ public final class HealthChecker implements AutoCloseable {
 
     private static String plural(int n, String one, String many) {
         return n + " " + (n == 1 ? one : many);
-    }
-
-    private static InetAddress inet(int address) {
-        try {
-            return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(address).array());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 bytes are an IPv4 address", e);
-        }
     }
 
     /** A checked server: its service and endpoint. */

@@ -14,6 +14,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
  * The Netty transport of the control side: epoll where {@link Epoll#isAvailable()} (Linux),
  * else NIO, probed once. Each group has one daemon thread.
@@ -33,6 +36,16 @@ public final class Transport {
     public static EventLoopGroup newGroup(String threadName) {
         IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName, true), factory);
+    }
+
+    /** The {@link InetAddress} of an IPv4 address in host byte order. */
+    public static InetAddress inet4(int address) {
+        byte[] bytes = {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address};
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 bytes are an IPv4 address", e);
+        }
     }
 
     /** The client socket channel class of the transport. */

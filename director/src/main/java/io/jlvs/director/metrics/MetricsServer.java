@@ -24,9 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -89,13 +87,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** The socket address of a configured endpoint ({@code global.metrics-listen}). */
     public static InetSocketAddress socketAddress(Endpoint endpoint) {
-        byte[] bytes = {(byte) (endpoint.address() >>> 24), (byte) (endpoint.address() >>> 16),
-                (byte) (endpoint.address() >>> 8), (byte) endpoint.address()};
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(bytes), endpoint.port());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 bytes are an IPv4 address", e);
-        }
+        return new InetSocketAddress(Transport.inet4(endpoint.address()), endpoint.port());
     }
 
     /** The address and port it listens on. */
