@@ -82,14 +82,14 @@ final class PrometheusText {
 
     /** The whole exposition. */
     static String render(MetricsSource source) {
-        List<Family> serviceStats = statFamilies("service", "of the service");
-        List<Family> serviceRates = rateFamilies("service", "of the service");
+        List<Family> serviceStats = statFamilies("service");
+        List<Family> serviceRates = rateFamilies("service");
         Family serviceActive = new Family("jlvs_service_active_connections", "gauge",
                 "Active connections (ActiveConn) of the service's real servers");
         Family serviceInactive = new Family("jlvs_service_inactive_connections", "gauge",
                 "Inactive connections (InActConn) of the service's real servers");
-        List<Family> serverStats = statFamilies("server", "of the real server");
-        List<Family> serverRates = rateFamilies("server", "of the real server");
+        List<Family> serverStats = statFamilies("server");
+        List<Family> serverRates = rateFamilies("server");
         Family serverActive = new Family("jlvs_server_active_connections", "gauge", "Active connections (ActiveConn)");
         Family serverInactive = new Family("jlvs_server_inactive_connections", "gauge",
                 "Inactive connections (InActConn)");
@@ -165,20 +165,21 @@ final class PrometheusText {
         return out.toString();
     }
 
-    private static List<Family> statFamilies(String kind, String of) {
+    /** {@code kind}: service or server. */
+    private static List<Family> statFamilies(String kind) {
         List<Family> list = new ArrayList<>();
         for (int i = 0; i < STAT_NAMES.length; i++) {
-            list.add(new Family("jlvs_" + kind + "_" + STAT_NAMES[i], "counter", STAT_HELP[i] + " " + of
+            list.add(new Family("jlvs_" + kind + "_" + STAT_NAMES[i], "counter", STAT_HELP[i] + ", per " + kind
                     + " (ipvsadm --stats)"));
         }
         return list;
     }
 
-    private static List<Family> rateFamilies(String kind, String of) {
+    private static List<Family> rateFamilies(String kind) {
         List<Family> list = new ArrayList<>();
         for (int i = 0; i < RATE_NAMES.length; i++) {
-            list.add(new Family("jlvs_" + kind + "_" + RATE_NAMES[i], "gauge", STAT_HELP[i].replace("Connections",
-                    "New connections") + " per second " + of + ", IPVS estimator: 2 s EWMA (ipvsadm --rate)"));
+            list.add(new Family("jlvs_" + kind + "_" + RATE_NAMES[i], "gauge", STAT_HELP[i] + " per second, per "
+                    + kind + ": the IPVS estimate, a 2 s EWMA (ipvsadm --rate)"));
         }
         return list;
     }

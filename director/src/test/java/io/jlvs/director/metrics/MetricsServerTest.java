@@ -161,6 +161,12 @@ class MetricsServerTest {
         assertEquals(200, response.statusCode());
         assertEquals(MetricsServer.PROMETHEUS_TYPE, response.headers().firstValue("content-type").orElseThrow());
         Map<String, MetricFamily> families = parse(response.body());
+        assertTrue(response.body().startsWith("""
+                # HELP jlvs_service_connections_total Connections scheduled, per service (ipvsadm --stats)
+                # TYPE jlvs_service_connections_total counter
+                jlvs_service_connections_total{service="TCP 192.168.10.100:80",scheduler="wrr"} 2
+                jlvs_service_connections_total{service="UDP 192.168.10.100:53",scheduler="rr"} 1
+                """), response.body());
 
         for (MetricFamily f : families.values()) {
             assertTrue(f.getType() == MetricType.COUNTER || f.getType() == MetricType.GAUGE, f.getName());
@@ -206,6 +212,26 @@ class MetricsServerTest {
             assertEquals(PipelineReason.COUNT, families.get("jlvs_worker_frames_by_reason_total").getMetrics()
                     .stream().filter(m -> m.getLabels().get("worker").equals(worker)).count());
         }
+    }
+
+    @Test
+    void ratesFollowTheIpvsEstimator() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        Rates estimates = new Rates(table);
+        VirtualService dns = table.service(DNS);
+        Destination server = dns.destinations().getFirst();
+        TrafficCounters counters = table.newCounters();
+        for (int i = 0; i < 200; i++) {
+            counters.connection(dns.index(), table.registry().indexOf(server));
+        }
+        estimates.update();
+        // 200 connections in one 2 s period: 100/s, a quarter of it after one period: 25. Rendered
+        // without a server, whose 2 s timer would move the estimate on its own schedule.
+        Map<String, MetricFamily> families = parse(PrometheusText.render(new MetricsSource(table, null, List::of,
+                estimates)));
+        assertEquals(25, value(families, "jlvs_service_connections_per_second", Map.of("service", dns.key().toString())));
+        assertEquals(25, value(families, "jlvs_server_connections_per_second", Map.of("server", "192.168.188.82:53")));
+        assertEquals(0, value(families, "jlvs_service_connections_per_second", Map.of("service", WEB_LABEL)));
     }
 
     @Test
