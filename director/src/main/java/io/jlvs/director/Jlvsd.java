@@ -25,6 +25,7 @@ import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
 import io.jlvs.dataplane.worker.DataPlane;
 import io.jlvs.director.control.ControlPlane;
+import io.jlvs.director.metrics.Monitoring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -172,9 +173,21 @@ public final class Jlvsd implements Callable<Integer> {
             table.close();
             return EXIT_ERROR;
         }
+        Monitoring monitoring;
+        try {
+            monitoring = Monitoring.start(services, global.metricsListen(),
+                    () -> dataPlane.workers().stream().map(w -> w.pipeline().counters()).toList(), out::println);
+        } catch (IllegalStateException e) {
+            control.close();
+            dataPlane.close();
+            table.close();
+            err.println("jlvsd: " + e.getMessage());
+            return EXIT_ERROR;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             control.close();
+            monitoring.close();
             dataPlane.close();
             table.close();
             PipelineCounters c = dataPlane.counters();

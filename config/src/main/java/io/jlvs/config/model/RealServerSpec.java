@@ -3,6 +3,8 @@ package io.jlvs.config.model;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 
+import java.util.Optional;
+
 /**
  * A real server of a service, as {@code ipvsadm -a -r address:port -w weight -g|-m|-i
  * -x upper -y lower} declares it.
@@ -15,16 +17,27 @@ import io.jlvs.core.service.ForwardingMethod;
  * @param upperThreshold connection limit, 0 for none (IPVS-SEMANTICS §2.9)
  * @param lowerThreshold connections below which an overloaded server is used again, 0 for
  *                       the default (75% of the upper threshold); never above a set upper
+ * @param healthCheck    this server's own health check (the service's block with this server's
+ *                       keys on top), or empty to use the service's
  */
 public record RealServerSpec(int address, int port, int weight, ForwardingMethod method,
-                             int upperThreshold, int lowerThreshold) {
+                             int upperThreshold, int lowerThreshold, Optional<HealthCheck> healthCheck) {
     /** The weight when none is given, as ipvsadm. */
     public static final int DEFAULT_WEIGHT = 1;
     /** The largest weight. */
     public static final int MAX_WEIGHT = 0xFFFF;
 
+    /** A server without a health check of its own. */
+    public RealServerSpec(int address, int port, int weight, ForwardingMethod method, int upperThreshold,
+                          int lowerThreshold) {
+        this(address, port, weight, method, upperThreshold, lowerThreshold, Optional.empty());
+    }
+
     /** Checks the ranges; the method may not be LOCAL. */
     public RealServerSpec {
+        if (healthCheck == null) {
+            throw new IllegalArgumentException("healthCheck must be present or empty, not null");
+        }
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }

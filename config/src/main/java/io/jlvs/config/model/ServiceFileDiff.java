@@ -86,7 +86,7 @@ public record ServiceFileDiff(List<String> globalKeysChanged, List<ServiceSpec> 
      * @param persistenceChanged persistence was added, removed, or its timeout or netmask differ
      * @param serversAdded       servers only in the new service, in its order
      * @param serversRemoved     servers only in the old service, in its order
-     * @param serversEdited      servers in both whose weight, method or thresholds differ
+     * @param serversEdited      servers in both whose weight, method, thresholds or own health check differ
      */
     public record ServiceChange(ServiceSpec before, ServiceSpec after, boolean schedulerChanged,
                                 boolean flagsChanged, boolean persistenceChanged,
@@ -124,6 +124,22 @@ public record ServiceFileDiff(List<String> globalKeysChanged, List<ServiceSpec> 
                     before.schedulerFlags() != after.schedulerFlags(),
                     !Objects.equals(before.persistence(), after.persistence()), added, removed, edited);
         }
+
+        /** The service's own health-check block differs (servers' own blocks: {@link ServerChange}). */
+        public boolean healthCheckChanged() {
+            return !before.healthCheck().equals(after.healthCheck());
+        }
+
+        /**
+         * Whether the check that applies to a server kept across the reload differs, through the
+         * service's block or its own.
+         */
+        public boolean healthCheckChanged(RealServerSpec server) {
+            Optional<RealServerSpec> old = before.server(server.address(), server.port());
+            Optional<RealServerSpec> now = after.server(server.address(), server.port());
+            return old.isPresent() && now.isPresent()
+                    && !before.healthCheckOf(old.get()).equals(after.healthCheckOf(now.get()));
+        }
     }
 
     /**
@@ -147,6 +163,11 @@ public record ServiceFileDiff(List<String> globalKeysChanged, List<ServiceSpec> 
 
         public boolean methodChanged() {
             return before.method() != after.method();
+        }
+
+        /** The server's own health-check block differs. */
+        public boolean healthCheckChanged() {
+            return !before.healthCheck().equals(after.healthCheck());
         }
 
         /** The upper or lower threshold differs. */

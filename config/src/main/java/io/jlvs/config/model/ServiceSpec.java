@@ -11,11 +11,22 @@ import java.util.Optional;
  * @param schedulerFlags {@link SchedulerFlag} bits ({@link SchedulerFlag#MASK}), 0 for none
  * @param persistence    persistence, or empty for none
  * @param servers        the real servers, in file order, no two with the same address and port
+ * @param healthCheck    the health check of its servers (a server may have its own), or empty for none
  */
 public record ServiceSpec(ServiceKey key, String scheduler, int schedulerFlags,
-                          Optional<Persistence> persistence, List<RealServerSpec> servers) {
+                          Optional<Persistence> persistence, List<RealServerSpec> servers,
+                          Optional<HealthCheck> healthCheck) {
+    /** A service without a health check. */
+    public ServiceSpec(ServiceKey key, String scheduler, int schedulerFlags, Optional<Persistence> persistence,
+                       List<RealServerSpec> servers) {
+        this(key, scheduler, schedulerFlags, persistence, servers, Optional.empty());
+    }
+
     /** Copies the list and checks the flags and the port-0 rule. */
     public ServiceSpec {
+        if (healthCheck == null) {
+            throw new IllegalArgumentException("healthCheck must be present or empty, not null");
+        }
         servers = List.copyOf(servers);
         if ((schedulerFlags & ~SchedulerFlag.MASK) != 0) {
             throw new IllegalArgumentException("scheduler flags outside 0x38: 0x"
@@ -34,5 +45,10 @@ public record ServiceSpec(ServiceKey key, String scheduler, int schedulerFlags,
             }
         }
         return Optional.empty();
+    }
+
+    /** The check that applies to {@code server}: its own, else the service's, else none. */
+    public Optional<HealthCheck> healthCheckOf(RealServerSpec server) {
+        return server.healthCheck().or(() -> healthCheck);
     }
 }

@@ -4,6 +4,7 @@ import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.config.model.SchedulerFlag;
@@ -27,6 +28,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -42,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
@@ -59,10 +62,12 @@ public final class ServiceFileLoader {
             "timeouts", "metrics-listen", "control-socket");
     static final List<String> TIMEOUT_KEYS = List.of("tcp", "tcpfin", "udp");
     static final List<String> SERVICE_KEYS = List.of("protocol", "vip", "port", "fwmark", "scheduler",
-            "scheduler-flags", "persistence", "servers");
+            "scheduler-flags", "persistence", "servers", "health-check");
     static final List<String> PERSISTENCE_KEYS = List.of("timeout", "netmask");
     static final List<String> SERVER_KEYS = List.of("address", "port", "weight", "method",
-            "upper-threshold", "lower-threshold");
+            "upper-threshold", "lower-threshold", "health-check");
+    static final List<String> HEALTH_CHECK_KEYS = List.of("type", "port", "path", "expect-status", "interval",
+            "timeout", "retries", "rise", "action");
 
     /** YAML method names and the forwarding methods they select. */
     static final Map<String, ForwardingMethod> METHODS = Map.of(
@@ -417,14 +422,21 @@ public final class ServiceFileLoader {
                         + " 'persistence: true'");
                 ok = false;
             }
+            Optional<HealthCheck> check = Optional.empty();
+            if (f.has("health-check")) {
+                HealthCheck value = healthCheck(f.value("health-check"), NodeReader.child(path, "health-check"),
+                        HealthCheck.DEFAULT, true);
+                ok &= value != null;
+                check = value == null ? null : Optional.of(value);
+            }
             List<RealServerSpec> servers = List.of();
             if (f.has("servers")) {
                 Integer servicePort = key != null ? Integer.valueOf(key.port()) : null;
                 servers = servers(f.value("servers"), NodeReader.child(path, "servers"), servicePort,
-                        key instanceof ServiceKey.Mark);
+                        key instanceof ServiceKey.Mark, check);
                 ok &= servers != null;
             }
-            return ok ? new ServiceSpec(key, scheduler, flags, persistence, servers) : null;
+            return ok ? new ServiceSpec(key, scheduler, flags, persistence, servers, check) : null;
         }
 
         private ServiceKey serviceKey(Node node, NodeReader.Fields f, String path) {
@@ -567,7 +579,8 @@ public final class ServiceFileLoader {
             return mask;
         }
 
-        private List<RealServerSpec> servers(Node node, String path, Integer servicePort, boolean fwmark) {
+        private List<RealServerSpec> servers(Node node, String path, Integer servicePort, boolean fwmark,
+                                             Optional<HealthCheck> serviceCheck) {
             if (NodeReader.isNull(node)) {
                 return List.of();
             }
@@ -582,7 +595,7 @@ public final class ServiceFileLoader {
             for (int i = 0; i < items.size(); i++) {
                 String itemPath = NodeReader.item(path, i);
                 Node item = items.get(i);
-                RealServerSpec server = server(item, itemPath, servicePort, fwmark);
+                RealServerSpec server = server(item, itemPath, servicePort, fwmark, serviceCheck);
                 if (server == null) {
                     ok = false;
                     continue;
@@ -610,7 +623,8 @@ public final class ServiceFileLoader {
             throw new IllegalStateException("server not seen: " + server.endpoint());
         }
 
-        private RealServerSpec server(Node node, String path, Integer servicePort, boolean fwmark) {
+        private RealServerSpec server(Node node, String path, Integer servicePort, boolean fwmark,
+                                      Optional<HealthCheck> serviceCheck) {
             NodeReader.Fields f = r.fields(node, path, "a real server", SERVER_KEYS, List.of("address"));
             if (f == null) {
                 return null;
@@ -667,10 +681,151 @@ public final class ServiceFileLoader {
                         + " remove 'port' or use method nat");
                 ok = false;
             }
+            Optional<HealthCheck> check = Optional.empty();
+            if (f.has("health-check")) {
+                HealthCheck base = serviceCheck == null ? HealthCheck.DEFAULT : serviceCheck.orElse(HealthCheck.DEFAULT);
+                HealthCheck value = healthCheck(f.value("health-check"), NodeReader.child(path, "health-check"),
+                        base, serviceCheck != null);
+                ok &= value != null;
+                if (value != null && (serviceCheck == null || !serviceCheck.equals(Optional.of(value)))) {
+                    check = Optional.of(value);
+                }
+            }
             if (!ok || port == null) {
                 return null;
             }
-            return new RealServerSpec(address, port, weight, method, upper, lower);
+            return new RealServerSpec(address, port, weight, method, upper, lower, check);
+        }
+
+        /**
+         * A {@code health-check} mapping: its keys on top of {@code base} (the defaults for a
+         * service, the service's block for a server), or null after errors. Without
+         * {@code baseValid} (the service's block had errors) keys are checked one by one only.
+         */
+        private HealthCheck healthCheck(Node node, String path, HealthCheck base, boolean baseValid) {
+            NodeReader.Fields f = r.fields(node, path, "a health check", HEALTH_CHECK_KEYS, List.of());
+            if (f == null) {
+                return null;
+            }
+            boolean ok = true;
+            HealthCheck.Type type = base.type();
+            if (f.has("type")) {
+                type = checkType(f.value("type"), NodeReader.child(path, "type"));
+                ok &= type != null;
+            }
+            Integer port = base.port();
+            if (f.has("port")) {
+                port = r.intValue(f.value("port"), NodeReader.child(path, "port"), 1, 0xFFFF, "");
+                ok &= port != null;
+            }
+            String target = base.path();
+            if (f.has("path")) {
+                String p = NodeReader.child(path, "path");
+                target = r.text(f.value("path"), p, "an HTTP path such as /health");
+                if (target != null && (!target.startsWith("/") || target.chars().anyMatch(c -> c <= ' ' || c >= 127))) {
+                    r.error(f.value("path"), p, "not an HTTP path: '" + target + "'; expected a path starting with"
+                            + " '/' without spaces or control characters, such as /health");
+                    target = null;
+                }
+                ok &= target != null;
+            }
+            Integer status = base.expectStatus();
+            if (f.has("expect-status")) {
+                status = r.intValue(f.value("expect-status"), NodeReader.child(path, "expect-status"), 100, 599, "");
+                ok &= status != null;
+            }
+            Long interval = base.intervalMs();
+            if (f.has("interval")) {
+                interval = milliseconds(f.value("interval"), NodeReader.child(path, "interval"));
+                ok &= interval != null;
+            }
+            Long timeout = base.timeoutMs();
+            if (f.has("timeout")) {
+                timeout = milliseconds(f.value("timeout"), NodeReader.child(path, "timeout"));
+                ok &= timeout != null;
+            }
+            Integer retries = base.retries();
+            if (f.has("retries")) {
+                retries = r.intValue(f.value("retries"), NodeReader.child(path, "retries"), 1, HealthCheck.MAX_COUNT,
+                        "failures");
+                ok &= retries != null;
+            }
+            Integer rise = base.rise();
+            if (f.has("rise")) {
+                rise = r.intValue(f.value("rise"), NodeReader.child(path, "rise"), 1, HealthCheck.MAX_COUNT,
+                        "successes");
+                ok &= rise != null;
+            }
+            HealthCheck.Action action = base.action();
+            if (f.has("action")) {
+                action = checkAction(f.value("action"), NodeReader.child(path, "action"));
+                ok &= action != null;
+            }
+            if (type == HealthCheck.Type.TCP && (baseValid || f.has("type"))) {
+                for (String key : List.of("path", "expect-status")) {
+                    if (f.has(key)) {
+                        r.error(f.value(key), NodeReader.child(path, key), "'" + key + "' applies to http checks"
+                                + " only; add 'type: http' or remove it");
+                        ok = false;
+                    }
+                }
+            }
+            return ok ? new HealthCheck(type, port, target, status, interval, timeout, retries, rise, action) : null;
+        }
+
+        private HealthCheck.Type checkType(Node node, String path) {
+            return word(node, path, HealthCheck.Type.values(), HealthCheck.Type::yamlName, "check type",
+                    "tcp (connect) or http (GET)");
+        }
+
+        private HealthCheck.Action checkAction(Node node, String path) {
+            return word(node, path, HealthCheck.Action.values(), HealthCheck.Action::yamlName, "action",
+                    "quiesce (weight 0) or remove");
+        }
+
+        /** One of {@code values} by its YAML word, or null after an error. */
+        private <E extends Enum<E>> E word(Node node, String path, E[] values, Function<E, String> yamlName,
+                                           String what, String expected) {
+            String text = r.text(node, path, expected);
+            if (text == null) {
+                return null;
+            }
+            for (E value : values) {
+                if (yamlName.apply(value).equals(text)) {
+                    return value;
+                }
+            }
+            r.error(node, path, "unknown " + what + " '" + text + "'; expected " + expected);
+            return null;
+        }
+
+        /** Seconds, whole or with up to three decimals ({@code 5}, {@code 0.2}), as milliseconds. */
+        private Long milliseconds(Node node, String path) {
+            String range = HealthCheck.MIN_MS / 1000.0 + ".." + HealthCheck.MAX_MS / 1000 + " seconds";
+            if (!(node instanceof ScalarNode scalar)
+                    || !(Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag()))) {
+                r.error(node, path, "expected a number of seconds " + range + " such as 5 or 0.2, got "
+                        + NodeReader.describe(node));
+                return null;
+            }
+            BigDecimal ms;
+            try {
+                ms = new BigDecimal(scalar.getValue()).movePointRight(3);
+            } catch (NumberFormatException e) {
+                r.error(node, path, "expected a number of seconds " + range + ", got '" + scalar.getValue() + "'");
+                return null;
+            }
+            if (ms.stripTrailingZeros().scale() > 0) {
+                r.error(node, path, "has more than three decimals: " + scalar.getValue()
+                        + "; the finest step is 0.001 seconds");
+                return null;
+            }
+            if (ms.compareTo(BigDecimal.valueOf(HealthCheck.MIN_MS)) < 0
+                    || ms.compareTo(BigDecimal.valueOf(HealthCheck.MAX_MS)) > 0) {
+                r.error(node, path, "must be " + range + ", was " + scalar.getValue());
+                return null;
+            }
+            return ms.longValueExact();
         }
 
         private ForwardingMethod method(Node node, String path) {

@@ -1,6 +1,7 @@
 package io.jlvs.config.yaml;
 
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.config.model.SchedulerFlag;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders a {@link ServiceFile} as YAML that {@link ServiceFileLoader} reads back to an
@@ -86,15 +88,16 @@ public final class ServiceFileWriter {
             p.put("netmask", Ipv4.format(persistence.netmask()));
             map.put("persistence", p);
         }
+        service.healthCheck().ifPresent(check -> map.put("health-check", healthCheck(check)));
         List<Object> servers = new ArrayList<>();
         for (RealServerSpec server : service.servers()) {
-            servers.add(server(server));
+            servers.add(server(server, service.healthCheck()));
         }
         map.put("servers", servers);
         return map;
     }
 
-    private static Map<String, Object> server(RealServerSpec server) {
+    private static Map<String, Object> server(RealServerSpec server, Optional<HealthCheck> serviceCheck) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("address", Ipv4.format(server.address()));
         map.put("port", server.port());
@@ -106,7 +109,33 @@ public final class ServiceFileWriter {
         if (server.lowerThreshold() != 0) {
             map.put("lower-threshold", server.lowerThreshold());
         }
+        server.healthCheck().filter(check -> !serviceCheck.equals(Optional.of(check)))
+                .ifPresent(check -> map.put("health-check", healthCheck(check)));
         return map;
+    }
+
+    /** Every key of the check, so it reads back the same whatever block it is laid over. */
+    private static Map<String, Object> healthCheck(HealthCheck check) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("type", check.type().yamlName());
+        if (check.port() != 0) {
+            map.put("port", check.port());
+        }
+        if (check.type() == HealthCheck.Type.HTTP) {
+            map.put("path", check.path());
+            map.put("expect-status", check.expectStatus());
+        }
+        map.put("interval", seconds(check.intervalMs()));
+        map.put("timeout", seconds(check.timeoutMs()));
+        map.put("retries", check.retries());
+        map.put("rise", check.rise());
+        map.put("action", check.action().yamlName());
+        return map;
+    }
+
+    /** Whole seconds as an integer, else a decimal with up to three places. */
+    private static Object seconds(long ms) {
+        return ms % 1000 == 0 ? (Object) (ms / 1000) : (Object) (ms / 1000.0);
     }
 
     /** The YAML word for a method: dr, nat or tun. */

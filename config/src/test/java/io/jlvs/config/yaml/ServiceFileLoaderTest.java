@@ -128,7 +128,7 @@ class ServiceFileLoaderTest {
         assertEquals(7, error.line());
         assertEquals("services[0].colour", error.path());
         assertEquals("unknown key 'colour'; known keys here: protocol, vip, port, fwmark, scheduler,"
-                + " scheduler-flags, persistence, servers", error.message());
+                + " scheduler-flags, persistence, servers, health-check", error.message());
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.jlvs.config.model;
+
+import java.util.Locale;
+
+/**
+ * A health check in the keepalived style for the real servers of a service, or one server:
+ * a TCP connect or an HTTP GET every {@code intervalMs}; {@code retries} failures in a row take
+ * the server down (quiesced to weight 0, or removed), {@code rise} successes in a row bring it
+ * back with its configured weight.
+ *
+ * @param type         TCP connect or HTTP GET
+ * @param port         the port to check, host byte order, 1..65535, or 0 for the real server's
+ * @param path         the HTTP request target, starting with '/'; always {@code /} for TCP
+ * @param expectStatus the HTTP status that means up, 100..599; always 200 for TCP
+ * @param intervalMs   time between the start of two checks, milliseconds
+ * @param timeoutMs    how long one check may take (connect, and for HTTP the whole response), milliseconds
+ * @param retries      consecutive failures that take an up server down, 1..100
+ * @param rise         consecutive successes that bring a down server up, 1..100
+ * @param action       what happens to a server that is down
+ */
+public record HealthCheck(Type type, int port, String path, int expectStatus, long intervalMs, long timeoutMs,
+                          int retries, int rise, Action action) {
+    /** Smallest interval and timeout, milliseconds. */
+    public static final long MIN_MS = 10;
+    /** Largest interval and timeout, milliseconds (one day). */
+    public static final long MAX_MS = 86_400_000;
+    /** Largest retries and rise. */
+    public static final int MAX_COUNT = 100;
+    /**
+     * The defaults: TCP connect to the server's port every 5 s with a 3 s timeout, down after 3
+     * failures, up after 1 success (keepalived restores a server on its first good check),
+     * quiesce.
+     */
+    public static final HealthCheck DEFAULT = new HealthCheck(Type.TCP, 0, "/", 200, 5_000, 3_000, 3, 1,
+            Action.QUIESCE);
+
+    /** Checks the ranges; a TCP check gets the default path and status, which it does not use. */
+    public HealthCheck {
+        if (type == null || action == null || path == null) {
+            throw new IllegalArgumentException("type, action and path are required");
+        }
+        if (type == Type.TCP) {
+            path = "/";
+            expectStatus = 200;
+        }
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+        }
+        if (expectStatus < 100 || expectStatus > 599) {
+            throw new IllegalArgumentException("expected status must be 100..599, was " + expectStatus);
+        }
+        if (intervalMs < MIN_MS || intervalMs > MAX_MS || timeoutMs < MIN_MS || timeoutMs > MAX_MS) {
+            throw new IllegalArgumentException("interval and timeout must be " + MIN_MS + ".." + MAX_MS
+                    + " ms, were " + intervalMs + "/" + timeoutMs);
+        }
+        if (retries < 1 || retries > MAX_COUNT || rise < 1 || rise > MAX_COUNT) {
+            throw new IllegalArgumentException("retries and rise must be 1.." + MAX_COUNT + ", were " + retries
+                    + "/" + rise);
+        }
+    }
+
+    /** The port to connect to for a real server on {@code serverPort}. */
+    public int portFor(int serverPort) {
+        return port == 0 ? serverPort : port;
+    }
+
+    /** How a server is probed. */
+    public enum Type {
+        /** A TCP connection is accepted within the timeout. */
+        TCP,
+        /** An HTTP/1.1 GET answers with the expected status within the timeout. */
+        HTTP;
+
+        /** The YAML word: {@code tcp} or {@code http}. */
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What a failing server gets. */
+    public enum Action {
+        /** Weight 0: no new connections, established ones carry on ({@code ipvsadm -e -w 0}). */
+        QUIESCE,
+        /** Deleted from the service as {@code ipvsadm -d} does, and added back when it recovers. */
+        REMOVE;
+
+        /** The YAML word: {@code quiesce} or {@code remove}. */
+        public String yamlName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.jlvs.director.metrics;
+
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.pipeline.PipelineReason;
+import io.jlvs.dataplane.pipeline.PipelineVerdict;
+import io.jlvs.dataplane.service.Stats;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.director.health.ServerHealth;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders a {@link MetricsSource} in the Prometheus text exposition format 0.0.4: one
+ * {@code # HELP} and {@code # TYPE} pair per family, then its samples.
+ *
+ * <p>Families ({@code service} label {@code TCP 192.168.10.100:80}, {@code server} label
+ * {@code 192.168.188.81:80}):
+ * <ul>
+ *   <li>{@code jlvs_service_*} and {@code jlvs_server_*}: the IPVS counters as counters
+ *       ({@code connections_total}, {@code in_packets_total}, {@code out_packets_total},
+ *       {@code in_bytes_total}, {@code out_bytes_total}, the numbers {@code ipvsadm --stats}
+ *       prints), active and inactive connections as gauges, and the rate estimates of
+ *       {@code ipvsadm --rate} as {@code *_per_second} gauges (2 s EWMA, {@link RateEstimator});</li>
+ *   <li>{@code jlvs_server_weight} (0 while quiesced), {@code jlvs_server_up} (1 up, 0 down; 1 for
+ *       an unchecked server), {@code jlvs_server_health_checked}, check and transition counts;</li>
+ *   <li>{@code jlvs_worker_frames_total} by verdict and {@code jlvs_worker_frames_by_reason_total}
+ *       by the reason a frame was passed, answered or dropped, per worker.</li>
+ * </ul>
+ */
+final class PrometheusText {
+    private PrometheusText() {
+    }
+
+    /** One sample: its label text ({@code {a="b"}}) and value. */
+    private record Sample(String labels, long value) {
+    }
+
+    /** A family's HELP, TYPE and samples, written in the order added. */
+    private static final class Family {
+        final String name;
+        final String type;
+        final String help;
+        final List<Sample> samples = new ArrayList<>();
+
+        Family(String name, String type, String help) {
+            this.name = name;
+            this.type = type;
+            this.help = help;
+        }
+
+        void add(String labels, long value) {
+            samples.add(new Sample(labels, value));
+        }
+
+        void writeTo(StringBuilder out) {
+            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+            for (Sample s : samples) {
+                out.append(name).append(s.labels).append(' ').append(s.value).append('\n');
+            }
+        }
+    }
+
+    private static final String[] STAT_NAMES = {"connections_total", "in_packets_total", "out_packets_total",
+            "in_bytes_total", "out_bytes_total"};
+    private static final String[] STAT_HELP = {"Connections scheduled", "Packets client to server",
+            "Packets server to client (NAT only)", "Bytes client to server (whole IP packets)",
+            "Bytes server to client (whole IP packets, NAT only)"};
+    private static final List<ToLongFunction<Stats>> STATS = List.of(Stats::conns, Stats::inPkts, Stats::outPkts,
+            Stats::inBytes, Stats::outBytes);
+    private static final String[] RATE_NAMES = {"connections_per_second", "in_packets_per_second",
+            "out_packets_per_second", "in_bytes_per_second", "out_bytes_per_second"};
+    private static final List<ToLongFunction<RateEstimator>> RATES = List.of(RateEstimator::connsPerSecond,
+            RateEstimator::inPacketsPerSecond, RateEstimator::outPacketsPerSecond, RateEstimator::inBytesPerSecond,
+            RateEstimator::outBytesPerSecond);
+
+    /** The whole exposition. */
+    static String render(MetricsSource source) {
+        List<Family> serviceStats = statFamilies("service");
+        List<Family> serviceRates = rateFamilies("service");
+        Family serviceActive = new Family("jlvs_service_active_connections", "gauge",
+                "Active connections (ActiveConn) of the service's real servers");
+        Family serviceInactive = new Family("jlvs_service_inactive_connections", "gauge",
+                "Inactive connections (InActConn) of the service's real servers");
+        List<Family> serverStats = statFamilies("server");
+        List<Family> serverRates = rateFamilies("server");
+        Family serverActive = new Family("jlvs_server_active_connections", "gauge", "Active connections (ActiveConn)");
+        Family serverInactive = new Family("jlvs_server_inactive_connections", "gauge",
+                "Inactive connections (InActConn)");
+        Family weight = new Family("jlvs_server_weight", "gauge",
+                "Current weight (0 while quiesced); a removed server has none");
+        Family up = new Family("jlvs_server_up", "gauge",
+                "1 when the server is up or unchecked, 0 when its health check has it down");
+        Family checked = new Family("jlvs_server_health_checked", "gauge", "1 when a health check applies to the server");
+        Family checks = new Family("jlvs_server_health_checks_total", "counter", "Health checks completed");
+        Family failures = new Family("jlvs_server_health_check_failures_total", "counter", "Health checks failed");
+        Family transitions = new Family("jlvs_server_health_transitions_total", "counter",
+                "Health transitions, by direction (down, up)");
+        Map<String, ServerHealth> health = source.healthByServer();
+        for (VirtualService service : source.table().services()) {
+            String serviceLabels = labels("service", service.key().toString(), "scheduler", service.spec().scheduler());
+            Stats stats = source.table().serviceStats(service);
+            addStats(serviceStats, serviceLabels, stats);
+            addRates(serviceRates, serviceLabels, source.rates().service(service));
+            long active = 0;
+            long inactive = 0;
+            for (Destination d : service.destinations()) {
+                active += d.activeConns();
+                inactive += d.inactConns();
+                String serverLabels = labels("service", service.key().toString(), "server",
+                        Ipv4.format(d.addr()) + ":" + d.port(), "method", MetricsSource.method(d.method()));
+                addStats(serverStats, serverLabels, source.table().destinationStats(d));
+                addRates(serverRates, serverLabels, source.rates().destination(d));
+                serverActive.add(serverLabels, d.activeConns());
+                serverInactive.add(serverLabels, d.inactConns());
+                if (MetricsSource.isScheduled(service, d)) {
+                    weight.add(serverLabels, d.weight());
+                }
+                ServerHealth h = health.get(MetricsSource.serverKey(service.key(), d.addr(), d.port()));
+                up.add(serverLabels, h == null || h.isUp() ? 1 : 0);
+                checked.add(serverLabels, h == null ? 0 : 1);
+                if (h != null) {
+                    checks.add(serverLabels, h.checks());
+                    failures.add(serverLabels, h.failures());
+                    transitions.add(withLabel(serverLabels, "direction", "down"), h.downTransitions());
+                    transitions.add(withLabel(serverLabels, "direction", "up"), h.upTransitions());
+                }
+            }
+            serviceActive.add(serviceLabels, active);
+            serviceInactive.add(serviceLabels, inactive);
+        }
+        Family frames = new Family("jlvs_worker_frames_total", "counter",
+                "Frames handled by the worker, by verdict (forwarded, replied, passed, dropped)");
+        Family reasons = new Family("jlvs_worker_frames_by_reason_total", "counter",
+                "Frames passed, answered or dropped by the worker, by reason");
+        List<PipelineCounters> workers = source.workers().get();
+        for (int w = 0; w < workers.size(); w++) {
+            PipelineCounters c = workers.get(w);
+            for (PipelineVerdict v : PipelineVerdict.values()) {
+                frames.add(labels("worker", Integer.toString(w), "verdict", v.name().toLowerCase(Locale.ROOT)),
+                        c.verdictCount(v));
+            }
+            for (PipelineReason r : PipelineReason.values()) {
+                reasons.add(labels("worker", Integer.toString(w), "reason", r.name().toLowerCase(Locale.ROOT)),
+                        c.reasonCount(r));
+            }
+        }
+        StringBuilder out = new StringBuilder(4096);
+        List<Family> all = new ArrayList<>(serviceStats);
+        all.addAll(serviceRates);
+        all.addAll(List.of(serviceActive, serviceInactive));
+        all.addAll(serverStats);
+        all.addAll(serverRates);
+        all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
+                reasons));
+        for (Family f : all) {
+            f.writeTo(out);
+        }
+        return out.toString();
+    }
+
+    /** {@code kind}: service or server. */
+    private static List<Family> statFamilies(String kind) {
+        List<Family> list = new ArrayList<>();
+        for (int i = 0; i < STAT_NAMES.length; i++) {
+            list.add(new Family("jlvs_" + kind + "_" + STAT_NAMES[i], "counter", STAT_HELP[i] + ", per " + kind
+                    + " (ipvsadm --stats)"));
+        }
+        return list;
+    }
+
+    private static List<Family> rateFamilies(String kind) {
+        List<Family> list = new ArrayList<>();
+        for (int i = 0; i < RATE_NAMES.length; i++) {
+            list.add(new Family("jlvs_" + kind + "_" + RATE_NAMES[i], "gauge", STAT_HELP[i] + " per second, per "
+                    + kind + ": the IPVS estimate, a 2 s EWMA (ipvsadm --rate)"));
+        }
+        return list;
+    }
+
+    private static void addStats(List<Family> families, String labels, Stats stats) {
+        for (int i = 0; i < families.size(); i++) {
+            families.get(i).add(labels, STATS.get(i).applyAsLong(stats));
+        }
+    }
+
+    private static void addRates(List<Family> families, String labels, RateEstimator rates) {
+        for (int i = 0; i < families.size(); i++) {
+            families.get(i).add(labels, rates == null ? 0 : RATES.get(i).applyAsLong(rates));
+        }
+    }
+
+    /** {@code {k1="v1",k2="v2"}} from alternating names and values, values escaped. */
+    static String labels(String... namesAndValues) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(namesAndValues[i]).append("=\"").append(escape(namesAndValues[i + 1])).append('"');
+        }
+        return out.append('}').toString();
+    }
+
+    private static String withLabel(String labels, String name, String value) {
+        return labels.substring(0, labels.length() - 1) + "," + name + "=\"" + escape(value) + "\"}";
+    }
+
+    /** Label-value escaping of the text format: backslash, double quote and line feed. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,88 @@
+package io.jlvs.director.metrics;
+
+import io.jlvs.dataplane.service.Stats;
+
+/**
+ * The rate estimate of one service or real server, as the kernel's {@code ip_vs_est.c} makes it
+ * for {@code ipvsadm --rate} (IPVS-SEMANTICS &sect;2.10).
+ *
+ * <p>Every {@link #PERIOD_MS} (2 s) the change of each counter over the period becomes a rate,
+ * and each average moves a quarter of the way towards it: {@code avg += (rate - avg) / 4}.
+ * Averages are kept in fixed point, connections and packets per second scaled by 2^10 and
+ * bytes per second by 2^5, and rounded to the nearest integer on read. For example 100 new
+ * connections in the first period give a rate of 50/s and an average of 12.5, read as 12
+ * (adding 0x1FF before the shift rounds halves down); the same again gives 21.875, read as 22.
+ *
+ * <p>Not thread-safe: updated and read by one thread (the metrics event loop).
+ */
+public final class RateEstimator {
+    /** The estimation period, as the kernel's: 2 s. */
+    public static final long PERIOD_MS = 2_000;
+
+    private long lastConns;
+    private long lastInPkts;
+    private long lastOutPkts;
+    private long lastInBytes;
+    private long lastOutBytes;
+    /** Averages: cps, pps ×2^10; bytes per second ×2^5. */
+    private long cps;
+    private long inPps;
+    private long outPps;
+    private long inBps;
+    private long outBps;
+
+    /** An estimator starting from {@code now}: the first period's rates are measured from these counts. */
+    public RateEstimator(Stats now) {
+        remember(now);
+    }
+
+    /** One period has passed and the counters read {@code now}. */
+    public void update(Stats now) {
+        // Δ per 2 s, scaled by 2^10, is Δ << 9; by 2^5 it is Δ << 4.
+        cps += (((now.conns() - lastConns) << 9) - cps) >> 2;
+        inPps += (((now.inPkts() - lastInPkts) << 9) - inPps) >> 2;
+        outPps += (((now.outPkts() - lastOutPkts) << 9) - outPps) >> 2;
+        inBps += (((now.inBytes() - lastInBytes) << 4) - inBps) >> 2;
+        outBps += (((now.outBytes() - lastOutBytes) << 4) - outBps) >> 2;
+        remember(now);
+    }
+
+    /** Counters were zeroed ({@code ipvsadm -Z}): estimates restart from zero at {@code now}. */
+    public void reset(Stats now) {
+        cps = inPps = outPps = inBps = outBps = 0;
+        remember(now);
+    }
+
+    private void remember(Stats now) {
+        lastConns = now.conns();
+        lastInPkts = now.inPkts();
+        lastOutPkts = now.outPkts();
+        lastInBytes = now.inBytes();
+        lastOutBytes = now.outBytes();
+    }
+
+    /** New connections per second ({@code CPS}). */
+    public long connsPerSecond() {
+        return (cps + 0x1FF) >> 10;
+    }
+
+    /** Packets per second, client to server ({@code InPPS}). */
+    public long inPacketsPerSecond() {
+        return (inPps + 0x1FF) >> 10;
+    }
+
+    /** Packets per second, server to client ({@code OutPPS}). */
+    public long outPacketsPerSecond() {
+        return (outPps + 0x1FF) >> 10;
+    }
+
+    /** Bytes per second, client to server ({@code InBPS}). */
+    public long inBytesPerSecond() {
+        return (inBps + 0xF) >> 5;
+    }
+
+    /** Bytes per second, server to client ({@code OutBPS}). */
+    public long outBytesPerSecond() {
+        return (outBps + 0xF) >> 5;
+    }
+}

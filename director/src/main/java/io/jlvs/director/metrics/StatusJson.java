@@ -1,0 +1,118 @@
+package io.jlvs.director.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jlvs.config.model.HealthCheck;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.pipeline.PipelineReason;
+import io.jlvs.dataplane.pipeline.PipelineVerdict;
+import io.jlvs.dataplane.service.Stats;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.director.health.ServerHealth;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a {@link MetricsSource} as the {@code /status} JSON document:
+ * {@code {"services": [{"service", "scheduler", "stats", "rates", "activeConns", "inactConns",
+ * "servers": [{"server", "method", "weight", "configuredWeight", "scheduled", "activeConns",
+ * "inactConns", "stats", "rates", "health"}]}], "workers": [{"worker", "verdicts", "reasons"}],
+ * "health": {"downTransitions", "upTransitions"}}}. {@code health} of a server is {@code null}
+ * when no check applies to it.
+ */
+final class StatusJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    /** The document as pretty-printed JSON text. */
+    static String render(MetricsSource source) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode services = root.putArray("services");
+        Map<String, ServerHealth> health = source.healthByServer();
+        for (VirtualService service : source.table().services()) {
+            ObjectNode s = services.addObject();
+            s.put("service", service.key().toString());
+            s.put("scheduler", service.spec().scheduler());
+            stats(s.putObject("stats"), source.table().serviceStats(service));
+            rates(s.putObject("rates"), source.rates().service(service));
+            ArrayNode servers = s.putArray("servers");
+            long active = 0;
+            long inactive = 0;
+            for (Destination d : service.destinations()) {
+                active += d.activeConns();
+                inactive += d.inactConns();
+                ObjectNode r = servers.addObject();
+                r.put("server", Ipv4.format(d.addr()) + ":" + d.port());
+                r.put("method", MetricsSource.method(d.method()));
+                r.put("weight", d.weight());
+                service.spec().server(d.addr(), d.port()).ifPresent(spec -> r.put("configuredWeight", spec.weight()));
+                r.put("scheduled", MetricsSource.isScheduled(service, d));
+                r.put("activeConns", d.activeConns());
+                r.put("inactConns", d.inactConns());
+                stats(r.putObject("stats"), source.table().destinationStats(d));
+                rates(r.putObject("rates"), source.rates().destination(d));
+                ServerHealth h = health.get(MetricsSource.serverKey(service.key(), d.addr(), d.port()));
+                if (h == null) {
+                    r.putNull("health");
+                } else {
+                    health(r.putObject("health"), h);
+                }
+            }
+            s.put("activeConns", active);
+            s.put("inactConns", inactive);
+        }
+        ArrayNode workers = root.putArray("workers");
+        List<PipelineCounters> counters = source.workers().get();
+        for (int w = 0; w < counters.size(); w++) {
+            ObjectNode worker = workers.addObject();
+            worker.put("worker", w);
+            ObjectNode verdicts = worker.putObject("verdicts");
+            for (PipelineVerdict v : PipelineVerdict.values()) {
+                verdicts.put(v.name().toLowerCase(Locale.ROOT), counters.get(w).verdictCount(v));
+            }
+            ObjectNode reasons = worker.putObject("reasons");
+            for (PipelineReason r : PipelineReason.values()) {
+                reasons.put(r.name().toLowerCase(Locale.ROOT), counters.get(w).reasonCount(r));
+            }
+        }
+        ObjectNode transitions = root.putObject("health");
+        transitions.put("downTransitions", source.checker() == null ? 0 : source.checker().downTransitions());
+        transitions.put("upTransitions", source.checker() == null ? 0 : source.checker().upTransitions());
+        return root.toPrettyString() + "\n";
+    }
+
+    private static void stats(ObjectNode node, Stats stats) {
+        node.put("conns", stats.conns());
+        node.put("inPkts", stats.inPkts());
+        node.put("outPkts", stats.outPkts());
+        node.put("inBytes", stats.inBytes());
+        node.put("outBytes", stats.outBytes());
+    }
+
+    private static void rates(ObjectNode node, RateEstimator rates) {
+        node.put("cps", rates == null ? 0 : rates.connsPerSecond());
+        node.put("inPps", rates == null ? 0 : rates.inPacketsPerSecond());
+        node.put("outPps", rates == null ? 0 : rates.outPacketsPerSecond());
+        node.put("inBps", rates == null ? 0 : rates.inBytesPerSecond());
+        node.put("outBps", rates == null ? 0 : rates.outBytesPerSecond());
+    }
+
+    private static void health(ObjectNode node, ServerHealth h) {
+        HealthCheck check = h.check();
+        node.put("up", h.isUp());
+        node.put("type", check.type().yamlName());
+        node.put("action", check.action().yamlName());
+        node.put("checks", h.checks());
+        node.put("failures", h.failures());
+        node.put("downTransitions", h.downTransitions());
+        node.put("upTransitions", h.upTransitions());
+        node.put("lastFailure", h.lastFailure());
+    }
+}

@@ -1,0 +1,356 @@
+package io.jlvs.director.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jlvs.config.ConfigException;
+import io.jlvs.config.model.Endpoint;
+import io.jlvs.config.model.HealthCheck;
+import io.jlvs.config.model.RealServerSpec;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.config.yaml.ServiceFileLoader;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.core.service.Protocol;
+import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.pipeline.PipelineReason;
+import io.jlvs.dataplane.pipeline.PipelineVerdict;
+import io.jlvs.dataplane.service.Stats;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.service.TrafficCounters;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.director.health.HealthChecker;
+import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
+import org.hawkular.agent.prometheus.types.Counter;
+import org.hawkular.agent.prometheus.types.Gauge;
+import org.hawkular.agent.prometheus.types.Metric;
+import org.hawkular.agent.prometheus.types.MetricFamily;
+import org.hawkular.agent.prometheus.types.MetricType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The metrics endpoint over real HTTP on loopback: {@code /metrics} read by a Prometheus
+ * text-format parser (Hawkular's) and compared with the service table's stats, {@code /status}
+ * read by Jackson, and the address it listens on.
+ */
+class MetricsServerTest {
+    private static final ServiceKey WEB = new ServiceKey.Address(Protocol.TCP, Ipv4.parse("192.168.10.100"), 80);
+    private static final ServiceKey DNS = new ServiceKey.Address(Protocol.UDP, Ipv4.parse("192.168.10.100"), 53);
+    private static final String WEB_LABEL = "TCP 192.168.10.100:80";
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private MetricsServer server;
+    private HealthChecker checker;
+
+    @AfterEach
+    void close() {
+        if (server != null) {
+            server.close();
+        }
+        if (checker != null) {
+            checker.close();
+        }
+        client.close();
+    }
+
+    private static RealServerSpec nat(String address, int port, int weight) {
+        return new RealServerSpec(Ipv4.parse(address), port, weight, ForwardingMethod.MASQ, 0, 0);
+    }
+
+    /** Two services with traffic counted by two workers' counters; the first server of WEB is active x2. */
+    private static ServiceTable tableWithTraffic(Optional<HealthCheck> check, int checkedPort) {
+        ServiceTable table = ServiceTable.of(List.of(
+                new ServiceSpec(WEB, "wrr", 0, Optional.empty(), List.of(nat("192.168.188.81", 80, 3),
+                        nat("127.0.0.1", checkedPort, 1)), check),
+                new ServiceSpec(DNS, "rr", 0, Optional.empty(), List.of(nat("192.168.188.82", 53, 1)))));
+        TrafficCounters w0 = table.newCounters();
+        TrafficCounters w1 = table.newCounters();
+        VirtualService web = table.service(WEB);
+        Destination rs1 = web.destination(nat("192.168.188.81", 80, 3));
+        int rs1Index = table.registry().indexOf(rs1);
+        w0.connection(web.index(), rs1Index);
+        w0.in(web.index(), rs1Index, 60);
+        w0.in(web.index(), rs1Index, 52);
+        w1.connection(web.index(), rs1Index);
+        w1.in(web.index(), rs1Index, 1500);
+        w1.out(web.index(), rs1Index, 40);
+        rs1.bindConn(false, true);
+        rs1.bindConn(false, true);
+        rs1.bindConn(false, false);
+        VirtualService dns = table.service(DNS);
+        Destination dnsServer = dns.destinations().getFirst();
+        w1.connection(dns.index(), table.registry().indexOf(dnsServer));
+        w1.in(dns.index(), table.registry().indexOf(dnsServer), 75);
+        return table;
+    }
+
+    private MetricsServer start(ServiceTable table, List<PipelineCounters> workers) {
+        server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new MetricsSource(table, checker, () -> workers, new Rates(table)));
+        return server;
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        InetSocketAddress at = server.localAddress();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The families of an exposition, by name, as the Hawkular parser reads them. */
+    private static Map<String, MetricFamily> parse(String text) throws IOException {
+        TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        Map<String, MetricFamily> families = new HashMap<>();
+        MetricFamily family;
+        while ((family = parser.parse()) != null) {
+            assertFalse(families.containsKey(family.getName()), "family " + family.getName() + " twice");
+            families.put(family.getName(), family);
+        }
+        return families;
+    }
+
+    private static double value(Map<String, MetricFamily> families, String name, Map<String, String> labels) {
+        MetricFamily family = families.get(name);
+        assertNotNull(family, "no family " + name);
+        for (Metric m : family.getMetrics()) {
+            if (m.getLabels().entrySet().containsAll(labels.entrySet())) {
+                return switch (m) {
+                    case Counter c -> c.getValue();
+                    case Gauge g -> g.getValue();
+                    default -> fail("unexpected metric type " + m.getClass());
+                };
+            }
+        }
+        return fail("no sample of " + name + " with " + labels + " in " + family.getMetrics());
+    }
+
+    @Test
+    void metricsParseAndAgreeWithTheServiceTableStats() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        start(table, List.of(new PipelineCounters(), new PipelineCounters()));
+        HttpResponse<String> response = get("/metrics");
+        assertEquals(200, response.statusCode());
+        assertEquals(MetricsServer.PROMETHEUS_TYPE, response.headers().firstValue("content-type").orElseThrow());
+        Map<String, MetricFamily> families = parse(response.body());
+        assertTrue(response.body().startsWith("""
+                # HELP jlvs_service_connections_total Connections scheduled, per service (ipvsadm --stats)
+                # TYPE jlvs_service_connections_total counter
+                jlvs_service_connections_total{service="TCP 192.168.10.100:80",scheduler="wrr"} 2
+                jlvs_service_connections_total{service="UDP 192.168.10.100:53",scheduler="rr"} 1
+                """), response.body());
+
+        for (MetricFamily f : families.values()) {
+            assertTrue(f.getType() == MetricType.COUNTER || f.getType() == MetricType.GAUGE, f.getName());
+            assertFalse(f.getHelp() == null || f.getHelp().isBlank(), "HELP of " + f.getName());
+        }
+        for (VirtualService service : table.services()) {
+            Map<String, String> labels = Map.of("service", service.key().toString());
+            Stats stats = table.serviceStats(service);
+            assertEquals(stats.conns(), value(families, "jlvs_service_connections_total", labels));
+            assertEquals(stats.inPkts(), value(families, "jlvs_service_in_packets_total", labels));
+            assertEquals(stats.outPkts(), value(families, "jlvs_service_out_packets_total", labels));
+            assertEquals(stats.inBytes(), value(families, "jlvs_service_in_bytes_total", labels));
+            assertEquals(stats.outBytes(), value(families, "jlvs_service_out_bytes_total", labels));
+            for (Destination d : service.destinations()) {
+                Map<String, String> server = Map.of("service", service.key().toString(), "server",
+                        Ipv4.format(d.addr()) + ":" + d.port());
+                Stats ds = table.destinationStats(d);
+                assertEquals(ds.conns(), value(families, "jlvs_server_connections_total", server));
+                assertEquals(ds.inPkts(), value(families, "jlvs_server_in_packets_total", server));
+                assertEquals(ds.outPkts(), value(families, "jlvs_server_out_packets_total", server));
+                assertEquals(ds.inBytes(), value(families, "jlvs_server_in_bytes_total", server));
+                assertEquals(ds.outBytes(), value(families, "jlvs_server_out_bytes_total", server));
+                assertEquals(d.activeConns(), value(families, "jlvs_server_active_connections", server));
+                assertEquals(d.inactConns(), value(families, "jlvs_server_inactive_connections", server));
+                assertEquals(d.weight(), value(families, "jlvs_server_weight", server));
+                assertEquals(1, value(families, "jlvs_server_up", server));
+            }
+        }
+        // The numbers themselves, summed by hand from the counts made above.
+        Map<String, String> web = Map.of("service", WEB_LABEL);
+        assertEquals(2, value(families, "jlvs_service_connections_total", web));
+        assertEquals(3, value(families, "jlvs_service_in_packets_total", web));
+        assertEquals(60 + 52 + 1500, value(families, "jlvs_service_in_bytes_total", web));
+        assertEquals(40, value(families, "jlvs_service_out_bytes_total", web));
+        assertEquals(2, value(families, "jlvs_service_active_connections", web));
+        assertEquals(1, value(families, "jlvs_service_inactive_connections", web));
+        assertEquals(0, value(families, "jlvs_service_connections_per_second", web));
+        for (String worker : List.of("0", "1")) {
+            for (PipelineVerdict v : PipelineVerdict.values()) {
+                assertEquals(0, value(families, "jlvs_worker_frames_total",
+                        Map.of("worker", worker, "verdict", v.name().toLowerCase())));
+            }
+            assertEquals(PipelineReason.COUNT, families.get("jlvs_worker_frames_by_reason_total").getMetrics()
+                    .stream().filter(m -> m.getLabels().get("worker").equals(worker)).count());
+        }
+    }
+
+    @Test
+    void ratesFollowTheIpvsEstimator() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        Rates estimates = new Rates(table);
+        VirtualService dns = table.service(DNS);
+        Destination server = dns.destinations().getFirst();
+        TrafficCounters counters = table.newCounters();
+        for (int i = 0; i < 200; i++) {
+            counters.connection(dns.index(), table.registry().indexOf(server));
+        }
+        estimates.update();
+        // 200 connections in one 2 s period: 100/s, a quarter of it after one period: 25. Rendered
+        // without a server, whose 2 s timer would move the estimate on its own schedule.
+        Map<String, MetricFamily> families = parse(PrometheusText.render(new MetricsSource(table, null, List::of,
+                estimates)));
+        assertEquals(25, value(families, "jlvs_service_connections_per_second", Map.of("service", dns.key().toString())));
+        assertEquals(25, value(families, "jlvs_server_connections_per_second", Map.of("server", "192.168.188.82:53")));
+        assertEquals(0, value(families, "jlvs_service_connections_per_second", Map.of("service", WEB_LABEL)));
+    }
+
+    @Test
+    void healthStateAndQuiescedWeightShowInMetricsAndStatus() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        HealthCheck check = new HealthCheck(HealthCheck.Type.TCP, 0, "/", 200, 100, 100, 2, 1,
+                HealthCheck.Action.QUIESCE);
+        ServiceTable table = tableWithTraffic(Optional.of(check), dead);
+        checker = new HealthChecker(table, line -> { });
+        start(table, List.of());
+        checker.start();
+        Destination down = table.service(WEB).destination(nat("127.0.0.1", dead, 1));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (down.weight() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the dead server was not quiesced");
+            Thread.sleep(20);
+        }
+        Map<String, MetricFamily> families = parse(get("/metrics").body());
+        Map<String, String> labels = Map.of("service", WEB_LABEL, "server", "127.0.0.1:" + dead);
+        assertEquals(0, value(families, "jlvs_server_up", labels));
+        assertEquals(0, value(families, "jlvs_server_weight", labels));
+        assertEquals(1, value(families, "jlvs_server_health_checked", labels));
+        assertEquals(1, value(families, "jlvs_server_health_transitions_total",
+                Map.of("server", "127.0.0.1:" + dead, "direction", "down")));
+        Map<String, String> healthy = Map.of("service", WEB_LABEL, "server", "192.168.188.81:80");
+        assertEquals(1, value(families, "jlvs_server_health_checked", healthy), "the service's check applies");
+
+        JsonNode status = new ObjectMapper().readTree(get("/status").body());
+        JsonNode servers = status.get("services").get(0).get("servers");
+        JsonNode entry = null;
+        for (JsonNode s : servers) {
+            if (s.get("server").asText().equals("127.0.0.1:" + dead)) {
+                entry = s;
+            }
+        }
+        assertNotNull(entry, servers.toString());
+        assertEquals(0, entry.get("weight").asInt());
+        assertEquals(1, entry.get("configuredWeight").asInt());
+        assertFalse(entry.get("health").get("up").asBoolean());
+        assertEquals("connect refused", entry.get("health").get("lastFailure").asText());
+        assertEquals(1, status.get("health").get("downTransitions").asLong());
+    }
+
+    @Test
+    void statusIsJsonWithEveryServiceAndItsStats() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        start(table, List.of(new PipelineCounters()));
+        HttpResponse<String> response = get("/status");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
+        JsonNode root = new ObjectMapper().readTree(response.body());
+        assertEquals(List.of("TCP 192.168.10.100:80", "UDP 192.168.10.100:53"),
+                root.get("services").valueStream().map(s -> s.get("service").asText()).toList());
+        JsonNode web = root.get("services").get(0);
+        assertEquals("wrr", web.get("scheduler").asText());
+        assertEquals(2, web.get("stats").get("conns").asLong());
+        assertEquals(1612, web.get("stats").get("inBytes").asLong());
+        assertEquals(3, web.get("servers").get(0).get("weight").asInt());
+        assertTrue(web.get("servers").get(0).get("health").isNull());
+        assertEquals(1, root.get("workers").size());
+        assertEquals(0, root.get("workers").get(0).get("verdicts").get("dropped").asLong());
+    }
+
+    @Test
+    void unknownPathIs404AndPostIsRefused() throws Exception {
+        start(tableWithTraffic(Optional.empty(), 8080), List.of());
+        assertEquals(404, get("/nope").statusCode());
+        InetSocketAddress at = server.localAddress();
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort()
+                + "/metrics")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void defaultEndpointIsLoopbackAndTheServerBindsOnlyThere() throws Exception {
+        Endpoint defaults = new ServiceFileLoader().parse("global:\n  interfaces: [eth0]\n", "s.yaml").global()
+                .metricsListen().orElseThrow();
+        InetSocketAddress address = MetricsServer.socketAddress(defaults);
+        assertEquals("127.0.0.1", address.getAddress().getHostAddress());
+        assertEquals(9180, address.getPort());
+
+        start(tableWithTraffic(Optional.empty(), 8080), List.of());
+        InetSocketAddress bound = server.localAddress();
+        assertTrue(bound.getAddress().isLoopbackAddress(), "bound to " + bound);
+        assertEquals("127.0.0.1", bound.getAddress().getHostAddress());
+        Inet4Address other = NetworkInterface.networkInterfaces().filter(nif -> {
+                    try {
+                        return nif.isUp() && !nif.isLoopback();
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address)
+                .map(a -> (Inet4Address) a).findFirst().orElse(null);
+        Assumptions.assumeTrue(other != null, "no non-loopback IPv4 address here to try the port on");
+        try (Socket s = new Socket()) {
+            assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(other, bound.getPort()), 1000),
+                    "the endpoint answered on " + other.getHostAddress());
+        }
+    }
+
+    @Test
+    void metricsListenFalseMeansNoEndpoint() throws ConfigException {
+        assertTrue(new ServiceFileLoader().parse("global:\n  interfaces: [eth0]\n  metrics-listen: false\n", "s.yaml")
+                .global().metricsListen().isEmpty());
+    }
+
+    @Test
+    void busyPortIsReportedWithTheAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MetricsServer.start(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()),
+                    new MetricsSource(table, null, List::of, new Rates(table))));
+            assertTrue(e.getMessage().startsWith("metrics endpoint: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": "), e.getMessage());
+        }
+    }
+}
