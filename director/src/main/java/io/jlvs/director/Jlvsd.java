@@ -164,24 +164,25 @@ public final class Jlvsd implements Callable<Integer> {
             return EXIT_ERROR;
         }
         dataPlane.start();
-        ControlPlane control;
-        try {
-            control = ControlPlane.start(services, file, config, tracker, timeouts, err);
-        } catch (IOException e) {
-            err.println("jlvsd: " + e.getMessage());
-            dataPlane.close();
-            table.close();
-            return EXIT_ERROR;
-        }
         Monitoring monitoring;
         try {
             monitoring = Monitoring.start(services, global.metricsListen(),
                     () -> dataPlane.workers().stream().map(w -> w.pipeline().counters()).toList(), out::println);
         } catch (IllegalStateException e) {
-            control.close();
             dataPlane.close();
             table.close();
             err.println("jlvsd: " + e.getMessage());
+            return EXIT_ERROR;
+        }
+        ControlPlane control;
+        try {
+            control = ControlPlane.start(services, file, config, tracker, timeouts,
+                    monitoring.healthChecker()::apply, err);
+        } catch (IOException e) {
+            err.println("jlvsd: " + e.getMessage());
+            monitoring.close();
+            dataPlane.close();
+            table.close();
             return EXIT_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);

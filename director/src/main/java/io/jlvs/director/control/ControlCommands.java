@@ -34,6 +34,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -80,6 +81,7 @@ public final class ControlCommands {
     private final Timeouts timeouts;
     private final Path configFile;
     private final LongSupplier clockMs;
+    private final Consumer<ServiceFileDiff> applier;
     private final AdmParser parser = new AdmParser();
     private final Map<Object, Stats> zeroedAt = new IdentityHashMap<>();
     private final Map<Object, RateEstimator> estimators = new IdentityHashMap<>();
@@ -95,6 +97,19 @@ public final class ControlCommands {
      */
     public ControlCommands(ServiceTable services, ServiceFile running, Path configFile, ConnTracker tracker,
                            Timeouts timeouts, LongSupplier clockMs) {
+        this(services, running, configFile, tracker, timeouts, clockMs, services::apply);
+    }
+
+    /**
+     * As above, with the step that applies a difference to the table: the health checker's
+     * when it runs, so that servers a check took out can be edited or deleted.
+     *
+     * @param applier applies a difference to {@code services}; throws as
+     *                {@link ServiceTable#apply} does, and then nothing has changed
+     */
+    public ControlCommands(ServiceTable services, ServiceFile running, Path configFile, ConnTracker tracker,
+                           Timeouts timeouts, LongSupplier clockMs, Consumer<ServiceFileDiff> applier) {
+        this.applier = applier;
         this.services = services;
         this.running = running;
         this.configFile = configFile;
@@ -252,7 +267,7 @@ public final class ControlCommands {
     /** Applies the difference to the service table; on failure nothing has changed. */
     private Optional<String> commit(ServiceFile next) {
         try {
-            services.apply(ServiceFileDiff.between(running, next));
+            applier.accept(ServiceFileDiff.between(running, next));
         } catch (IllegalArgumentException | IllegalStateException e) {
             return Optional.of("jlvsd: " + e.getMessage());
         }

@@ -1,12 +1,14 @@
 package io.jlvs.director.control;
 
 import io.jlvs.config.model.ServiceFile;
+import io.jlvs.config.model.ServiceFileDiff;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.dataplane.service.ServiceTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -36,13 +38,16 @@ public final class ControlPlane implements AutoCloseable {
      * @param configFile the file reload reads again, or {@code null}
      * @param tracker    the connection tracker ({@code -Lnc}), or {@code null}
      * @param timeouts   the tracker's timeouts ({@code --set})
+     * @param applier    applies a difference to {@code services} (the health checker's apply, which
+     *                   knows the servers its checks took out)
      * @param log        where reloads on SIGHUP report
      * @throws IOException when the socket cannot be opened (see {@link ControlServer#start})
      */
     public static ControlPlane start(ServiceTable services, ServiceFile file, Path configFile, ConnTracker tracker,
-                                     Timeouts timeouts, PrintStream log) throws IOException {
+                                     Timeouts timeouts, Consumer<ServiceFileDiff> applier, PrintStream log)
+            throws IOException {
         return start(Path.of(file.global().controlSocket()), new ControlCommands(services, file, configFile,
-                tracker, timeouts, () -> System.nanoTime() / 1_000_000), log, true);
+                tracker, timeouts, () -> System.nanoTime() / 1_000_000, applier), log, true);
     }
 
     /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */
