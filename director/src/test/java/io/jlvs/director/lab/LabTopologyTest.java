@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * whose decapsulator hands it to the kernel, which answers the client directly.
  *
  * <p>Uses the lab's fixed namespaces ({@code jlvs-client}, {@code jlvs-router}...), so it skips
- * when a lab is up already on this machine rather than touch it. The director is not started:
- * {@code jlvsd} is not part of this version.
+ * when a lab is up already on this machine rather than touch it. The labs come up with
+ * {@code --no-jlvsd}: these tests check the topology itself; {@link LabForwardingTest} checks
+ * it with jlvsd forwarding.
  */
 class LabTopologyTest {
     private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
@@ -71,6 +72,7 @@ class LabTopologyTest {
     private Scripts.Result labUp(String... args) {
         List<String> command = new ArrayList<>(List.of("up"));
         command.addAll(Arrays.asList(args));
+        command.add("--no-jlvsd");
         Scripts.Result up = lab(command.toArray(String[]::new));
         assertEquals(0, up.exitCode(), up::toString);
         return up;
@@ -259,57 +261,5 @@ class LabTopologyTest {
         Scripts.Result r = Scripts.inNamespace("jlvs-" + host, Map.of(), "cat", "/sys/class/net/" + link + "/address");
         assertEquals(0, r.exitCode(), r::toString);
         return Long.parseLong(r.output().strip().replace(":", ""), 16);
-    }
-
-    /** A tcpdump in a lab namespace waiting for the first packet that matches a filter. */
-    private static final class Capture implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader lines;
-        private final int seconds;
-
-        private Capture(Process process, int seconds) {
-            this.process = process;
-            this.seconds = seconds;
-            this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        /** Captures at most one packet matching {@code filter} on {@code link}, for at most {@code seconds}. */
-        static Capture start(String namespace, String link, int seconds, String filter) throws IOException {
-            Path log = Files.createTempFile("jlvs-capture", ".err");
-            Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "timeout", Integer.toString(seconds),
-                    "tcpdump", "-n", "-l", "-c", "1", "-i", link, filter).redirectError(log.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            try {
-                while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline && p.isAlive()) {
-                    Thread.sleep(20);
-                }
-                assertTrue(Files.readString(log).contains("listening on"), () -> "tcpdump did not start: " + readQuietly(log));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                Files.deleteIfExists(log);
-            }
-            return new Capture(p, seconds);
-        }
-
-        private static String readQuietly(Path log) {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        }
-
-        /** The captured packet's line, or "" if none came before the capture's time ran out. */
-        String firstPacket() throws Exception {
-            assertTrue(process.waitFor(seconds + 5L, TimeUnit.SECONDS), "tcpdump outlived its timeout");
-            String line = lines.readLine();
-            return line == null ? "" : line;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-        }
     }
 }

@@ -1,0 +1,278 @@
+package io.jlvs.director.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jlvs.dataplane.netns.NetnsLab;
+import io.jlvs.dataplane.sys.AfPacket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lab with jlvsd forwarding, end to end, for DR, NAT and TUN: {@code lab up} starts jlvsd in
+ * the director's namespace; 20 curl requests from the client alternate rs1/rs2 under rr and split
+ * 15:5 under wrr 3:1; the director's kernel sends no RST for the VIP (captured on its client-side
+ * interface, outgoing) although the VIP is configured there, and ping to the VIP works; wrk runs
+ * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
+ * timeout; in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
+ * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; and
+ * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind.
+ *
+ * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
+ * nft, tcpdump and wrk, and skips naming what is missing.
+ */
+class LabForwardingTest {
+    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
+    private static final Path RUN = Scripts.ROOT.resolve("lab/run");
+    private static final int REQUESTS = 20;
+
+    private final Map<String, String> env = Map.of(
+            "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
+            "JLVS_JAVA_HOME", System.getProperty("java.home"));
+
+    @BeforeEach
+    void noLabUp() {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(AfPacket.isAvailable(), () -> "lab forwarding test skipped: jlvsd cannot open packet sockets: "
+                + AfPacket.unavailabilityCause());
+        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> "lab forwarding test skipped: a jlvs lab is up on this machine (" + labNamespaces()
+                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
+        for (String[] tool : new String[][] {{"curl", "curl"}, {"nft", "nftables"}, {"tcpdump", "tcpdump"},
+                {"wrk", "wrk"}}) {
+            assumeTrue(Scripts.ensureInstalled(tool[0], tool[1]),
+                    "lab forwarding test skipped: " + tool[0] + " is not installed and could not be (apt-get install "
+                            + tool[1] + ")");
+        }
+    }
+
+    @AfterEach
+    void labDown() {
+        if (!labNamespaces().isEmpty() || Files.exists(RUN)) {
+            lab("down");
+        }
+    }
+
+    @Test
+    void drForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
+        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0");
+    }
+
+    @Test
+    void natForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer() throws Exception {
+        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1");
+    }
+
+    @Test
+    void tunForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
+        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0");
+    }
+
+    private void forwardsThroughJlvsd(String mode, String vip, String clientSide) throws Exception {
+        labUp(mode, "--scheduler", "rr");
+        String url = "http://" + vip + "/";
+        try (Capture resets = Capture.start("jlvs-director", clientSide, 26,
+                "src host " + vip + " and tcp[tcpflags] & tcp-rst != 0", "-Q", "out")) {
+            List<String> answers = curl(url);
+            for (int i = 1; i < answers.size(); i++) {
+                assertNotEquals(answers.get(i - 1), answers.get(i), "rr alternates: " + answers);
+            }
+            assertEquals(List.of("rs1", "rs2"), answers.stream().distinct().sorted().toList(), answers::toString);
+
+            Scripts.Result ping = lab("exec", "client", "--", "ping", "-c", "2", "-i", "0.2", "-W", "1", vip);
+            assertEquals(0, ping.exitCode(), () -> "ping to the VIP: " + ping);
+
+            if (mode.equals("nat") && Scripts.installed("redis-server") && Scripts.installed("redis-cli")) {
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Scripts.Result get = lab("exec", "client", "--", "redis-cli", "-h", vip, "GET", "host");
+                    assertEquals(0, get.exitCode(), get::toString);
+                    values.add(get.output().strip());
+                }
+                assertEquals(List.of("rs1", "rs2"), values.stream().distinct().sorted().toList(), values::toString);
+                assertNotEquals(values.get(0), values.get(1), values::toString);
+                assertEquals(values.subList(0, 2), values.subList(2, 4), values::toString);
+            }
+
+            wrkWithoutErrors(url, false);
+            wrkWithoutErrors(url, true);
+            assertEquals("", resets.firstPacket(), "the director's kernel sent a RST for the VIP");
+        }
+        String rules = Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "table", "netdev", "jlvs").output();
+        Matcher dropped = Pattern.compile("counter packets (\\d+) .*service TCP " + Pattern.quote(vip) + ":80")
+                .matcher(rules);
+        assertTrue(dropped.find() && Long.parseLong(dropped.group(1)) > 0,
+                () -> "the guard kept the client's packets from the director's kernel:\n" + rules);
+        assertEquals(0, lab("down").exitCode());
+
+        labUp(mode, "--scheduler", "wrr", "--weights", "3,1");
+        List<String> weighted = curl(url);
+        assertEquals(15, weighted.stream().filter("rs1"::equals).count(), () -> "wrr 3:1: " + weighted);
+        assertEquals(5, weighted.stream().filter("rs2"::equals).count(), () -> "wrr 3:1: " + weighted);
+        assertEquals(0, lab("down").exitCode());
+        assertEquals(List.of(), labNamespaces());
+    }
+
+    @Test
+    void sigtermRemovesTheNftTableAndTheNextStartRemovesOneLeftBySigkill() throws Exception {
+        labUp("dr");
+        long pid = jlvsdPid();
+        List<String> command = Arrays.asList(Files.readString(Path.of("/proc/" + pid + "/cmdline"),
+                StandardCharsets.UTF_8).split("\0"));
+        assertTrue(tableExists(), "jlvsd installed its table");
+        assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor());
+        awaitGone(pid);
+        assertTrue(tableExists(), "a SIGKILL leaves the table behind");
+
+        Path log = Files.createTempFile("jlvsd", ".log");
+        List<String> restart = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-director"));
+        restart.addAll(command);
+        Process jlvsd = new ProcessBuilder(restart).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("jlvsd: running") && jlvsd.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains("jlvsd: running"), text);
+            assertTrue(text.contains("removing stale nftables table netdev jlvs"), text);
+            assertEquals(List.of("rs1", "rs2"), curl("http://192.168.188.100/").stream().distinct().sorted().toList());
+            jlvsd.destroy();
+            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+            assertFalse(tableExists(), () -> "SIGTERM removes the table:\n" + readQuietly(log));
+        } finally {
+            jlvsd.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void demoPrintsTenAlternatingAnswersAndLeavesNothingBehind() {
+        Scripts.Result demo = Scripts.run(env, List.of("bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo"));
+        assertEquals(0, demo.exitCode(), demo::toString);
+        List<String> answers = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^request +\\d+: answered by (rs\\d)$").matcher(demo.output());
+        while (m.find()) {
+            answers.add(m.group(1));
+        }
+        assertEquals(10, answers.size(), demo::toString);
+        for (int i = 1; i < answers.size(); i++) {
+            assertNotEquals(answers.get(i - 1), answers.get(i), demo::toString);
+        }
+        assertTrue(demo.output().contains("Prot LocalAddress:Port Scheduler Flags"), demo::toString);
+        Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(demo.output());
+        assertTrue(pid.find(), demo::toString);
+        assertFalse(isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
+        assertEquals(List.of(), labNamespaces());
+        assertFalse(Scripts.run(Map.of(), List.of("nft", "list", "tables")).output().contains(" jlvs\n"),
+                "no jlvs nftables table in the root namespace");
+        assertFalse(Files.exists(RUN), "lab/run removed");
+    }
+
+    private Scripts.Result lab(String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", Scripts.LAB.toString()));
+        command.addAll(Arrays.asList(args));
+        return Scripts.run(env, command);
+    }
+
+    private void labUp(String... args) {
+        List<String> command = new ArrayList<>(List.of("up"));
+        command.addAll(Arrays.asList(args));
+        Scripts.Result up = lab(command.toArray(String[]::new));
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.output().contains("runs: jlvsd (pid"), up::toString);
+    }
+
+    /** {@value #REQUESTS} curl requests to {@code url} from the client; each must succeed. */
+    private List<String> curl(String url) {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Scripts.Result r = lab("exec", "client", "--", "curl", "-s", "--max-time", "3", url);
+            assertEquals(0, r.exitCode(), () -> "request " + answers.size() + ": " + r + "\n" + jlvsdLog());
+            answers.add(r.output().strip());
+        }
+        return answers;
+    }
+
+    /** wrk for 10 s with 8 connections: requests made, and no socket error, timeout or non-2xx answer. */
+    private void wrkWithoutErrors(String url, boolean close) {
+        List<String> command = new ArrayList<>(List.of("exec", "client", "--", "wrk", "-t", "1", "-c", "8", "-d", "10s",
+                "--timeout", "2s"));
+        if (close) {
+            command.addAll(List.of("-H", "Connection: close"));
+        }
+        command.add(url);
+        Scripts.Result wrk = lab(command.toArray(String[]::new));
+        String what = (close ? "wrk Connection: close" : "wrk keep-alive") + ": " + wrk;
+        assertEquals(0, wrk.exitCode(), what);
+        assertTrue(Pattern.compile("\\d+ requests in").matcher(wrk.output()).find(), what);
+        assertFalse(wrk.output().contains("Socket errors"), what);
+        assertFalse(wrk.output().contains("Non-2xx"), what);
+    }
+
+    private long jlvsdPid() throws IOException {
+        for (String line : Files.readAllLines(RUN.resolve("pids"))) {
+            String[] fields = line.split(" ");
+            if (fields[2].equals("director-jlvsd")) {
+                return Long.parseLong(fields[1]);
+            }
+        }
+        throw new AssertionError("no jlvsd in " + RUN.resolve("pids"));
+    }
+
+    private static boolean tableExists() {
+        return Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "tables", "netdev").output()
+                .contains("table netdev jlvs");
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (isLive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(isLive(pid), "process " + pid + " ended");
+    }
+
+    /** Whether {@code pid} runs: a zombie waiting for its parent has ended. */
+    private static boolean isLive(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static String jlvsdLog() {
+        return "jlvsd log:\n" + readQuietly(RUN.resolve("director-jlvsd.log"));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static List<String> labNamespaces() {
+        Scripts.Result list = Scripts.run(Map.of(), List.of("ip", "netns", "list"));
+        return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
+                .sorted().toList();
+    }
+}
