@@ -37,21 +37,18 @@ import org.junit.jupiter.api.Test;
  * nft, tcpdump and wrk, and skips naming what is missing.
  */
 class LabForwardingTest {
-    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
     private static final Path RUN = Scripts.ROOT.resolve("lab/run");
     private static final int REQUESTS = 20;
 
-    private final Map<String, String> env = Map.of(
-            "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
-            "JLVS_JAVA_HOME", System.getProperty("java.home"));
+    private final Map<String, String> env = Scripts.LAB_ENV;
 
     @BeforeEach
     void noLabUp() {
         NetnsLab.assumeNetnsAvailable();
         assumeTrue(AfPacket.isAvailable(), () -> "lab forwarding test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> "lab forwarding test skipped: a jlvs lab is up on this machine (" + labNamespaces()
+        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> "lab forwarding test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
                         + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
         for (String[] tool : new String[][] {{"curl", "curl"}, {"nft", "nftables"}, {"tcpdump", "tcpdump"},
                 {"wrk", "wrk"}}) {
@@ -63,7 +60,7 @@ class LabForwardingTest {
 
     @AfterEach
     void labDown() {
-        if (!labNamespaces().isEmpty() || Files.exists(RUN)) {
+        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
             lab("down");
         }
     }
@@ -125,7 +122,7 @@ class LabForwardingTest {
         assertEquals(15, weighted.stream().filter("rs1"::equals).count(), () -> "wrr 3:1: " + weighted);
         assertEquals(5, weighted.stream().filter("rs2"::equals).count(), () -> "wrr 3:1: " + weighted);
         assertEquals(0, lab("down").exitCode());
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
     }
 
     @Test
@@ -178,7 +175,7 @@ class LabForwardingTest {
         Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(demo.output());
         assertTrue(pid.find(), demo::toString);
         assertFalse(isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
         assertFalse(Scripts.run(Map.of(), List.of("nft", "list", "tables")).output().contains(" jlvs\n"),
                 "no jlvs nftables table in the root namespace");
         assertFalse(Files.exists(RUN), "lab/run removed");
@@ -268,11 +265,5 @@ class LabForwardingTest {
         } catch (IOException e) {
             return e.toString();
         }
-    }
-
-    private static List<String> labNamespaces() {
-        Scripts.Result list = Scripts.run(Map.of(), List.of("ip", "netns", "list"));
-        return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
-                .sorted().toList();
     }
 }

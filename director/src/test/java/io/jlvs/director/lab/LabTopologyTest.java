@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,19 +37,16 @@ import org.junit.jupiter.api.Test;
  * it with jlvsd forwarding.
  */
 class LabTopologyTest {
-    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
     private static final Path RUN = Scripts.ROOT.resolve("lab/run");
     private static final String VIP = "192.168.188.100";
 
-    private final Map<String, String> env = Map.of(
-            "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
-            "JLVS_JAVA_HOME", System.getProperty("java.home"));
+    private final Map<String, String> env = Scripts.LAB_ENV;
 
     @BeforeEach
     void noLabUp() {
         NetnsLab.assumeNetnsAvailable();
-        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> "lab test skipped: a jlvs lab is up on this machine (" + labNamespaces()
+        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> "lab test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
                         + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
         assumeTrue(Scripts.ensureInstalled("curl", "curl"),
                 "lab test skipped: curl is not installed and could not be (apt-get install curl)");
@@ -58,7 +54,7 @@ class LabTopologyTest {
 
     @AfterEach
     void labDown() {
-        if (!labNamespaces().isEmpty() || Files.exists(RUN)) {
+        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
             lab("down");
         }
     }
@@ -76,12 +72,6 @@ class LabTopologyTest {
         Scripts.Result up = lab(command.toArray(String[]::new));
         assertEquals(0, up.exitCode(), up::toString);
         return up;
-    }
-
-    private static List<String> labNamespaces() {
-        Scripts.Result list = Scripts.run(Map.of(), List.of("ip", "netns", "list"));
-        return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
-                .sorted().toList();
     }
 
     private List<Long> recordedPids() throws IOException {
@@ -106,7 +96,7 @@ class LabTopologyTest {
         Scripts.Result down = lab("down");
         assertEquals(0, down.exitCode(), down::toString);
         assertTrue(down.output().contains("namespaces and processes removed"), down::toString);
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
         for (long pid : pids) {
             assertFalse(running(pid), "process " + pid + " still runs");
         }
@@ -135,11 +125,11 @@ class LabTopologyTest {
         assertEquals(0, status.exitCode(), status::toString);
         for (String expected : List.of("[client] eth0 192.168.10.6", "[director] eth0 192.168.188.8 = DIP",
                 "lo:1 192.168.188.100/32 = VIP", "[rs1] eth0 192.168.188.81", "[rs2] eth0 192.168.188.82",
-                "director: not running (jlvsd is not available yet)", backend().equals("nginx") ? "nginx (pid" : "httpd (pid")) {
+                "jlvsd: not started (--no-jlvsd)", backend().equals("nginx") ? "nginx (pid" : "httpd (pid")) {
             assertTrue(status.output().contains(expected), () -> "status lacks '" + expected + "':\n" + status.output());
         }
         assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-rs2", "jlvs-switch"),
-                labNamespaces());
+                Scripts.labNamespaces());
         clientReachesEachRealServer("192.168.188.81", "192.168.188.82");
         Scripts.Result check = lab("exec", "rs2", "--", "bash", Scripts.REALSERVER.toString(), "check", "--vip", VIP,
                 "--mode", "dr");
@@ -217,7 +207,7 @@ class LabTopologyTest {
         assertEquals(1, again.exitCode(), again::toString);
         assertTrue(again.output().contains("a dr lab is up already"), again::toString);
         assertTrue(again.output().contains("jlvs lab down"), again::toString);
-        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-switch"), labNamespaces(),
+        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-switch"), Scripts.labNamespaces(),
                 "the running lab is untouched");
         clientReachesEachRealServer("192.168.188.81");
     }
@@ -254,7 +244,7 @@ class LabTopologyTest {
         Scripts.Result scheduler = lab("up", "dr", "--scheduler", "fastest");
         assertEquals(2, scheduler.exitCode(), scheduler::toString);
         assertTrue(scheduler.output().contains("--scheduler must be one of"), scheduler::toString);
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
     }
 
     private long mac(String host, String link) {
