@@ -430,12 +430,8 @@ public final class Director implements AutoCloseable {
         }
         closed = true;
         if (refresher != null) {
+            // It sees the flag or the interrupt and ends; a refresh under way only reads the kernel's tables.
             refresher.interrupt();
-            try {
-                refresher.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         for (int i = undo.size() - 1; i >= 0; i--) {
             try {

@@ -174,7 +174,7 @@ class LabForwardingTest {
         assertTrue(demo.output().contains("Prot LocalAddress:Port Scheduler Flags"), demo::toString);
         Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(demo.output());
         assertTrue(pid.find(), demo::toString);
-        assertFalse(isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
+        assertFalse(Scripts.isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
         assertEquals(List.of(), Scripts.labNamespaces());
         assertFalse(Scripts.run(Map.of(), List.of("nft", "list", "tables")).output().contains(" jlvs\n"),
                 "no jlvs nftables table in the root namespace");
@@ -239,20 +239,10 @@ class LabForwardingTest {
 
     private static void awaitGone(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (isLive(pid) && System.nanoTime() < deadline) {
+        while (Scripts.isLive(pid) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertFalse(isLive(pid), "process " + pid + " ended");
-    }
-
-    /** Whether {@code pid} runs: a zombie waiting for its parent has ended. */
-    private static boolean isLive(long pid) {
-        try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
-        } catch (IOException gone) {
-            return false;
-        }
+        assertFalse(Scripts.isLive(pid), "process " + pid + " ended");
     }
 
     private static String jlvsdLog() {

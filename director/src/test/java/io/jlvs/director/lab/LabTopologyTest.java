@@ -9,10 +9,7 @@ import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.dataplane.netns.NetnsLab;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,19 +94,9 @@ class LabTopologyTest {
         assertTrue(down.output().contains("namespaces and processes removed"), down::toString);
         assertEquals(List.of(), Scripts.labNamespaces());
         for (long pid : pids) {
-            assertFalse(running(pid), "process " + pid + " still runs");
+            assertFalse(Scripts.isLive(pid), "process " + pid + " still runs");
         }
         assertFalse(Files.exists(RUN), "lab/run removed");
-    }
-
-    /** Whether {@code pid} runs: a zombie waiting for init to reap it has ended. */
-    private static boolean running(long pid) {
-        try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
-        } catch (IOException gone) {
-            return false;
-        }
     }
 
     private void serviceFileLoads() throws Exception {

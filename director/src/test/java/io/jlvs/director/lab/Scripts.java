@@ -96,6 +96,16 @@ final class Scripts {
                 .sorted().toList();
     }
 
+    /** Whether {@code pid} runs: a zombie waiting for its parent to reap it has ended. */
+    static boolean isLive(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /** Whether {@code program} is on the PATH. */
     static boolean installed(String program) {
         return run(Map.of(), List.of("sh", "-c", "command -v " + program)).exitCode() == 0;
