@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
  * timeout; in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
  * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; and
- * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind.
+ * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind, also when
+ * interrupted as by Ctrl-C.
  *
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
  * nft, tcpdump and wrk, and skips naming what is missing.
@@ -179,6 +180,36 @@ class LabForwardingTest {
         assertFalse(Scripts.run(Map.of(), List.of("nft", "list", "tables")).output().contains(" jlvs\n"),
                 "no jlvs nftables table in the root namespace");
         assertFalse(Files.exists(RUN), "lab/run removed");
+    }
+
+    @Test
+    void demoInterruptedLikeCtrlCLeavesNothingBehind() throws Exception {
+        Path output = Files.createTempFile("jlvs-demo", ".out");
+        // setsid: the demo leads a process group of its own, which gets SIGINT as a terminal's Ctrl-C would send it.
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process demo = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!Files.readString(output).contains("request  3:") && demo.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.readString(output).contains("request  3:"), () -> readQuietly(output));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + demo.pid()).start().waitFor());
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo ends after Ctrl-C");
+            String text = Files.readString(output);
+            assertEquals(130, demo.exitValue(), text);
+            assertTrue(text.contains("jlvs demo: interrupted") && text.contains("namespaces and processes removed"), text);
+            Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(text);
+            assertTrue(pid.find(), text);
+            assertFalse(Scripts.isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
+            assertEquals(List.of(), Scripts.labNamespaces());
+            assertFalse(Files.exists(RUN), "lab/run removed");
+        } finally {
+            demo.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
     }
 
     private Scripts.Result lab(String... args) {
