@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # jlvs lab: the NAT, DR and TUN topologies of the LVS tutorials in network namespaces.
 #
-#   lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W,..] [--backend builtin|nginx] [--no-jlvsd]
+#   lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W,..] [--workers N] [--backend builtin|nginx] [--no-jlvsd]
 #   lab down | lab status | lab exec client|router|director|rsN -- CMD...
 #
 # Every host is a namespace named jlvs-<host>; the network segments are bridges in the
@@ -26,7 +26,7 @@ READY_TIMEOUT_S=${JLVS_LAB_READY_TIMEOUT_S:-30}
 usage() {
     cat <<'USAGE'
 usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
-                              [--backend builtin|nginx] [--no-jlvsd]
+                              [--workers N] [--backend builtin|nginx] [--no-jlvsd]
        jlvs lab down
        jlvs lab status
        jlvs lab exec client|router|director|rsN -- COMMAND [ARGS...]
@@ -38,6 +38,7 @@ usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
            --servers N    real servers, 1..8 (default 2)
            --scheduler S  scheduler of the service file (default rr)
            --weights W,.. the real servers' weights in order (default 1 each)
+           --workers N    jlvsd's worker threads, 1..8 (default 1)
            --no-jlvsd     do not start jlvsd (the service file is still written)
            --backend B    nginx (default when nginx is installed) or builtin (the jlvs
                           HTTP server); each real server answers with its name (rs1...)
@@ -364,7 +365,7 @@ check_alive() {
 # ---- the director's service file -----------------------------------------------------------
 
 write_service_file() {
-    local mode=$1 n=$2 scheduler=$3 weights=$4 i interfaces method port socket weight
+    local mode=$1 n=$2 scheduler=$3 weights=$4 workers=$5 i interfaces method port socket weight
     case "$mode" in
         nat) interfaces="[eth1, eth0]"; method=nat ;;
         dr) interfaces="[eth0]"; method=dr ;;
@@ -378,7 +379,7 @@ write_service_file() {
         echo "#   jlvs lab exec director -- bin/jlvsd --config $RUN/director.yaml"
         echo "global:"
         echo "  interfaces: $interfaces"
-        echo "  workers: 1"
+        echo "  workers: $workers"
         echo "  connection-table-capacity: 65536"
         echo "  control-socket: $socket"
         echo "services:"
@@ -399,10 +400,11 @@ write_service_file() {
 # ---- commands ------------------------------------------------------------------------------
 
 cmd_up() {
-    local mode="" servers=2 scheduler=rr backend="" weights="" director=true
+    local mode="" servers=2 scheduler=rr backend="" weights="" director=true workers=1
     while [ $# -gt 0 ]; do
         case "$1" in
             --weights) weights=${2:-}; shift 2 || die "--weights needs a list such as 3,1" ;;
+            --workers) workers=${2:-}; shift 2 || die "--workers needs a number" ;;
             --no-jlvsd) director=false; shift ;;
             nat|dr|tun) mode=$1; shift ;;
             --servers) servers=${2:-}; shift 2 || die "--servers needs a number" ;;
@@ -413,6 +415,7 @@ cmd_up() {
     done
     [ -n "$mode" ] || die "lab up needs a mode: nat, dr or tun"
     [[ $servers =~ ^[1-8]$ ]] || die "--servers must be 1..8, was '$servers'"
+    [[ $workers =~ ^[1-8]$ ]] || die "--workers must be 1..8, was '$workers'"
     [[ -z $weights || $weights =~ ^[0-9]{1,5}(,[0-9]{1,5}){0,7}$ ]] || die "--weights must be a list of weights such as 3,1, was '$weights'"
     [[ $SCHEDULERS == *" $scheduler "* ]] || die "--scheduler must be one of${SCHEDULERS% }, was '$scheduler'"
     if [ -z "$backend" ]; then
@@ -446,7 +449,7 @@ cmd_up() {
     trap 'echo "jlvs lab: lab up $mode did not finish; tearing down what was built" >&2; cmd_down > /dev/null 2>&1' EXIT
     trap 'exit 130' INT TERM
     "build_$mode" "$servers"
-    write_service_file "$mode" "$servers" "$scheduler" "$weights"
+    write_service_file "$mode" "$servers" "$scheduler" "$weights" "$workers"
     start_servers "$mode" "$servers" "$backend"
     if $director; then
         start_director

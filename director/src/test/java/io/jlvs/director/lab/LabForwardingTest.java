@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * 15:5 under wrr 3:1; the director's kernel sends no RST for the VIP (captured on its client-side
  * interface, outgoing) although the VIP is configured there, and ping to the VIP works; wrk runs
  * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
- * timeout; in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
+ * timeout (NAT with two workers); in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
  * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; and
  * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind, also when
  * interrupted as by Ctrl-C.
@@ -68,21 +68,23 @@ class LabForwardingTest {
 
     @Test
     void drForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
-        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0");
+        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0", 1);
     }
 
     @Test
-    void natForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer() throws Exception {
-        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1");
+    void natWithTwoWorkersForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer()
+            throws Exception {
+        // Two workers: a connection's client packets and its replies may land on different workers.
+        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1", 2);
     }
 
     @Test
     void tunForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
-        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0");
+        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0", 1);
     }
 
-    private void forwardsThroughJlvsd(String mode, String vip, String clientSide) throws Exception {
-        labUp(mode, "--scheduler", "rr");
+    private void forwardsThroughJlvsd(String mode, String vip, String clientSide, int workers) throws Exception {
+        labUp(mode, "--scheduler", "rr", "--workers", Integer.toString(workers));
         String url = "http://" + vip + "/";
         try (Capture resets = Capture.start("jlvs-director", clientSide, 26,
                 "src host " + vip + " and tcp[tcpflags] & tcp-rst != 0", "-Q", "out")) {
