@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * interface, outgoing) although the VIP is configured there, and ping to the VIP works; wrk runs
  * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
  * timeout (NAT with two workers); in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
- * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; and
+ * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; a VIP
+ * not configured on the director gets its ARP answers from jlvsd; and
  * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind, also when
  * interrupted as by Ctrl-C.
  *
@@ -162,6 +163,50 @@ class LabForwardingTest {
     }
 
     @Test
+    void vipNotConfiguredOnTheDirectorIsAnsweredByJlvsdArp() throws Exception {
+        labUp("dr", "--no-jlvsd");
+        Scripts.Result del = Scripts.inNamespace("jlvs-director", Map.of(), "ip", "addr", "del", "192.168.188.100/32",
+                "dev", "lo");
+        assertEquals(0, del.exitCode(), del::toString);
+        Path log = Files.createTempFile("jlvsd", ".log");
+        Process jlvsd = new ProcessBuilder("ip", "netns", "exec", "jlvs-director",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.jlvs.director.Jlvsd",
+                "--config", RUN.resolve("director.yaml").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("jlvsd: running") && jlvsd.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String started = Files.readString(log);
+            assertTrue(started.contains("answering ARP for 192.168.188.100 on eth0 (not configured in the kernel)"),
+                    started);
+            // The router forgets the VIP's MAC, so it must ask, and only jlvsd can answer.
+            assertEquals(0, Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "flush", "all").exitCode());
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Scripts.Result r = lab("exec", "client", "--", "curl", "-s", "--max-time", "3", "http://192.168.188.100/");
+                assertEquals(0, r.exitCode(), () -> r + "\n" + readQuietly(log));
+                answers.add(r.output().strip());
+            }
+            assertNotEquals(answers.get(0), answers.get(1), answers::toString);
+            String directorMac = Scripts.inNamespace("jlvs-director", Map.of(), "cat", "/sys/class/net/eth0/address")
+                    .output().strip();
+            String neighbour = Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "show", "192.168.188.100")
+                    .output();
+            assertTrue(neighbour.contains("lladdr " + directorMac), neighbour);
+            jlvsd.destroy();
+            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+            Matcher replied = Pattern.compile("replied (\\d+)").matcher(Files.readString(log));
+            assertTrue(replied.find() && Long.parseLong(replied.group(1)) >= 1, () -> readQuietly(log));
+        } finally {
+            jlvsd.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
     void demoPrintsTenAlternatingAnswersAndLeavesNothingBehind() {
         Scripts.Result demo = Scripts.run(env, List.of("bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo"));
         assertEquals(0, demo.exitCode(), demo::toString);
@@ -225,7 +270,7 @@ class LabForwardingTest {
         command.addAll(Arrays.asList(args));
         Scripts.Result up = lab(command.toArray(String[]::new));
         assertEquals(0, up.exitCode(), up::toString);
-        assertTrue(up.output().contains("runs: jlvsd (pid"), up::toString);
+        assertTrue(command.contains("--no-jlvsd") || up.output().contains("runs: jlvsd (pid"), up::toString);
     }
 
     /** {@value #REQUESTS} curl requests to {@code url} from the client; each must succeed. */
