@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # jlvs lab: the NAT, DR and TUN topologies of the LVS tutorials in network namespaces.
 #
-#   lab up nat|dr|tun [--servers N] [--scheduler S] [--backend builtin|nginx]
+#   lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W,..] [--workers N] [--backend builtin|nginx] [--no-jlvsd]
 #   lab down | lab status | lab exec client|router|director|rsN -- CMD...
 #
 # Every host is a namespace named jlvs-<host>; the network segments are bridges in the
@@ -25,16 +25,21 @@ READY_TIMEOUT_S=${JLVS_LAB_READY_TIMEOUT_S:-30}
 
 usage() {
     cat <<'USAGE'
-usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--backend builtin|nginx]
+usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
+                              [--workers N] [--backend builtin|nginx] [--no-jlvsd]
        jlvs lab down
        jlvs lab status
        jlvs lab exec client|router|director|rsN -- COMMAND [ARGS...]
 
   up       build the topology of the LVS tutorials in network namespaces (jlvs-client,
            jlvs-router, jlvs-director, jlvs-rs1...), start the real servers, set them up
-           for the mode and write the director's service file to lab/run/director.yaml.
+           for the mode, write the director's service file to lab/run/director.yaml and
+           start jlvsd with it in jlvs-director.
            --servers N    real servers, 1..8 (default 2)
            --scheduler S  scheduler of the service file (default rr)
+           --weights W,.. the real servers' weights in order (default 1 each)
+           --workers N    jlvsd's worker threads, 1..8 (default 1)
+           --no-jlvsd     do not start jlvsd (the service file is still written)
            --backend B    nginx (default when nginx is installed) or builtin (the jlvs
                           HTTP server); each real server answers with its name (rs1...)
            Exits 1 when a lab is up already (down it first).
@@ -233,8 +238,38 @@ java_command() {
         JAVA=("$JLVS_JAVA_HOME/bin/java")
         JAVA_CP=$JLVS_ROOT/director/target/jlvs.jar
     fi
+    JLVSD=("${JAVA[@]}" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+           --sun-misc-unsafe-memory-access=allow -Xmx128m -XX:+UseSerialGC -cp "$JAVA_CP" io.jlvs.director.Jlvsd)
     JAVA+=(--enable-native-access=ALL-UNNAMED -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1
            -cp "$JAVA_CP" io.jlvs.director.JlvsTool)
+}
+
+# Starts jlvsd in the director's namespace with lab/run/director.yaml (log lab/run/director-jlvsd.log,
+# the -Ln listing in lab/run/jlvsd.status) and waits until it says it runs.
+start_director() {
+    [ -n "${JLVSD:-}" ] || java_command
+    start_in "${NS_PREFIX}director" director-jlvsd "${JLVSD[@]}" --config "$RUN/director.yaml" \
+        --status-file "$RUN/jlvsd.status"
+    local deadline=$((SECONDS + READY_TIMEOUT_S))
+    while [ $SECONDS -lt $deadline ]; do
+        check_alive
+        if grep -q '^jlvsd: running' "$RUN/director-jlvsd.log" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    die "jlvsd did not start in ${READY_TIMEOUT_S} s; see $RUN/director-jlvsd.log"
+}
+
+# The PID of the running jlvsd, or nothing.
+director_pid() {
+    local ns pid name
+    [ -f "$PIDS" ] || return 0
+    while read -r ns pid name; do
+        if [ "$name" = director-jlvsd ] && running "$pid"; then
+            echo "$pid"
+        fi
+    done < "$PIDS"
 }
 
 nginx_config() {
@@ -330,7 +365,7 @@ check_alive() {
 # ---- the director's service file -----------------------------------------------------------
 
 write_service_file() {
-    local mode=$1 n=$2 scheduler=$3 i interfaces method port socket
+    local mode=$1 n=$2 scheduler=$3 weights=$4 workers=$5 i interfaces method port socket weight
     case "$mode" in
         nat) interfaces="[eth1, eth0]"; method=nat ;;
         dr) interfaces="[eth0]"; method=dr ;;
@@ -340,10 +375,11 @@ write_service_file() {
     [ ${#socket} -le 107 ] || socket=/run/jlvs/jlvsd.sock
     {
         echo "# Service file for jlvsd on the director of the $mode lab (written by jlvs lab up)."
-        echo "# Start it in the director's namespace: jlvs lab exec director -- bin/jlvsd --config $RUN/director.yaml"
+        echo "# lab up starts it in the director's namespace (unless --no-jlvsd):"
+        echo "#   jlvs lab exec director -- bin/jlvsd --config $RUN/director.yaml"
         echo "global:"
         echo "  interfaces: $interfaces"
-        echo "  workers: 1"
+        echo "  workers: $workers"
         echo "  connection-table-capacity: 65536"
         echo "  control-socket: $socket"
         echo "services:"
@@ -354,7 +390,8 @@ write_service_file() {
             echo "    scheduler: $scheduler"
             echo "    servers:"
             for i in $(seq 1 "$n"); do
-                echo "      - {address: $(rs_address "$mode" "$i"), method: $method}"
+                weight=$(echo "$weights" | cut -d, -f"$i")
+                echo "      - {address: $(rs_address "$mode" "$i"), method: $method, weight: ${weight:-1}}"
             done
         done
     } > "$RUN/director.yaml"
@@ -363,9 +400,12 @@ write_service_file() {
 # ---- commands ------------------------------------------------------------------------------
 
 cmd_up() {
-    local mode="" servers=2 scheduler=rr backend=""
+    local mode="" servers=2 scheduler=rr backend="" weights="" director=true workers=1
     while [ $# -gt 0 ]; do
         case "$1" in
+            --weights) weights=${2:-}; shift 2 || die "--weights needs a list such as 3,1" ;;
+            --workers) workers=${2:-}; shift 2 || die "--workers needs a number" ;;
+            --no-jlvsd) director=false; shift ;;
             nat|dr|tun) mode=$1; shift ;;
             --servers) servers=${2:-}; shift 2 || die "--servers needs a number" ;;
             --scheduler) scheduler=${2:-}; shift 2 || die "--scheduler needs a name" ;;
@@ -375,6 +415,8 @@ cmd_up() {
     done
     [ -n "$mode" ] || die "lab up needs a mode: nat, dr or tun"
     [[ $servers =~ ^[1-8]$ ]] || die "--servers must be 1..8, was '$servers'"
+    [[ $workers =~ ^[1-8]$ ]] || die "--workers must be 1..8, was '$workers'"
+    [[ -z $weights || $weights =~ ^[0-9]{1,5}(,[0-9]{1,5}){0,7}$ ]] || die "--weights must be a list of weights such as 3,1, was '$weights'"
     [[ $SCHEDULERS == *" $scheduler "* ]] || die "--scheduler must be one of${SCHEDULERS% }, was '$scheduler'"
     if [ -z "$backend" ]; then
         if command -v nginx > /dev/null; then backend=nginx; else backend=builtin; fi
@@ -400,13 +442,18 @@ cmd_up() {
         echo "servers=$servers"
         echo "scheduler=$scheduler"
         echo "backend=$backend"
+        echo "weights=${weights:-1}"
+        echo "jlvsd=$director"
         echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     } > "$STATE"
     trap 'echo "jlvs lab: lab up $mode did not finish; tearing down what was built" >&2; cmd_down > /dev/null 2>&1' EXIT
     trap 'exit 130' INT TERM
     "build_$mode" "$servers"
-    write_service_file "$mode" "$servers" "$scheduler"
+    write_service_file "$mode" "$servers" "$scheduler" "$weights" "$workers"
     start_servers "$mode" "$servers" "$backend"
+    if $director; then
+        start_director
+    fi
     trap - EXIT INT TERM
     cmd_status
 }
@@ -478,7 +525,15 @@ cmd_status() {
     mode=$(state_get mode); n=$(state_get servers); backend=$(state_get backend); scheduler=$(state_get scheduler)
     echo "jlvs lab: $mode, $n real servers ($backend), scheduler $scheduler, up since $(state_get started)"
     echo
-    local jlvsd="director: not running (jlvsd is not available yet); service file lab/run/director.yaml"
+    local jlvsd pid
+    pid=$(director_pid)
+    if [ -n "$pid" ]; then
+        jlvsd="runs: jlvsd (pid $pid), lab/run/director.yaml, log lab/run/director-jlvsd.log"
+    elif [ "$(state_get jlvsd)" = false ]; then
+        jlvsd="jlvsd: not started (--no-jlvsd); service file lab/run/director.yaml"
+    else
+        jlvsd="jlvsd: NOT RUNNING (exited; see lab/run/director-jlvsd.log)"
+    fi
     case "$mode" in
         nat)
             cat <<EOF
@@ -528,7 +583,8 @@ EOF
     esac
     echo
     echo "  try: jlvs lab exec client -- curl -s http://$(rs_address "$mode" 1)/   (a real server, directly)"
-    echo "       jlvs lab exec client -- curl -s http://$(vip_of "$mode")/   (the VIP, once jlvsd runs)"
+    echo "       jlvs lab exec client -- curl -s http://$(vip_of "$mode")/   (the VIP, through jlvsd)"
+    echo "       cat lab/run/jlvsd.status   (the services as ipvsadm -Ln lists them, rewritten every second)"
 }
 
 cmd_exec() {

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code jlvs demo}: the IPVS schedulers at work on a built-in two-server service, pick by
- * pick, as the kernel would choose. It forwards no traffic: the forwarding daemon is not
- * part of this version, and the output says so.
+ * {@code jlvs demo --simulate}: the IPVS schedulers at work on a built-in two-server service,
+ * pick by pick, as the kernel would choose. It forwards no traffic, and the output says so;
+ * {@code jlvs demo} without {@code --simulate} runs the DR lab with jlvsd ({@code lab/demo.sh}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Show the IPVS schedulers picking real servers for a built-in service.")
@@ -56,7 +56,7 @@ final class Demo implements Callable<Integer> {
         }
         out.println("jlvs demo: the IPVS schedulers choosing real servers for new connections.");
         out.println("This is a simulation of the scheduling step only: no packets are forwarded");
-        out.println("(the forwarding daemon jlvsd is not in this version yet).");
+        out.println("(run 'jlvs demo' as root, without --simulate, to see jlvsd forward in the DR lab).");
         out.println();
         out.println("Service TCP " + VIP + ":" + PORT + ", real servers added rs1 then rs2");
         out.println("  rs1 192.168.188.81:80  weight 3");

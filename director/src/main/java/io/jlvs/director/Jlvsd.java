@@ -9,13 +9,8 @@ import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.config.yaml.ServiceFileLoader;
-import io.jlvs.core.conn.ConnSysctls;
-import io.jlvs.core.conn.ConnTable;
-import io.jlvs.core.conn.ConnTracker;
-import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
-import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.pipeline.Port;
@@ -23,20 +18,20 @@ import io.jlvs.dataplane.pipeline.StaticNextHops;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
-import io.jlvs.dataplane.worker.DataPlane;
 import io.jlvs.director.control.ControlPlane;
 import io.jlvs.director.metrics.Monitoring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.jlvs.dataplane.kernel.KernelCommandException;
+import io.jlvs.dataplane.kernel.NftGuard;
+import io.jlvs.dataplane.pipeline.NextHops;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet4Address;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,14 +55,17 @@ import java.util.stream.Collectors;
  *       workers and runs until SIGTERM or SIGINT, then stops the workers (which close their
  *       rings) and frees the connection table.</li>
  * </ol>
- * Next hops come from {@code --neighbour} and {@code --gateway} until jlvsd reads the
- * kernel's neighbour and route tables.
+ * The services run in a {@link Director}, which also keeps the kernel away from the traffic
+ * jlvsd owns and reads next hops from the kernel's tables ({@code --neighbour} and
+ * {@code --gateway} override them).
  */
 @Command(name = "jlvsd", mixinStandardHelpOptions = true,
         description = "The jlvs director: runs the virtual services of a service file on AF_PACKET rings.")
 public final class Jlvsd implements Callable<Integer> {
     /** Exit status for a configuration or environment error. */
     static final int EXIT_ERROR = 2;
+    /** How often the {@code --status-file} is rewritten. */
+    static final long STATUS_PERIOD_MS = 1_000;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The service file (YAML).")
     Path config;
@@ -83,6 +81,16 @@ public final class Jlvsd implements Callable<Integer> {
             description = "The next hop for addresses without a --neighbour entry (the router towards clients).")
     String gateway;
 
+    @Option(names = "--disable-gro",
+            description = "Turn GRO, LRO and hardware GRO off on the interfaces while running (restored on exit).")
+    boolean disableGro;
+
+    @Option(names = "--status-file", paramLabel = "FILE",
+            description = "Write the services as 'ipvsadm -Ln' lists them to FILE every second (replaced atomically).")
+    Path statusFile;
+
+    private long gatewayMac = NextHops.UNKNOWN;
+    private int gatewayPort;
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Throwable> packetSocketProbe;
@@ -144,64 +152,71 @@ public final class Jlvsd implements Callable<Integer> {
                     + "); run as root or with CAP_NET_RAW");
             return EXIT_ERROR;
         }
-        List<Port> ports;
+        Director director;
         try {
-            ports = ports(global.interfaces());
-        } catch (NativeException | SocketException e) {
+            director = Director.start(global, services, new Director.Options(disableGro, nextHops,
+                    gatewayMac, gatewayPort, NftGuard.DEFAULT_TABLE), out);
+        } catch (NativeException | SocketException | KernelCommandException e) {
             err.println("jlvsd: " + e.getMessage());
             return EXIT_ERROR;
         }
-        Timeouts timeouts = new Timeouts();
-        timeouts.set(global.timeouts().tcpSeconds(), global.timeouts().tcpFinSeconds(), global.timeouts().udpSeconds());
-        ConnTable table = new ConnTable(global.connectionTableCapacity());
-        ConnTracker tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls());
-        DataPlane dataPlane;
-        try {
-            dataPlane = DataPlane.open(ports, global.workers(), tracker, services, nextHops, ArpHandler.IGNORE);
-        } catch (NativeException e) {
-            table.close();
-            err.println("jlvsd: " + e.getMessage());
-            return EXIT_ERROR;
-        }
-        dataPlane.start();
         Monitoring monitoring;
         try {
-            monitoring = Monitoring.start(services, global.metricsListen(),
-                    () -> dataPlane.workers().stream().map(w -> w.pipeline().counters()).toList(), out::println);
+            monitoring = Monitoring.start(director.services(), global.metricsListen(),
+                    () -> director.dataPlane().workers().stream().map(w -> w.pipeline().counters()).toList(),
+                    out::println);
         } catch (IllegalStateException e) {
-            dataPlane.close();
-            table.close();
+            director.close();
             err.println("jlvsd: " + e.getMessage());
             return EXIT_ERROR;
         }
         ControlPlane control;
         try {
-            control = ControlPlane.start(services, file, config, tracker, timeouts,
+            control = ControlPlane.start(director.services(), file, config, director.tracker(), director.timeouts(),
                     monitoring.healthChecker()::apply, err);
         } catch (IOException e) {
-            err.println("jlvsd: " + e.getMessage());
             monitoring.close();
-            dataPlane.close();
-            table.close();
+            director.close();
+            err.println("jlvsd: " + e.getMessage());
             return EXIT_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             control.close();
             monitoring.close();
-            dataPlane.close();
-            table.close();
-            PipelineCounters c = dataPlane.counters();
+            director.close();
+            PipelineCounters c = director.dataPlane().counters();
             err.println("jlvsd: stopped; frames forwarded " + c.verdictCount(PipelineVerdict.FORWARDED)
                     + ", replied " + c.verdictCount(PipelineVerdict.REPLIED) + ", passed "
                     + c.verdictCount(PipelineVerdict.PASSED) + ", dropped " + c.verdictCount(PipelineVerdict.DROPPED));
             stopped.countDown();
         }, "jlvsd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("jlvsd: running " + plan + " (" + ports.stream().map(Port::toString)
+        if (statusFile != null) {
+            Thread.ofPlatform().daemon().name("jlvsd-status").start(() -> writeStatus(director));
+        }
+        out.println("jlvsd: running " + plan + " (" + director.ports().stream().map(Port::toString)
                 .collect(Collectors.joining(", ")) + "), control socket " + control.socket());
+        out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Writes {@link Director#listing()} to the status file every second (write, then rename over it). */
+    private void writeStatus(Director director) {
+        Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+        while (true) {
+            try {
+                Files.writeString(temporary, director.listing());
+                Files.move(temporary, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(STATUS_PERIOD_MS);
+            } catch (IOException e) {
+                err.println("jlvsd: cannot write the status file " + statusFile + ": " + e.getMessage());
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /**
@@ -262,7 +277,8 @@ public final class Jlvsd implements Callable<Integer> {
         }
         if (gateway != null) {
             String[] macAndPort = gateway.split("@", 2);
-            hops.defaultRoute(StaticNextHops.parseMac(macAndPort[0]), portIndex(interfaces, macAndPort, gateway));
+            gatewayMac = StaticNextHops.parseMac(macAndPort[0]);
+            gatewayPort = portIndex(interfaces, macAndPort, gateway);
         }
         return hops;
     }
@@ -277,29 +293,5 @@ public final class Jlvsd implements Callable<Integer> {
                     + " is not one of global.interfaces " + interfaces);
         }
         return index;
-    }
-
-    private static List<Port> ports(List<String> interfaces) throws NativeException, SocketException {
-        List<Port> ports = new ArrayList<>();
-        for (String name : interfaces) {
-            int ifindex = AfPacket.interfaceIndex(name);
-            byte[] mac = AfPacket.hardwareAddress(name);
-            long macValue = ByteBuffer.allocate(8).put(new byte[2]).put(mac).flip().getLong();
-            ports.add(new Port(name, ifindex, macValue, AfPacket.mtu(name), ipv4Address(name)));
-        }
-        return ports;
-    }
-
-    /** The first IPv4 address of the interface, host byte order, or 0. */
-    private static int ipv4Address(String name) throws SocketException {
-        NetworkInterface nif = NetworkInterface.getByName(name);
-        if (nif != null) {
-            for (InterfaceAddress a : nif.getInterfaceAddresses()) {
-                if (a.getAddress() instanceof Inet4Address v4) {
-                    return ByteBuffer.wrap(v4.getAddress()).getInt();
-                }
-            }
-        }
-        return 0;
     }
 }

@@ -16,6 +16,7 @@ import io.jlvs.dataplane.sys.NativeException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The workers of a director and their rings: per worker and interface an RX ring
@@ -51,6 +52,18 @@ public final class DataPlane implements AutoCloseable {
      */
     public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
             NextHops nextHops, ArpHandler arp) throws NativeException {
+        return open(ports, workerCount, tracker, services, nextHops, worker -> arp);
+    }
+
+    /**
+     * As {@link #open(List, int, ConnTracker, ServiceTable, NextHops, ArpHandler)}, with an ARP
+     * handler of its own for each worker ({@code arpOfWorker} is given the worker's number), for
+     * handlers that keep per-thread scratch state.
+     *
+     * @throws NativeException naming the socket call that failed
+     */
+    public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
+            NextHops nextHops, IntFunction<ArpHandler> arpOfWorker) throws NativeException {
         int[] fanoutGroups = new int[ports.size()];
         long pid = ProcessHandle.current().pid();
         for (int p = 0; p < ports.size(); p++) {
@@ -77,7 +90,7 @@ public final class DataPlane implements AutoCloseable {
                     sinks[p] = new TxRingSink(tx);
                 }
                 Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
-                        nextHops, arp);
+                        nextHops, arpOfWorker.apply(w));
                 workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, POLL_TIMEOUT_MS,
                         SWEEP_PERIOD_MS, owned.toArray(new AutoCloseable[0])));
             }

@@ -9,10 +9,7 @@ import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.dataplane.netns.NetnsLab;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +17,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,23 +28,21 @@ import org.junit.jupiter.api.Test;
  * whose decapsulator hands it to the kernel, which answers the client directly.
  *
  * <p>Uses the lab's fixed namespaces ({@code jlvs-client}, {@code jlvs-router}...), so it skips
- * when a lab is up already on this machine rather than touch it. The director is not started:
- * {@code jlvsd} is not part of this version.
+ * when a lab is up already on this machine rather than touch it. The labs come up with
+ * {@code --no-jlvsd}: these tests check the topology itself; {@link LabForwardingTest} checks
+ * it with jlvsd forwarding.
  */
 class LabTopologyTest {
-    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
     private static final Path RUN = Scripts.ROOT.resolve("lab/run");
     private static final String VIP = "192.168.188.100";
 
-    private final Map<String, String> env = Map.of(
-            "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
-            "JLVS_JAVA_HOME", System.getProperty("java.home"));
+    private final Map<String, String> env = Scripts.LAB_ENV;
 
     @BeforeEach
     void noLabUp() {
         NetnsLab.assumeNetnsAvailable();
-        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> "lab test skipped: a jlvs lab is up on this machine (" + labNamespaces()
+        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> "lab test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
                         + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
         assumeTrue(Scripts.ensureInstalled("curl", "curl"),
                 "lab test skipped: curl is not installed and could not be (apt-get install curl)");
@@ -57,7 +50,7 @@ class LabTopologyTest {
 
     @AfterEach
     void labDown() {
-        if (!labNamespaces().isEmpty() || Files.exists(RUN)) {
+        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
             lab("down");
         }
     }
@@ -71,15 +64,10 @@ class LabTopologyTest {
     private Scripts.Result labUp(String... args) {
         List<String> command = new ArrayList<>(List.of("up"));
         command.addAll(Arrays.asList(args));
+        command.add("--no-jlvsd");
         Scripts.Result up = lab(command.toArray(String[]::new));
         assertEquals(0, up.exitCode(), up::toString);
         return up;
-    }
-
-    private static List<String> labNamespaces() {
-        Scripts.Result list = Scripts.run(Map.of(), List.of("ip", "netns", "list"));
-        return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
-                .sorted().toList();
     }
 
     private List<Long> recordedPids() throws IOException {
@@ -104,21 +92,11 @@ class LabTopologyTest {
         Scripts.Result down = lab("down");
         assertEquals(0, down.exitCode(), down::toString);
         assertTrue(down.output().contains("namespaces and processes removed"), down::toString);
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
         for (long pid : pids) {
-            assertFalse(running(pid), "process " + pid + " still runs");
+            assertFalse(Scripts.isLive(pid), "process " + pid + " still runs");
         }
         assertFalse(Files.exists(RUN), "lab/run removed");
-    }
-
-    /** Whether {@code pid} runs: a zombie waiting for init to reap it has ended. */
-    private static boolean running(long pid) {
-        try {
-            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
-        } catch (IOException gone) {
-            return false;
-        }
     }
 
     private void serviceFileLoads() throws Exception {
@@ -133,11 +111,11 @@ class LabTopologyTest {
         assertEquals(0, status.exitCode(), status::toString);
         for (String expected : List.of("[client] eth0 192.168.10.6", "[director] eth0 192.168.188.8 = DIP",
                 "lo:1 192.168.188.100/32 = VIP", "[rs1] eth0 192.168.188.81", "[rs2] eth0 192.168.188.82",
-                "director: not running (jlvsd is not available yet)", backend().equals("nginx") ? "nginx (pid" : "httpd (pid")) {
+                "jlvsd: not started (--no-jlvsd)", backend().equals("nginx") ? "nginx (pid" : "httpd (pid")) {
             assertTrue(status.output().contains(expected), () -> "status lacks '" + expected + "':\n" + status.output());
         }
         assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-rs2", "jlvs-switch"),
-                labNamespaces());
+                Scripts.labNamespaces());
         clientReachesEachRealServer("192.168.188.81", "192.168.188.82");
         Scripts.Result check = lab("exec", "rs2", "--", "bash", Scripts.REALSERVER.toString(), "check", "--vip", VIP,
                 "--mode", "dr");
@@ -215,7 +193,7 @@ class LabTopologyTest {
         assertEquals(1, again.exitCode(), again::toString);
         assertTrue(again.output().contains("a dr lab is up already"), again::toString);
         assertTrue(again.output().contains("jlvs lab down"), again::toString);
-        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-switch"), labNamespaces(),
+        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-switch"), Scripts.labNamespaces(),
                 "the running lab is untouched");
         clientReachesEachRealServer("192.168.188.81");
     }
@@ -252,64 +230,12 @@ class LabTopologyTest {
         Scripts.Result scheduler = lab("up", "dr", "--scheduler", "fastest");
         assertEquals(2, scheduler.exitCode(), scheduler::toString);
         assertTrue(scheduler.output().contains("--scheduler must be one of"), scheduler::toString);
-        assertEquals(List.of(), labNamespaces());
+        assertEquals(List.of(), Scripts.labNamespaces());
     }
 
     private long mac(String host, String link) {
         Scripts.Result r = Scripts.inNamespace("jlvs-" + host, Map.of(), "cat", "/sys/class/net/" + link + "/address");
         assertEquals(0, r.exitCode(), r::toString);
         return Long.parseLong(r.output().strip().replace(":", ""), 16);
-    }
-
-    /** A tcpdump in a lab namespace waiting for the first packet that matches a filter. */
-    private static final class Capture implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader lines;
-        private final int seconds;
-
-        private Capture(Process process, int seconds) {
-            this.process = process;
-            this.seconds = seconds;
-            this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        /** Captures at most one packet matching {@code filter} on {@code link}, for at most {@code seconds}. */
-        static Capture start(String namespace, String link, int seconds, String filter) throws IOException {
-            Path log = Files.createTempFile("jlvs-capture", ".err");
-            Process p = new ProcessBuilder("ip", "netns", "exec", namespace, "timeout", Integer.toString(seconds),
-                    "tcpdump", "-n", "-l", "-c", "1", "-i", link, filter).redirectError(log.toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            try {
-                while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline && p.isAlive()) {
-                    Thread.sleep(20);
-                }
-                assertTrue(Files.readString(log).contains("listening on"), () -> "tcpdump did not start: " + readQuietly(log));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                Files.deleteIfExists(log);
-            }
-            return new Capture(p, seconds);
-        }
-
-        private static String readQuietly(Path log) {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        }
-
-        /** The captured packet's line, or "" if none came before the capture's time ran out. */
-        String firstPacket() throws Exception {
-            assertTrue(process.waitFor(seconds + 5L, TimeUnit.SECONDS), "tcpdump outlived its timeout");
-            String line = lines.readLine();
-            return line == null ? "" : line;
-        }
-
-        @Override
-        public void close() {
-            process.destroy();
-        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** Runs the lab's scripts and other commands with a time limit, collecting exit code and output. */
 final class Scripts {
@@ -15,6 +16,11 @@ final class Scripts {
     static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
     static final Path LAB = ROOT.resolve("lab/lab.sh");
     static final Path REALSERVER = ROOT.resolve("lab/realserver.sh");
+    /** The environment that makes the lab run this JVM's classes (no build of the jars). */
+    static final Map<String, String> LAB_ENV = Map.of(
+            "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
+            "JLVS_JAVA_HOME", System.getProperty("java.home"));
+    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
     private static final long TIMEOUT_SECONDS = 90;
 
     private Scripts() {
@@ -81,6 +87,23 @@ final class Scripts {
             run(env, install);
         }
         return installed(program);
+    }
+
+    /** The namespaces of a lab that exist now, sorted. */
+    static List<String> labNamespaces() {
+        Result list = run(Map.of(), List.of("ip", "netns", "list"));
+        return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
+                .sorted().toList();
+    }
+
+    /** Whether {@code pid} runs: a zombie waiting for its parent to reap it has ended. */
+    static boolean isLive(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("State:")).noneMatch(l -> l.contains("Z"));
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /** Whether {@code program} is on the PATH. */

@@ -1,0 +1,480 @@
+package io.jlvs.director;
+
+import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.Persistence;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.director.adm.AdmFormatter;
+import io.jlvs.director.adm.DestView;
+import io.jlvs.director.adm.ListFormat;
+import io.jlvs.director.adm.ServerOptions;
+import io.jlvs.director.adm.ServiceOptions;
+import io.jlvs.director.adm.ServiceRef;
+import io.jlvs.director.adm.ServiceView;
+import io.jlvs.director.adm.StatsView;
+import io.jlvs.core.conn.ConnSysctls;
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.Timeouts;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.dataplane.kernel.CommandRunner;
+import io.jlvs.dataplane.kernel.KernelCommandException;
+import io.jlvs.dataplane.kernel.KernelNextHops;
+import io.jlvs.dataplane.kernel.NatServer;
+import io.jlvs.dataplane.kernel.NeighbourSnapshot;
+import io.jlvs.dataplane.kernel.NeighbourTable;
+import io.jlvs.dataplane.kernel.NftGuard;
+import io.jlvs.dataplane.kernel.Offloads;
+import io.jlvs.dataplane.kernel.OwnedFlow;
+import io.jlvs.dataplane.kernel.Route;
+import io.jlvs.dataplane.kernel.RouteTable;
+import io.jlvs.dataplane.kernel.Routes;
+import io.jlvs.dataplane.kernel.VipArpHandler;
+import io.jlvs.dataplane.io.TxRing;
+import io.jlvs.dataplane.io.TxRingConfig;
+import io.jlvs.dataplane.kernel.ArpFrames;
+import io.jlvs.dataplane.kernel.ArpResponder;
+import io.jlvs.dataplane.pipeline.Port;
+import io.jlvs.dataplane.pipeline.StaticNextHops;
+import io.jlvs.dataplane.service.ServiceTable;
+import io.jlvs.dataplane.service.VirtualService;
+import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.NativeException;
+import io.jlvs.dataplane.worker.DataPlane;
+import io.jlvs.dataplane.worker.TxRingSink;
+
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A running director: the service table, the data plane and the kernel interplay around it.
+ *
+ * <p>{@link #start} does, in order: reads the data-plane interfaces; checks their receive offloads
+ * (warns, or turns GRO/LRO off with {@link Options#disableGro}); installs the nftables guard
+ * ({@link NftGuard}: drop rules for every service's protocol/VIP/port and every NAT server's
+ * protocol/RIP/port, after removing a stale table) and keeps it in step with the service table;
+ * reads the kernel's routes and neighbours into {@link KernelNextHops} and resolves the real
+ * servers' next hops (refreshed every {@link #REFRESH_PERIOD}); answers ARP for the VIPs the
+ * kernel does not hold and announces them with a gratuitous ARP; opens the workers' rings and
+ * starts them. {@link #close} undoes all of it; a failure half-way closes what was started.
+ *
+ * <p>Control thread only; the workers are the data plane's.
+ */
+public final class Director implements AutoCloseable {
+    /** How often the neighbour snapshot is refreshed; routes every tenth time. */
+    public static final Duration REFRESH_PERIOD = Duration.ofMillis(500);
+    /** How long {@link #start} waits for the real servers' next hops to resolve. */
+    public static final Duration RESOLVE_WAIT = Duration.ofSeconds(2);
+
+    private final GlobalSettings global;
+    private final ServiceTable services;
+    private final Options options;
+    private final PrintStream log;
+    private final CommandRunner runner = CommandRunner.root();
+    private final List<AutoCloseable> undo = new ArrayList<>();
+    private List<Port> ports = List.of();
+    private Routes routes;
+    private NeighbourTable neighbours;
+    private KernelNextHops nextHops;
+    private NftGuard guard;
+    private final List<VipArpHandler> arpHandlers = new ArrayList<>();
+    private ConnTable table;
+    private ConnTracker tracker;
+    private Timeouts timeouts;
+    private DataPlane dataPlane;
+    private Thread refresher;
+    private volatile boolean closed;
+
+    /**
+     * What the command line adds.
+     *
+     * @param disableGro   turn GRO, LRO and hardware GRO off on the interfaces, restoring them on exit
+     * @param overrides    fixed neighbours ({@code --neighbour}), consulted before the kernel
+     * @param gatewayMac   the MAC for addresses the kernel has no next hop for ({@code --gateway}), or -1
+     * @param gatewayPort  its interface index
+     * @param nftTable     the nftables table name
+     */
+    public record Options(boolean disableGro, StaticNextHops overrides, long gatewayMac, int gatewayPort,
+                          String nftTable) {
+    }
+
+    private Director(GlobalSettings global, ServiceTable services, Options options, PrintStream log) {
+        this.global = global;
+        this.services = services;
+        this.options = options;
+        this.log = log;
+    }
+
+    /**
+     * Starts a director for {@code services} on {@code global.interfaces()}; messages for the
+     * operator go to {@code log}.
+     *
+     * @throws NativeException       when a packet socket cannot be opened
+     * @throws KernelCommandException when a kernel tool fails (nft, ip) or is missing
+     * @throws SocketException       when the interfaces cannot be read
+     */
+    public static Director start(GlobalSettings global, ServiceTable services, Options options, PrintStream log)
+            throws NativeException, SocketException {
+        Director director = new Director(global, services, options, log);
+        try {
+            director.startAll();
+        } catch (NativeException | SocketException | RuntimeException e) {
+            director.close();
+            throw e;
+        }
+        return director;
+    }
+
+    private void startAll() throws NativeException, SocketException {
+        List<String> interfaces = global.interfaces();
+        ports = ports(interfaces);
+        checkOffloads(interfaces);
+        guard = NftGuard.install(runner, options.nftTable(), rules(services.services()));
+        undo.add(guard);
+        guard.removeOnShutdown();
+        log.println("jlvsd: nftables table netdev " + guard.table() + " guards " + String.join(", ", interfaces)
+                + " (" + guard.counters().size() + " rules)");
+        routes = new Routes(runner);
+        neighbours = new NeighbourTable(runner, routes, new HashSet<>(interfaces));
+        undo.add(neighbours);
+        nextHops = new KernelNextHops(neighbours::snapshot, neighbours::reportMissing, options.overrides(),
+                options.gatewayMac(), options.gatewayPort());
+        refreshRoutes();
+        awaitRealServers();
+        for (int w = 0; w < global.workers(); w++) {
+            arpHandlers.add(new VipArpHandler(ports));
+        }
+        services.addListener((snapshot, now) -> published(now));
+        timeouts = new Timeouts();
+        timeouts.set(global.timeouts().tcpSeconds(), global.timeouts().tcpFinSeconds(), global.timeouts().udpSeconds());
+        table = new ConnTable(global.connectionTableCapacity());
+        undo.add(table);
+        tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls());
+        dataPlane = DataPlane.open(ports, global.workers(), tracker, services, nextHops, arpHandlers::get);
+        undo.add(dataPlane);
+        announce(unconfiguredVips(services.services()));
+        refresher = Thread.ofPlatform().daemon().name("jlvs-kernel-tables").start(this::refreshLoop);
+        dataPlane.start();
+    }
+
+    /** The service table the data plane runs. */
+    public ServiceTable services() {
+        return services;
+    }
+
+    /** The data plane (counters, workers). */
+    public DataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    /** The connection table. */
+    public ConnTable connections() {
+        return table;
+    }
+
+    /** The connection tracker the workers use ({@code -Lnc} lists its entries). */
+    public ConnTracker tracker() {
+        return tracker;
+    }
+
+    /** The tracker's timeouts ({@code --set} and reload change them). */
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /** The data-plane interfaces. */
+    public List<Port> ports() {
+        return ports;
+    }
+
+    /** The nftables guard. */
+    public NftGuard guard() {
+        return guard;
+    }
+
+    /** The kernel neighbour table jlvsd keeps. */
+    public NeighbourTable neighbours() {
+        return neighbours;
+    }
+
+    /** The settings of the service file. */
+    public GlobalSettings global() {
+        return global;
+    }
+
+    /**
+     * The services as {@code ipvsadm -Ln} lists them, with each real server's active and
+     * inactive connections as the connection table counts them now.
+     */
+    public String listing() {
+        List<ServiceView> views = new ArrayList<>();
+        for (VirtualService service : services.services()) {
+            ServiceSpec spec = service.spec();
+            ServiceRef ref = service.key() instanceof ServiceKey.Address a ? ServiceRef.of(a.protocol(), a.vip(), a.port())
+                    : ServiceRef.ofMark(((ServiceKey.Mark) service.key()).mark());
+            ServiceOptions serviceOptions = new ServiceOptions(spec.scheduler(), spec.schedulerFlags(),
+                    spec.persistence().map(Persistence::timeoutSeconds).orElse(0),
+                    spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK), "", false);
+            List<DestView> dests = new ArrayList<>();
+            for (Destination d : service.destinations()) {
+                ServerOptions server = ServerOptions.of(d.addr(), d.port()).with(d.method(), d.weight());
+                dests.add(new DestView(server, d.activeConns(), d.inactConns(), d.persistConns(), StatsView.ZERO));
+            }
+            views.add(new ServiceView(ref, serviceOptions, StatsView.ZERO, dests));
+        }
+        return AdmFormatter.listAll(views, ListFormat.NUMERIC, global.connectionTableCapacity());
+    }
+
+    /** The service table changed: new guard rules, new ARP VIPs, new real servers to resolve. */
+    private void published(List<VirtualService> now) {
+        if (closed || guard == null) {
+            return;
+        }
+        try {
+            guard.apply(rules(now));
+        } catch (KernelCommandException | IllegalStateException e) {
+            log.println("jlvsd: could not update the nftables rules: " + e.getMessage());
+        }
+        int[] vips = unconfiguredVips(now);
+        for (VipArpHandler handler : arpHandlers) {
+            handler.vips(vips);
+        }
+        try {
+            refreshRoutes();
+        } catch (KernelCommandException e) {
+            log.println("jlvsd: could not read the routes: " + e.getMessage());
+        }
+    }
+
+    /** The guard's rules for {@code now}: each address service, and each NAT real server. */
+    private NftGuard.Rules rules(List<VirtualService> now) {
+        List<OwnedFlow> flows = new ArrayList<>();
+        List<NatServer> nat = new ArrayList<>();
+        for (VirtualService service : now) {
+            if (!(service.key() instanceof ServiceKey.Address a)) {
+                continue;
+            }
+            flows.add(OwnedFlow.service(a.protocol(), a.vip(), a.port()));
+            for (Destination d : service.destinations()) {
+                if (d.method() == ForwardingMethod.MASQ) {
+                    nat.add(new NatServer(a.protocol(), d.addr(), d.port()));
+                }
+            }
+        }
+        return new NftGuard.Rules(global.interfaces(), flows, nat);
+    }
+
+    /** The VIPs of address services that the kernel does not hold (its route to them is not local). */
+    private int[] unconfiguredVips(List<VirtualService> now) {
+        Set<Integer> vips = new LinkedHashSet<>();
+        for (VirtualService service : now) {
+            if (service.key() instanceof ServiceKey.Address a && !isLocal(a.vip())) {
+                vips.add(a.vip());
+            }
+        }
+        return vips.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private boolean isLocal(int address) {
+        try {
+            return routes.refresh(address).isLocal();
+        } catch (KernelCommandException e) {
+            return false;
+        }
+    }
+
+    /** Reads the main routing table and the routes to the real servers into the next hops. */
+    private void refreshRoutes() {
+        RouteTable table = RouteTable.query(runner, global.interfaces());
+        Map<Integer, Route> pinned = new LinkedHashMap<>();
+        for (int address : realServers()) {
+            try {
+                pinned.put(address, routes.refresh(address));
+            } catch (KernelCommandException e) {
+                log.println("jlvsd: real server " + Ipv4.format(address) + ": " + e.getMessage());
+            }
+        }
+        for (String skipped : nextHops.update(table, pinned, global.interfaces())) {
+            log.println("jlvsd: not forwarding by the kernel's route to " + skipped);
+        }
+        Set<Integer> watch = new HashSet<>();
+        for (int address : pinned.keySet()) {
+            int hop = nextHops.nextHopAddress(address);
+            if (hop != 0) {
+                watch.add(hop);
+            }
+        }
+        for (int old : neighbours.watched()) {
+            if (!watch.contains(old)) {
+                neighbours.unwatch(old);
+            }
+        }
+        watch.forEach(neighbours::watch);
+    }
+
+    private Set<Integer> realServers() {
+        Set<Integer> addresses = new LinkedHashSet<>();
+        for (VirtualService service : services.services()) {
+            for (Destination d : service.destinations()) {
+                addresses.add(d.addr());
+            }
+        }
+        return addresses;
+    }
+
+    /** Asks the kernel for the real servers' next hops and waits (bounded) for their MACs. */
+    private void awaitRealServers() {
+        long deadline = System.nanoTime() + RESOLVE_WAIT.toNanos();
+        try {
+            neighbours.refresh();
+            for (int hop : neighbours.watched()) {
+                while (neighbours.snapshot().mac(hop) == NeighbourSnapshot.NO_MAC && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    neighbours.refresh();
+                }
+                if (neighbours.snapshot().mac(hop) == NeighbourSnapshot.NO_MAC) {
+                    log.println("jlvsd: next hop " + Ipv4.format(hop) + " has not answered ARP yet; frames to it"
+                            + " are dropped (and counted) until it does");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (KernelCommandException e) {
+            log.println("jlvsd: could not read the neighbour table: " + e.getMessage());
+        }
+    }
+
+    private void refreshLoop() {
+        long round = 0;
+        while (!closed) {
+            try {
+                neighbours.refresh();
+                if (++round % 10 == 0) {
+                    refreshRoutes();
+                }
+            } catch (KernelCommandException e) {
+                if (closed) {
+                    return;
+                }
+                log.println("jlvsd: refreshing the kernel's tables failed: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(REFRESH_PERIOD.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Warns about frame-merging offloads, or turns them off when told to. */
+    private void checkOffloads(List<String> interfaces) {
+        if (!runner.hasTool("ethtool")) {
+            log.println("jlvsd: cannot check GRO/LRO on " + String.join(", ", interfaces)
+                    + ": ethtool is not installed (apt-get install ethtool)");
+            return;
+        }
+        for (String name : interfaces) {
+            try {
+                if (options.disableGro()) {
+                    Offloads.Change change = Offloads.disableMerging(runner, name);
+                    undo.add(change);
+                    if (!change.turnedOff().isEmpty()) {
+                        log.println("jlvsd: turned " + String.join(", ", change.turnedOff()) + " off on " + name
+                                + " (restored on exit)");
+                    }
+                } else {
+                    for (String warning : Offloads.check(runner, name).warnings()) {
+                        log.println("jlvsd: warning: " + warning + " (--disable-gro)");
+                    }
+                }
+            } catch (KernelCommandException e) {
+                log.println("jlvsd: cannot check offloads of " + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Sends a gratuitous ARP for each of {@code vips} on every interface, and starts answering for them. */
+    private void announce(int[] vips) throws NativeException {
+        for (VipArpHandler handler : arpHandlers) {
+            handler.vips(vips);
+        }
+        if (vips.length == 0) {
+            return;
+        }
+        MemorySegment frame = MemorySegment.ofArray(new byte[ArpFrames.TAGGED_FRAME_LENGTH + 16]);
+        for (Port port : ports) {
+            ArpResponder responder = new ArpResponder(port.mac(), vips);
+            try (TxRing ring = TxRing.open(TxRingConfig.of(port.name()), port.ifindex())) {
+                TxRingSink sink = new TxRingSink(ring);
+                for (int vip : vips) {
+                    int length = responder.writeGratuitous(frame, 0, vip);
+                    sink.send(frame, 0, length);
+                }
+                sink.flush();
+            }
+            for (int vip : vips) {
+                log.println("jlvsd: answering ARP for " + Ipv4.format(vip) + " on " + port.name()
+                        + " (not configured in the kernel); gratuitous ARP sent");
+            }
+        }
+    }
+
+    /** Stops the workers, frees the table, stops the refresher, removes the guard, restores offloads. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (refresher != null) {
+            // It sees the flag or the interrupt and ends; a refresh under way only reads the kernel's tables.
+            refresher.interrupt();
+        }
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            try {
+                undo.get(i).close();
+            } catch (Exception e) {
+                log.println("jlvsd: while stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    private static List<Port> ports(List<String> interfaces) throws NativeException, SocketException {
+        List<Port> ports = new ArrayList<>();
+        for (String name : interfaces) {
+            int ifindex = AfPacket.interfaceIndex(name);
+            byte[] mac = AfPacket.hardwareAddress(name);
+            long macValue = ByteBuffer.allocate(8).put(new byte[2]).put(mac).flip().getLong();
+            ports.add(new Port(name, ifindex, macValue, AfPacket.mtu(name), ipv4Address(name)));
+        }
+        return ports;
+    }
+
+    /** The first IPv4 address of the interface, host byte order, or 0. */
+    private static int ipv4Address(String name) throws SocketException {
+        NetworkInterface nif = NetworkInterface.getByName(name);
+        if (nif != null) {
+            for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+                if (a.getAddress() instanceof Inet4Address v4) {
+                    return ByteBuffer.wrap(v4.getAddress()).getInt();
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package io.jlvs.director.lab;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A tcpdump in a lab namespace waiting for the first packet that matches a filter. */
+final class Capture implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader lines;
+    private final int seconds;
+
+    private Capture(Process process, int seconds) {
+        this.process = process;
+        this.seconds = seconds;
+        this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Captures at most one packet matching {@code filter} on {@code link}, for at most {@code seconds};
+     * {@code options} go to tcpdump before the filter (e.g. {@code -Q out}).
+     */
+    static Capture start(String namespace, String link, int seconds, String filter, String... options)
+            throws IOException {
+        Path log = Files.createTempFile("jlvs-capture", ".err");
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "timeout",
+                Integer.toString(seconds), "tcpdump", "-n", "-l", "-c", "1", "-i", link));
+        command.addAll(List.of(options));
+        command.add(filter);
+        Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            while (!Files.readString(log).contains("listening on") && System.nanoTime() < deadline && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.readString(log).contains("listening on"), () -> "tcpdump did not start: " + readQuietly(log));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Files.deleteIfExists(log);
+        }
+        return new Capture(p, seconds);
+    }
+
+    private static String readQuietly(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The captured packet's line, or "" if none came before the capture's time ran out. */
+    String firstPacket() throws Exception {
+        assertTrue(process.waitFor(seconds + 5L, TimeUnit.SECONDS), "tcpdump outlived its timeout");
+        String line = lines.readLine();
+        return line == null ? "" : line;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+}

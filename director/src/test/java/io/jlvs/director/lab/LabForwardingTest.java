@@ -1,0 +1,337 @@
+package io.jlvs.director.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jlvs.dataplane.netns.NetnsLab;
+import io.jlvs.dataplane.sys.AfPacket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lab with jlvsd forwarding, end to end, for DR, NAT and TUN: {@code lab up} starts jlvsd in
+ * the director's namespace; 20 curl requests from the client alternate rs1/rs2 under rr and split
+ * 15:5 under wrr 3:1; the director's kernel sends no RST for the VIP (captured on its client-side
+ * interface, outgoing) although the VIP is configured there, and ping to the VIP works; wrk runs
+ * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
+ * timeout (NAT with two workers); in NAT, redis answers with each real server's own value in turn. Also: SIGTERM
+ * removes jlvsd's nftables table, a SIGKILL leaves it and the next start removes it; a VIP
+ * not configured on the director gets its ARP answers from jlvsd; and
+ * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind, also when
+ * interrupted as by Ctrl-C.
+ *
+ * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
+ * nft, tcpdump and wrk, and skips naming what is missing.
+ */
+class LabForwardingTest {
+    private static final Path RUN = Scripts.ROOT.resolve("lab/run");
+    private static final int REQUESTS = 20;
+
+    private final Map<String, String> env = Scripts.LAB_ENV;
+
+    @BeforeEach
+    void noLabUp() {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(AfPacket.isAvailable(), () -> "lab forwarding test skipped: jlvsd cannot open packet sockets: "
+                + AfPacket.unavailabilityCause());
+        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> "lab forwarding test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
+                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
+        for (String[] tool : new String[][] {{"curl", "curl"}, {"nft", "nftables"}, {"tcpdump", "tcpdump"},
+                {"wrk", "wrk"}}) {
+            assumeTrue(Scripts.ensureInstalled(tool[0], tool[1]),
+                    "lab forwarding test skipped: " + tool[0] + " is not installed and could not be (apt-get install "
+                            + tool[1] + ")");
+        }
+    }
+
+    @AfterEach
+    void labDown() {
+        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
+            lab("down");
+        }
+    }
+
+    @Test
+    void drForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
+        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0", 1);
+    }
+
+    @Test
+    void natWithTwoWorkersForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer()
+            throws Exception {
+        // Two workers: a connection's client packets and its replies may land on different workers.
+        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1", 2);
+    }
+
+    @Test
+    void tunForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
+        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0", 1);
+    }
+
+    private void forwardsThroughJlvsd(String mode, String vip, String clientSide, int workers) throws Exception {
+        labUp(mode, "--scheduler", "rr", "--workers", Integer.toString(workers));
+        String url = "http://" + vip + "/";
+        try (Capture resets = Capture.start("jlvs-director", clientSide, 26,
+                "src host " + vip + " and tcp[tcpflags] & tcp-rst != 0", "-Q", "out")) {
+            List<String> answers = curl(url);
+            for (int i = 1; i < answers.size(); i++) {
+                assertNotEquals(answers.get(i - 1), answers.get(i), "rr alternates: " + answers);
+            }
+            assertEquals(List.of("rs1", "rs2"), answers.stream().distinct().sorted().toList(), answers::toString);
+
+            Scripts.Result ping = lab("exec", "client", "--", "ping", "-c", "2", "-i", "0.2", "-W", "1", vip);
+            assertEquals(0, ping.exitCode(), () -> "ping to the VIP: " + ping);
+
+            if (mode.equals("nat") && Scripts.installed("redis-server") && Scripts.installed("redis-cli")) {
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Scripts.Result get = lab("exec", "client", "--", "redis-cli", "-h", vip, "GET", "host");
+                    assertEquals(0, get.exitCode(), get::toString);
+                    values.add(get.output().strip());
+                }
+                assertEquals(List.of("rs1", "rs2"), values.stream().distinct().sorted().toList(), values::toString);
+                assertNotEquals(values.get(0), values.get(1), values::toString);
+                assertEquals(values.subList(0, 2), values.subList(2, 4), values::toString);
+            }
+
+            wrkWithoutErrors(url, false);
+            wrkWithoutErrors(url, true);
+            assertEquals("", resets.firstPacket(), "the director's kernel sent a RST for the VIP");
+        }
+        String rules = Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "table", "netdev", "jlvs").output();
+        Matcher dropped = Pattern.compile("counter packets (\\d+) .*service TCP " + Pattern.quote(vip) + ":80")
+                .matcher(rules);
+        assertTrue(dropped.find() && Long.parseLong(dropped.group(1)) > 0,
+                () -> "the guard kept the client's packets from the director's kernel:\n" + rules);
+        assertEquals(0, lab("down").exitCode());
+
+        labUp(mode, "--scheduler", "wrr", "--weights", "3,1");
+        List<String> weighted = curl(url);
+        assertEquals(15, weighted.stream().filter("rs1"::equals).count(), () -> "wrr 3:1: " + weighted);
+        assertEquals(5, weighted.stream().filter("rs2"::equals).count(), () -> "wrr 3:1: " + weighted);
+        assertEquals(0, lab("down").exitCode());
+        assertEquals(List.of(), Scripts.labNamespaces());
+    }
+
+    @Test
+    void sigtermRemovesTheNftTableAndTheNextStartRemovesOneLeftBySigkill() throws Exception {
+        labUp("dr");
+        long pid = jlvsdPid();
+        List<String> command = Arrays.asList(Files.readString(Path.of("/proc/" + pid + "/cmdline"),
+                StandardCharsets.UTF_8).split("\0"));
+        assertTrue(tableExists(), "jlvsd installed its table");
+        assertEquals(0, new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor());
+        awaitGone(pid);
+        assertTrue(tableExists(), "a SIGKILL leaves the table behind");
+
+        Path log = Files.createTempFile("jlvsd", ".log");
+        List<String> restart = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-director"));
+        restart.addAll(command);
+        Process jlvsd = new ProcessBuilder(restart).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("jlvsd: running") && jlvsd.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains("jlvsd: running"), text);
+            assertTrue(text.contains("removing stale nftables table netdev jlvs"), text);
+            assertEquals(List.of("rs1", "rs2"), curl("http://192.168.188.100/").stream().distinct().sorted().toList());
+            jlvsd.destroy();
+            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+            assertFalse(tableExists(), () -> "SIGTERM removes the table:\n" + readQuietly(log));
+        } finally {
+            jlvsd.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void vipNotConfiguredOnTheDirectorIsAnsweredByJlvsdArp() throws Exception {
+        labUp("dr", "--no-jlvsd");
+        Scripts.Result del = Scripts.inNamespace("jlvs-director", Map.of(), "ip", "addr", "del", "192.168.188.100/32",
+                "dev", "lo");
+        assertEquals(0, del.exitCode(), del::toString);
+        Path log = Files.createTempFile("jlvsd", ".log");
+        Process jlvsd = new ProcessBuilder("ip", "netns", "exec", "jlvs-director",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.jlvs.director.Jlvsd",
+                "--config", RUN.resolve("director.yaml").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("jlvsd: running") && jlvsd.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String started = Files.readString(log);
+            assertTrue(started.contains("answering ARP for 192.168.188.100 on eth0 (not configured in the kernel)"),
+                    started);
+            // The router forgets the VIP's MAC, so it must ask, and only jlvsd can answer.
+            assertEquals(0, Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "flush", "all").exitCode());
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Scripts.Result r = lab("exec", "client", "--", "curl", "-s", "--max-time", "3", "http://192.168.188.100/");
+                assertEquals(0, r.exitCode(), () -> r + "\n" + readQuietly(log));
+                answers.add(r.output().strip());
+            }
+            assertNotEquals(answers.get(0), answers.get(1), answers::toString);
+            String directorMac = Scripts.inNamespace("jlvs-director", Map.of(), "cat", "/sys/class/net/eth0/address")
+                    .output().strip();
+            String neighbour = Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "show", "192.168.188.100")
+                    .output();
+            assertTrue(neighbour.contains("lladdr " + directorMac), neighbour);
+            jlvsd.destroy();
+            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+            Matcher replied = Pattern.compile("replied (\\d+)").matcher(Files.readString(log));
+            assertTrue(replied.find() && Long.parseLong(replied.group(1)) >= 1, () -> readQuietly(log));
+        } finally {
+            jlvsd.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void demoPrintsTenAlternatingAnswersAndLeavesNothingBehind() {
+        Scripts.Result demo = Scripts.run(env, List.of("bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo"));
+        assertEquals(0, demo.exitCode(), demo::toString);
+        List<String> answers = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^request +\\d+: answered by (rs\\d)$").matcher(demo.output());
+        while (m.find()) {
+            answers.add(m.group(1));
+        }
+        assertEquals(10, answers.size(), demo::toString);
+        for (int i = 1; i < answers.size(); i++) {
+            assertNotEquals(answers.get(i - 1), answers.get(i), demo::toString);
+        }
+        assertTrue(demo.output().contains("Prot LocalAddress:Port Scheduler Flags"), demo::toString);
+        Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(demo.output());
+        assertTrue(pid.find(), demo::toString);
+        assertFalse(Scripts.isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
+        assertEquals(List.of(), Scripts.labNamespaces());
+        assertFalse(Scripts.run(Map.of(), List.of("nft", "list", "tables")).output().contains(" jlvs\n"),
+                "no jlvs nftables table in the root namespace");
+        assertFalse(Files.exists(RUN), "lab/run removed");
+    }
+
+    @Test
+    void demoInterruptedLikeCtrlCLeavesNothingBehind() throws Exception {
+        Path output = Files.createTempFile("jlvs-demo", ".out");
+        // setsid: the demo leads a process group of its own, which gets SIGINT as a terminal's Ctrl-C would send it.
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process demo = builder.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!Files.readString(output).contains("request  3:") && demo.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.readString(output).contains("request  3:"), () -> readQuietly(output));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + demo.pid()).start().waitFor());
+            assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo ends after Ctrl-C");
+            String text = Files.readString(output);
+            assertEquals(130, demo.exitValue(), text);
+            assertTrue(text.contains("jlvs demo: interrupted") && text.contains("namespaces and processes removed"), text);
+            Matcher pid = Pattern.compile("jlvsd pid (\\d+)").matcher(text);
+            assertTrue(pid.find(), text);
+            assertFalse(Scripts.isLive(Long.parseLong(pid.group(1))), "jlvsd " + pid.group(1) + " still runs");
+            assertEquals(List.of(), Scripts.labNamespaces());
+            assertFalse(Files.exists(RUN), "lab/run removed");
+        } finally {
+            demo.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private Scripts.Result lab(String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", Scripts.LAB.toString()));
+        command.addAll(Arrays.asList(args));
+        return Scripts.run(env, command);
+    }
+
+    private void labUp(String... args) {
+        List<String> command = new ArrayList<>(List.of("up"));
+        command.addAll(Arrays.asList(args));
+        Scripts.Result up = lab(command.toArray(String[]::new));
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(command.contains("--no-jlvsd") || up.output().contains("runs: jlvsd (pid"), up::toString);
+    }
+
+    /** {@value #REQUESTS} curl requests to {@code url} from the client; each must succeed. */
+    private List<String> curl(String url) {
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            Scripts.Result r = lab("exec", "client", "--", "curl", "-s", "--max-time", "3", url);
+            assertEquals(0, r.exitCode(), () -> "request " + answers.size() + ": " + r + "\n" + jlvsdLog());
+            answers.add(r.output().strip());
+        }
+        return answers;
+    }
+
+    /** wrk for 10 s with 8 connections: requests made, and no socket error, timeout or non-2xx answer. */
+    private void wrkWithoutErrors(String url, boolean close) {
+        List<String> command = new ArrayList<>(List.of("exec", "client", "--", "wrk", "-t", "1", "-c", "8", "-d", "10s",
+                "--timeout", "2s"));
+        if (close) {
+            command.addAll(List.of("-H", "Connection: close"));
+        }
+        command.add(url);
+        Scripts.Result wrk = lab(command.toArray(String[]::new));
+        String what = (close ? "wrk Connection: close" : "wrk keep-alive") + ": " + wrk;
+        assertEquals(0, wrk.exitCode(), what);
+        assertTrue(Pattern.compile("\\d+ requests in").matcher(wrk.output()).find(), what);
+        assertFalse(wrk.output().contains("Socket errors"), what);
+        assertFalse(wrk.output().contains("Non-2xx"), what);
+    }
+
+    private long jlvsdPid() throws IOException {
+        for (String line : Files.readAllLines(RUN.resolve("pids"))) {
+            String[] fields = line.split(" ");
+            if (fields[2].equals("director-jlvsd")) {
+                return Long.parseLong(fields[1]);
+            }
+        }
+        throw new AssertionError("no jlvsd in " + RUN.resolve("pids"));
+    }
+
+    private static boolean tableExists() {
+        return Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "tables", "netdev").output()
+                .contains("table netdev jlvs");
+    }
+
+    private static void awaitGone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (Scripts.isLive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(Scripts.isLive(pid), "process " + pid + " ended");
+    }
+
+    private static String jlvsdLog() {
+        return "jlvsd log:\n" + readQuietly(RUN.resolve("director-jlvsd.log"));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
