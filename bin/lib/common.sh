@@ -95,3 +95,33 @@ jlvs_run_main() {
 jlvs_require_root() {
     [ "$(id -u)" -eq 0 ] || jlvs_die "$1 needs root (network namespaces, raw sockets, nftables); run it with sudo"
 }
+
+# jlvs_ensure_packages WHY COMMAND:PACKAGE...: installs with apt-get, as root, the Debian
+# packages whose command is missing, and says so. Packaged services (nginx, redis) are kept
+# from starting on install: jlvs runs its own copies inside network namespaces. Returns 1,
+# naming them, when something is missing and cannot be installed (not root, no apt-get).
+jlvs_ensure_packages() {
+    local why=$1 pair
+    shift
+    local missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "$(basename "$0"): ${missing[*]} not installed, and installing needs root and apt-get" >&2
+        return 1
+    fi
+    echo "$(basename "$0"): installing ${missing[*]} ($why)" >&2
+    local policy=/usr/sbin/policy-rc.d made_policy=""
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1
+    fi
+    local status=0
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+        status=1
+    [ -n "$made_policy" ] && rm -f "$policy"
+    [ $status -eq 0 ] || echo "$(basename "$0"): apt-get could not install ${missing[*]}" >&2
+    return $status
+}
