@@ -46,6 +46,14 @@ import java.lang.invoke.VarHandle;
  * being read, and the read is repeated. TCP state and flag changes CAS the control word
  * without touching the version, so they never disturb readers.
  *
+ * <p>A lookup guarantees only that the slot held the key when it was found: nothing pins
+ * the entry, so another thread may remove it and reuse the slot for another key before
+ * the caller reads it. {@link #lookupRef} and {@link #lookupReplyRef} therefore also
+ * return the version found, and a caller checks with {@link #isIncarnation} that the
+ * control word it then reads (and CASes from) is still that entry's. Like the seqlock
+ * reads, this relies on the 16-bit version not coming round meanwhile, which takes 16384
+ * reuses of the slot (each takes at least 4 versions: WRITING, LIVE, DYING, DEAD).
+ *
  * <p>Removal is a CAS LIVE → DYING that exactly one thread wins; that thread undoes the
  * entry's accounting, removes its reply-index bucket and stores DEAD. DEAD slots are
  * reused by inserts (the version makes reuse visible to readers, the ABA guard), and a
@@ -326,8 +334,10 @@ public final class ConnTable implements AutoCloseable {
     // ------------------------------------------------------------------ lookups
 
     /**
-     * The live entry with this key, or {@link #NOT_FOUND}. Expiry is not checked here.
-     * Workers; lock-free, allocation-free.
+     * The slot of the live entry with this key, or {@link #NOT_FOUND}. Expiry is not
+     * checked here. The slot held the key when it was found; it may be removed and reused
+     * for another key right after, so a caller that goes on to read or change it uses
+     * {@link #lookupRef} instead. Workers; lock-free, allocation-free.
      *
      * @param caddr client IPv4 address, host byte order
      * @param cport client port, host byte order
@@ -335,6 +345,23 @@ public final class ConnTable implements AutoCloseable {
      * @param vport virtual port, host byte order
      */
     public int lookup(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
+        return slotOf(lookupRef(kind, proto, caddr, cport, vaddr, vport));
+    }
+
+    /**
+     * The live entry with this key as a reference to the incarnation that was found (its
+     * slot and version), or {@link #NOT_FOUND}. Between the lookup and the caller's next
+     * read the entry may be removed and its slot reused for another key; a control word
+     * read afterwards belongs to the entry found exactly when {@link #isIncarnation} says
+     * so, and a CAS from that word then acts on it. Workers; lock-free, allocation-free.
+     *
+     * @param caddr client IPv4 address, host byte order
+     * @param cport client port, host byte order
+     * @param vaddr virtual IPv4 address (or fwmark for fwmark templates), host byte order
+     * @param vport virtual port, host byte order
+     * @return {@code slot << 16 | version}, or {@link #NOT_FOUND}
+     */
+    public long lookupRef(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
         long h = keyHash(kind, proto, caddr, cport, vaddr, vport);
         int tag = tag(h);
         int ports = (cport << 16) | (vport & 0xFFFF);
@@ -349,7 +376,7 @@ public final class ConnTable implements AutoCloseable {
             if (life == LIVE && wordTag(w) == tag && (flags(w) & F_RETIRED) == 0) {
                 int m = keyMatch(i, w, pk, caddr, ports, vaddr);
                 if (m > 0) {
-                    return i;
+                    return ref(i, w);
                 }
                 if (m < 0) {
                     continue;
@@ -359,6 +386,23 @@ public final class ConnTable implements AutoCloseable {
             n++;
         }
         return NOT_FOUND;
+    }
+
+    private static long ref(int slot, long word) {
+        return ((long) slot << 16) | (word >>> VERSION_SHIFT);
+    }
+
+    /** The slot of an entry reference from {@link #lookupRef} or {@link #lookupReplyRef}; {@link #NOT_FOUND} stays. */
+    public static int slotOf(long ref) {
+        return ref < 0 ? NOT_FOUND : (int) (ref >>> 16);
+    }
+
+    /**
+     * Whether the control word {@code word}, read from the slot of {@code ref}, is the
+     * live incarnation the reference was taken from (not one that reused the slot since).
+     */
+    public static boolean isIncarnation(long ref, long word) {
+        return life(word) == LIVE && (word >>> VERSION_SHIFT) == (ref & 0xFFFF);
     }
 
     /** 1 match, 0 no match, -1 slot changed while reading (re-examine). */
@@ -377,8 +421,10 @@ public final class ConnTable implements AutoCloseable {
     }
 
     /**
-     * The live NAT entry whose real-server side is this tuple (a reply's source and
-     * destination), or {@link #NOT_FOUND}. Workers; lock-free, allocation-free.
+     * The slot of the live NAT entry whose real-server side is this tuple (a reply's
+     * source and destination), or {@link #NOT_FOUND}. Like {@link #lookup}, the slot may
+     * be reused right after; see {@link #lookupReplyRef}. Workers; lock-free,
+     * allocation-free.
      *
      * @param daddr real server address, host byte order
      * @param dport real server port, host byte order
@@ -386,6 +432,20 @@ public final class ConnTable implements AutoCloseable {
      * @param cport client port, host byte order
      */
     public int lookupReply(int proto, int daddr, int dport, int caddr, int cport) {
+        return slotOf(lookupReplyRef(proto, daddr, dport, caddr, cport));
+    }
+
+    /**
+     * {@link #lookupReply} as a reference to the incarnation found (see {@link #lookupRef}
+     * and {@link #isIncarnation}), or {@link #NOT_FOUND}. Workers; lock-free,
+     * allocation-free.
+     *
+     * @param daddr real server address, host byte order
+     * @param dport real server port, host byte order
+     * @param caddr client address, host byte order
+     * @param cport client port, host byte order
+     */
+    public long lookupReplyRef(int proto, int daddr, int dport, int caddr, int cport) {
         long h = replyHash(proto, daddr, dport, caddr, cport);
         int b = position(h, replyCount);
         for (int n = 0; n < probeLimit; n++) {
@@ -395,8 +455,9 @@ public final class ConnTable implements AutoCloseable {
             }
             if (v != REPLY_TOMB) {
                 int slot = v - 1;
-                if (replyMatch(slot, proto, daddr, dport, caddr, cport)) {
-                    return slot;
+                long r = replyMatch(slot, proto, daddr, dport, caddr, cport);
+                if (r >= 0) {
+                    return r;
                 }
             }
             b = b + 1 == replyCount ? 0 : b + 1;
@@ -404,12 +465,13 @@ public final class ConnTable implements AutoCloseable {
         return NOT_FOUND;
     }
 
-    private boolean replyMatch(int slot, int proto, int daddr, int dport, int caddr, int cport) {
+    /** The reference of the entry in {@code slot} if its real-server side is this tuple, else {@link #NOT_FOUND}. */
+    private long replyMatch(int slot, int proto, int daddr, int dport, int caddr, int cport) {
         long base = offset(slot);
         for (;;) {
             long w = (long) LONG.getAcquire(slots, base + OFF_CONTROL);
             if (life(w) != LIVE || (flags(w) & F_REPLY_INDEXED) == 0) {
-                return false;
+                return NOT_FOUND;
             }
             int pk = (int) INT.get(slots, base + OFF_PROTO);
             boolean eq = (int) INT.get(slots, base + OFF_DADDR) == daddr
@@ -420,7 +482,7 @@ public final class ConnTable implements AutoCloseable {
             VarHandle.loadLoadFence();
             long w2 = (long) LONG.getAcquire(slots, base + OFF_CONTROL);
             if (sameIncarnation(w, w2)) {
-                return eq;
+                return eq ? ref(slot, w2) : NOT_FOUND;
             }
         }
     }

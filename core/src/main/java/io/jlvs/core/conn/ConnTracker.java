@@ -147,10 +147,11 @@ public final class ConnTracker {
         boolean syn = (tcpFlags & TcpStateMachine.FLAG_SYN) != 0;
         boolean starts = !tcp || (syn && (tcpFlags & TcpStateMachine.FLAG_RST) == 0);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int slot = table.lookup(KIND_CONN, protocol, clientAddr, clientPort, vaddr, vport);
-            if (slot >= 0) {
+            long ref = table.lookupRef(KIND_CONN, protocol, clientAddr, clientPort, vaddr, vport);
+            if (ref >= 0) {
+                int slot = ConnTable.slotOf(ref);
                 long w = table.control(slot);
-                if (!current(slot, w, nowCs)) {
+                if (!ConnTable.isIncarnation(ref, w) || !current(slot, w, nowCs)) {
                     continue;
                 }
                 int r = onHit(slot, w, tcp && syn, tcpFlags, lengthBytes, nowCs);
@@ -170,7 +171,7 @@ public final class ConnTracker {
                 continue;
             }
             if (c >= 0) {
-                apply(c, false, tcpFlags, lengthBytes, nowCs);
+                apply(c, table.control(c), false, tcpFlags, lengthBytes, nowCs);
             }
             return c;
         }
@@ -191,14 +192,16 @@ public final class ConnTracker {
                          int tcpFlags, int lengthBytes, long nowMs) {
         int nowCs = centis(nowMs);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int slot = table.lookupReply(protocol, serverAddr, serverPort, clientAddr, clientPort);
-            if (slot < 0) {
+            long ref = table.lookupReplyRef(protocol, serverAddr, serverPort, clientAddr, clientPort);
+            if (ref < 0) {
                 return NO_CONN;
             }
-            if (!current(slot, table.control(slot), nowCs)) {
+            int slot = ConnTable.slotOf(ref);
+            long w = table.control(slot);
+            if (!ConnTable.isIncarnation(ref, w) || !current(slot, w, nowCs)) {
                 continue;
             }
-            apply(slot, true, tcpFlags, lengthBytes, nowCs);
+            apply(slot, w, true, tcpFlags, lengthBytes, nowCs);
             return slot;
         }
         return NO_CONN;
@@ -212,7 +215,7 @@ public final class ConnTracker {
      * @param output true for server → client
      */
     public void packet(int slot, boolean output, int tcpFlags, int lengthBytes, long nowMs) {
-        apply(slot, output, tcpFlags, lengthBytes, centis(nowMs));
+        apply(slot, table.control(slot), output, tcpFlags, lengthBytes, centis(nowMs));
     }
 
     /** Whether the entry read as {@code w} is live and unexpired; an expired one is reclaimed (lazy expiry). */
@@ -256,16 +259,17 @@ public final class ConnTracker {
             destDeletedDrops.incrementAndGet();
             return DEST_DELETED;
         }
-        apply(slot, false, tcpFlags, lengthBytes, nowCs);
+        apply(slot, w, false, tcpFlags, lengthBytes, nowCs);
         return slot;
     }
 
-    private void apply(int slot, boolean output, int tcpFlags, int lengthBytes, int nowCs) {
+    /** Applies a packet to the entry in {@code slot} whose incarnation was read as {@code found}; no-op once it is gone. */
+    private void apply(int slot, long found, boolean output, int tcpFlags, int lengthBytes, int nowCs) {
         int timeoutS;
         if (table.protocol(slot) == PROTO_TCP) {
             for (;;) {
                 long w = table.control(slot);
-                if (!ConnTable.isLive(w)) {
+                if (!ConnTable.isLive(w) || !ConnTable.sameIncarnation(found, w)) {
                     return;
                 }
                 int flags = ConnTable.flags(w);
@@ -408,10 +412,11 @@ public final class ConnTracker {
         int snet = caddr & service.netmask();
         int persistCs = service.persistTimeoutS() * CS_PER_S;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int t = table.lookup(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort);
-            if (t >= 0) {
+            long ref = table.lookupRef(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort);
+            if (ref >= 0) {
+                int t = ConnTable.slotOf(ref);
                 long w = table.control(t);
-                if (!ConnTable.isLive(w)) {
+                if (!ConnTable.isIncarnation(ref, w)) {
                     continue;
                 }
                 if (reached(nowCs, table.expiryCs(t)) && table.link(t) == 0) {

@@ -80,6 +80,28 @@ class ConnTableTest {
     }
 
     @Test
+    void referenceTellsTheEntryFoundFromOneThatReusedItsSlot() {
+        try (ConnTable t = new ConnTable(16)) {
+            int[] c = collidingClients(t);
+            int a = insert(t, c[0], true);
+            long ref = t.lookupRef(ConnTable.KIND_CONN, TCP, c[0], 1000, VIP, 80);
+            long replyRef = t.lookupReplyRef(TCP, 0x0A000001, 80, c[0], 1000);
+            assertEquals(a, ConnTable.slotOf(ref));
+            assertEquals(a, ConnTable.slotOf(replyRef));
+            assertTrue(ConnTable.isIncarnation(ref, t.control(a)));
+            assertTrue(ConnTable.isIncarnation(replyRef, t.control(a)));
+            // What another worker may do between a lookup and the caller's next read:
+            // remove the entry, and insert another key into the same slot.
+            remove(t, a);
+            int b = insert(t, c[1], true);
+            assertEquals(a, b, "the second key of the same home slot reuses the freed slot");
+            assertFalse(ConnTable.isIncarnation(ref, t.control(a)), "the slot now holds another entry");
+            assertFalse(ConnTable.isIncarnation(replyRef, t.control(a)));
+            assertEquals(ConnTable.NOT_FOUND, ConnTable.slotOf(t.lookupRef(ConnTable.KIND_CONN, TCP, c[0], 1000, VIP, 80)));
+        }
+    }
+
+    @Test
     void rejectsImpossibleSizes() {
         assertThrows(IllegalArgumentException.class, () -> new ConnTable(0));
         assertThrows(IllegalArgumentException.class, () -> new ConnTable(10, 0.99));
