@@ -28,6 +28,7 @@ import io.jlvs.director.adm.ServiceRef;
 import io.jlvs.director.adm.ServiceView;
 import io.jlvs.director.adm.StatsView;
 import io.jlvs.director.adm.TimeoutValues;
+import io.jlvs.director.metrics.RateEstimator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -179,7 +180,7 @@ public final class ControlCommands {
         return ControlResponse.ok(out.toString());
     }
 
-    /** Folds the last {@link RateEstimator#INTERVAL_MS} into every rate. Call on that period. */
+    /** Folds the last {@link RateEstimator#PERIOD_MS} into every rate. Call on that period. */
     public synchronized void sampleRates() {
         Map<Object, Stats> now = new IdentityHashMap<>();
         for (VirtualService service : services.services()) {
@@ -195,7 +196,7 @@ public final class ControlCommands {
             if (estimator == null) {
                 estimators.put(e.getKey(), new RateEstimator(e.getValue()));
             } else {
-                estimator.sample(e.getValue());
+                estimator.update(e.getValue());
             }
         }
     }
@@ -332,7 +333,7 @@ public final class ControlCommands {
         zeroedAt.put(owner, now);
         RateEstimator estimator = estimators.get(owner);
         if (estimator != null) {
-            estimator.restart(now);
+            estimator.reset(now);
         }
     }
 
@@ -379,8 +380,8 @@ public final class ControlCommands {
         RateEstimator rate = estimators.get(owner);
         return new StatsView(raw.conns() - base.conns(), raw.inPkts() - base.inPkts(),
                 raw.outPkts() - base.outPkts(), raw.inBytes() - base.inBytes(), raw.outBytes() - base.outBytes(),
-                rate == null ? 0 : rate.cps(), rate == null ? 0 : rate.inPps(), rate == null ? 0 : rate.outPps(),
-                rate == null ? 0 : rate.inBps(), rate == null ? 0 : rate.outBps());
+                rate == null ? 0 : rate.connsPerSecond(), rate == null ? 0 : rate.inPacketsPerSecond(), rate == null ? 0 : rate.outPacketsPerSecond(),
+                rate == null ? 0 : rate.inBytesPerSecond(), rate == null ? 0 : rate.outBytesPerSecond());
     }
 
     private static Destination destination(VirtualService service, int address, int port) {

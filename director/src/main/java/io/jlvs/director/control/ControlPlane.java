@@ -1,6 +1,7 @@
 package io.jlvs.director.control;
 
 import io.jlvs.config.model.ServiceFile;
+import io.jlvs.director.metrics.RateEstimator;
 import io.jlvs.config.model.ServiceFileDiff;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Timeouts;
@@ -54,7 +55,7 @@ public final class ControlPlane implements AutoCloseable {
     static ControlPlane start(Path socket, ControlCommands commands, PrintStream log, boolean onSighup)
             throws IOException {
         ControlServer server = ControlServer.start(socket, commands::execute);
-        ScheduledFuture<?> estimator = server.every(RateEstimator.INTERVAL_MS, commands::sampleRates);
+        ScheduledFuture<?> estimator = server.every(RateEstimator.PERIOD_MS, commands::sampleRates);
         if (onSighup) {
             String refused = Sighup.install(() -> server.submit(() -> {
                 ControlResponse r = commands.reload();

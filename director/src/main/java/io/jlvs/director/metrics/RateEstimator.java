@@ -39,12 +39,17 @@ public final class RateEstimator {
     /** One period has passed and the counters read {@code now}. */
     public void update(Stats now) {
         // Δ per 2 s, scaled by 2^10, is Δ << 9; by 2^5 it is Δ << 4.
-        cps += (((now.conns() - lastConns) << 9) - cps) >> 2;
-        inPps += (((now.inPkts() - lastInPkts) << 9) - inPps) >> 2;
-        outPps += (((now.outPkts() - lastOutPkts) << 9) - outPps) >> 2;
-        inBps += (((now.inBytes() - lastInBytes) << 4) - inBps) >> 2;
-        outBps += (((now.outBytes() - lastOutBytes) << 4) - outBps) >> 2;
+        cps = average(cps, now.conns() - lastConns, 9);
+        inPps = average(inPps, now.inPkts() - lastInPkts, 9);
+        outPps = average(outPps, now.outPkts() - lastOutPkts, 9);
+        inBps = average(inBps, now.inBytes() - lastInBytes, 4);
+        outBps = average(outBps, now.outBytes() - lastOutBytes, 4);
         remember(now);
+    }
+
+    /** Moves a scaled average a quarter of the way to this period's rate; a counter that went down counts as 0. */
+    private static long average(long averageScaled, long delta, int shift) {
+        return averageScaled + (((Math.max(0, delta) << shift) - averageScaled) >> 2);
     }
 
     /** Counters were zeroed ({@code ipvsadm -Z}): estimates restart from zero at {@code now}. */
