@@ -30,11 +30,17 @@ final class Capture implements AutoCloseable {
      */
     static Capture start(String namespace, String link, int seconds, String filter, String... options)
             throws IOException {
-        Path log = Files.createTempFile("jlvs-capture", ".err");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "timeout",
                 Integer.toString(seconds), "tcpdump", "-n", "-l", "-c", "1", "-i", link));
         command.addAll(List.of(options));
         command.add(filter);
+        Process p = startListening(command);
+        return new Capture(p, seconds);
+    }
+
+    /** Starts a tcpdump {@code command} and waits (up to 5 s) until it says it is listening. */
+    static Process startListening(List<String> command) throws IOException {
+        Path log = Files.createTempFile("jlvs-capture", ".err");
         Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         try {
@@ -47,7 +53,7 @@ final class Capture implements AutoCloseable {
         } finally {
             Files.deleteIfExists(log);
         }
-        return new Capture(p, seconds);
+        return p;
     }
 
     private static String readQuietly(Path log) {
