@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * 15:5 under wrr 3:1; the director's kernel sends no RST for the VIP (captured on its client-side
  * interface, outgoing) although the VIP is configured there, and ping to the VIP works; wrk runs
  * 10 s with keep-alive and 10 s with {@code Connection: close} without a socket error or
- * timeout, in every mode with two workers and in NAT also with one; in NAT, redis answers with
+ * timeout, in every mode with two workers and with one; in NAT, redis answers with
  * each real server's own value in turn. Captures (pcap files read back field by field) prove the
  * rewrites: DR keeps the client's packet as sent but for the TTL and the destination MAC (rs1's);
  * NAT delivers client → RIP to rs1 and the client sees replies only from VIP:80; TUN wraps the
@@ -76,20 +76,20 @@ class LabForwardingTest {
     }
 
     @Test
-    void drWithTwoWorkersForwardsInTurnAndByWeightWithoutKernelResetsAndIdlesCheaply() throws Exception {
+    void drWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndIdlesCheaply() throws Exception {
         forwardsThroughJlvsd("dr", "192.168.188.100", "eth0", 2);
     }
 
     @Test
     void natWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer()
             throws Exception {
-        // Two workers in the rr half (a connection's client packets and its replies may land on different
-        // workers), one in the wrr half.
+        // Two workers in the rr half (a NAT connection's client packets and its replies may land on
+        // different workers), one in the wrr half, as in every mode.
         forwardsThroughJlvsd("nat", "192.168.10.100", "eth1", 2);
     }
 
     @Test
-    void tunWithTwoWorkersForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
+    void tunWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
         forwardsThroughJlvsd("tun", "192.168.188.100", "eth0", 2);
     }
 
@@ -155,11 +155,9 @@ class LabForwardingTest {
         List<String> weighted = curl(url);
         assertEquals(15, weighted.stream().filter("rs1"::equals).count(), () -> "wrr 3:1: " + weighted);
         assertEquals(5, weighted.stream().filter("rs2"::equals).count(), () -> "wrr 3:1: " + weighted);
-        if (mode.equals("nat")) {
-            // wrk through one worker (the lab's default); the rr half above ran two.
-            wrkWithoutErrors(url, false);
-            wrkWithoutErrors(url, true);
-        }
+        // wrk through one worker (the lab's default); the rr half above ran two.
+        wrkWithoutErrors(url, false);
+        wrkWithoutErrors(url, true);
         assertEquals(0, lab("down").exitCode());
         assertEquals(List.of(), Scripts.labNamespaces());
     }
