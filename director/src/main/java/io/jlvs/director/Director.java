@@ -266,17 +266,27 @@ public final class Director implements AutoCloseable {
         List<OwnedFlow> flows = new ArrayList<>();
         List<NatServer> nat = new ArrayList<>();
         for (VirtualService service : now) {
-            if (!(service.key() instanceof ServiceKey.Address a)) {
-                continue;
-            }
+            own(service.key(), service.destinations(), flows, nat);
+        }
+        // A deleted server's connections stay jlvs's (dropped, or forwarded again once it is
+        // revived): the kernel must not answer their packets with resets, nor forward its NAT
+        // replies unrewritten. The same holds for a deleted service's.
+        for (ServiceTable.DeletedServer deleted : services.deleted()) {
+            own(deleted.service(), List.of(deleted.destination()), flows, nat);
+        }
+        return new NftGuard.Rules(global.interfaces(), flows, nat);
+    }
+
+    /** Adds an address service's flow and its NAT servers' replies to the guard's rules. */
+    private static void own(ServiceKey key, List<Destination> servers, List<OwnedFlow> flows, List<NatServer> nat) {
+        if (key instanceof ServiceKey.Address a) {
             flows.add(OwnedFlow.service(a.protocol(), a.vip(), a.port()));
-            for (Destination d : service.destinations()) {
+            for (Destination d : servers) {
                 if (d.method() == ForwardingMethod.MASQ) {
                     nat.add(new NatServer(a.protocol(), d.addr(), d.port()));
                 }
             }
         }
-        return new NftGuard.Rules(global.interfaces(), flows, nat);
     }
 
     /** The VIPs of address services that the kernel does not hold (its route to them is not local). */

@@ -124,6 +124,18 @@ public final class Destination {
         }
     }
 
+    /**
+     * Control thread: a deleted destination added to its service again (the kernel revives a
+     * server still in its trash). As for a new one, the method and weight are the new ones and
+     * {@link #lastWeight()} starts equal to the weight, even 0; the counters carry on.
+     */
+    public void readd(ForwardingMethod method, int weight) {
+        checkWeight(weight);
+        this.method = method;
+        this.weight = weight;
+        this.lastWeight = weight;
+    }
+
     /** The latest non-zero weight (or the initial weight, even 0), used by mh. */
     public int lastWeight() {
         return lastWeight;

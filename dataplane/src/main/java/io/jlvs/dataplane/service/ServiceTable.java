@@ -19,8 +19,11 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The running virtual services, changed by the control thread and published to the workers
@@ -33,7 +36,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * connections and counters carry on: an edited server is changed in place (weight 0
  * quiesces it: no new connections, existing ones keep flowing), a removed one is deleted
  * as {@code ipvsadm -d} does (it stops being AVAILABLE; its connections are then dropped, or
- * expired with {@code expire_nodest_conn}). A scheduler or persistence change gives the
+ * expired with {@code expire_nodest_conn}). Like the kernel's trash list, a deleted server is
+ * remembered while it has connections and for at least {@link #TRASH_PERIOD_MS} after its
+ * deletion: adding the same address and port to the same service again revives that
+ * Destination, with its counters, and its connections resume (IPVS-SEMANTICS §2.8). A
+ * scheduler or persistence change gives the
  * service a new {@link TrackedService}; the scheduler restarts fresh, as with
  * {@code ipvsadm -E -s}.
  *
@@ -43,6 +50,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * not interleave); {@link #snapshot()} may be read by any thread.
  */
 public final class ServiceTable {
+    /** The kernel's {@code IP_VS_DEST_TRASH_PERIOD}: how long a deleted, idle server can still be revived. */
+    public static final long TRASH_PERIOD_MS = 120_000;
+
     private final DestinationRegistry registry;
     private final int serviceCapacity;
     private final int destinationCapacity;
@@ -52,6 +62,8 @@ public final class ServiceTable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private int nextServiceIndex;
     private int registeredDestinations;
+    private final Map<TrashKey, Trashed> trash = new HashMap<>();
+    private final LongSupplier clockMs;
     private long version;
     private volatile ServiceSnapshot snapshot;
 
@@ -60,6 +72,12 @@ public final class ServiceTable {
      * {@code destinationCapacity} real servers over its lifetime (reloads included).
      */
     public ServiceTable(int serviceCapacity, int destinationCapacity) {
+        this(serviceCapacity, destinationCapacity, () -> System.nanoTime() / 1_000_000);
+    }
+
+    /** As {@link #ServiceTable(int, int)}, with the monotonic clock (milliseconds) the trash period is measured on. */
+    ServiceTable(int serviceCapacity, int destinationCapacity, LongSupplier clockMs) {
+        this.clockMs = clockMs;
         if (serviceCapacity <= 0 || destinationCapacity <= 0) {
             throw new IllegalArgumentException("capacities must be > 0, were " + serviceCapacity + "/"
                     + destinationCapacity);
@@ -108,6 +126,22 @@ public final class ServiceTable {
         return null;
     }
 
+    /** A deleted real server still remembered (with connections, or within its trash period), and its service. */
+    public record DeletedServer(ServiceKey service, Destination destination) {
+    }
+
+    /**
+     * The deleted servers still remembered: their connections' packets are still jlvs's to
+     * drop or, once revived, forward, and their NAT replies still jlvs's to rewrite.
+     */
+    public synchronized List<DeletedServer> deleted() {
+        List<DeletedServer> list = new ArrayList<>();
+        for (Map.Entry<TrashKey, Trashed> e : trash.entrySet()) {
+            list.add(new DeletedServer(e.getKey().service(), e.getValue().destination()));
+        }
+        return list;
+    }
+
     /**
      * Control thread: adds services (as {@code ipvsadm -A} and {@code -a} for each server)
      * and publishes the result.
@@ -116,12 +150,13 @@ public final class ServiceTable {
      * @throws IllegalStateException when the table's capacity would be exceeded; nothing changes then
      */
     public synchronized void addAll(List<ServiceSpec> specs) {
+        emptyTrash();
         int newServers = 0;
         for (ServiceSpec spec : specs) {
             if (serviceOf(spec.key()) != null) {
                 throw new IllegalArgumentException("service " + spec.key() + " exists already");
             }
-            newServers += spec.servers().size();
+            newServers += newRegistrations(spec.key(), spec.servers());
         }
         checkCapacity(specs.size(), newServers);
         for (ServiceSpec spec : specs) {
@@ -138,13 +173,14 @@ public final class ServiceTable {
      * @throws IllegalStateException when the table's capacity would be exceeded; nothing changes then
      */
     public synchronized void apply(ServiceFileDiff diff) {
+        emptyTrash();
         int newServers = 0;
         for (ServiceSpec spec : diff.added()) {
-            newServers += spec.servers().size();
+            newServers += newRegistrations(spec.key(), spec.servers());
         }
         for (ServiceChange change : diff.changed()) {
             require(change.before().key());
-            newServers += change.serversAdded().size();
+            newServers += newRegistrations(change.before().key(), change.serversAdded());
         }
         for (ServiceSpec spec : diff.removed()) {
             require(spec.key());
@@ -260,18 +296,54 @@ public final class ServiceTable {
     }
 
     private void addServer(VirtualService service, RealServerSpec server) {
-        Destination d = new Destination(server.address(), server.port(), server.method(), server.weight());
+        Trashed deleted = trash.remove(new TrashKey(service.key(), server.address(), server.port()));
+        Destination d;
+        int index;
+        if (deleted != null) {
+            d = deleted.destination();
+            d.readd(server.method(), server.weight());
+            index = registry.index(d);
+        } else {
+            d = new Destination(server.address(), server.port(), server.method(), server.weight());
+            index = registry.register(d);
+            registeredDestinations++;
+        }
         d.thresholds(server.upperThreshold(), server.lowerThreshold());
-        int index = registry.register(d);
-        registeredDestinations++;
         serviceOfDestination[index] = service.index();
         service.scheduling().add(d);
         service.mutableDestinations().add(d);
     }
 
-    private static void removeServer(VirtualService service, Destination d) {
+    private void removeServer(VirtualService service, Destination d) {
         service.scheduling().delete(d);
         service.mutableDestinations().remove(d);
+        trash.put(new TrashKey(service.key(), d.addr(), d.port()), new Trashed(d, clockMs.getAsLong()));
+    }
+
+    /** How many of {@code servers}, added to the service {@code key}, need a new Destination (not revived). */
+    private int newRegistrations(ServiceKey key, List<RealServerSpec> servers) {
+        int count = 0;
+        for (RealServerSpec server : servers) {
+            if (!trash.containsKey(new TrashKey(key, server.address(), server.port()))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Forgets the deleted servers that have no connection left and were deleted a trash period ago. */
+    private void emptyTrash() {
+        long nowMs = clockMs.getAsLong();
+        trash.values().removeIf(t -> t.destination().totalConns() == 0 && t.destination().persistConns() == 0
+                && nowMs - t.removedMs() >= TRASH_PERIOD_MS);
+    }
+
+    /** A deleted server as the trash knows it: its service and endpoint (host byte order). */
+    private record TrashKey(ServiceKey service, int addr, int port) {
+    }
+
+    /** A deleted server and when it was deleted (the table's clock, milliseconds). */
+    private record Trashed(Destination destination, long removedMs) {
     }
 
     private void removeService(VirtualService service) {
@@ -325,6 +397,13 @@ public final class ServiceTable {
         IntHashSet vips = new IntHashSet();
         IntHashSet natServers = new IntHashSet();
         boolean portZero = false;
+        // A deleted server's connections still get their replies rewritten, as IPVS rewrites
+        // them: its address stays a NAT server's while it is in the trash.
+        for (Trashed t : trash.values()) {
+            if (t.destination().method() == ForwardingMethod.MASQ) {
+                natServers.add(t.destination().addr());
+            }
+        }
         for (VirtualService service : services) {
             for (Destination d : service.mutableDestinations()) {
                 if (d.method() == ForwardingMethod.MASQ) {

@@ -168,4 +168,93 @@ class ServiceTableTest {
         assertEquals(expected, table.serviceStats(service));
         assertEquals(expected, table.destinationStats(rs1));
     }
+
+    @Test
+    void deletedServerAddedAgainIsTheSameDestinationWithItsConnections() {
+        long[] nowMs = {0};
+        ServiceFile both = file(web("rr", nat(RS1, 80, 1), nat(RS2, 80, 3)));
+        ServiceFile withoutRs2 = file(web("rr", nat(RS1, 80, 1)));
+        ServiceFile rs2Back = file(web("rr", nat(RS1, 80, 1), new RealServerSpec(RS2, 80, 0, ForwardingMethod.ROUTE,
+                0, 0)));
+        ServiceTable table = new ServiceTable(16, 16, () -> nowMs[0]);
+        table.addAll(both.services());
+        VirtualService service = table.services().getFirst();
+        Destination rs2 = service.destination(nat(RS2, 80, 3));
+        int index = table.registry().index(rs2);
+        rs2.setConns(2, 5);
+        TrafficCounters worker = table.newCounters();
+        worker.connection(service.index(), index);
+
+        table.apply(ServiceFileDiff.between(both, withoutRs2));
+        assertFalse(rs2.isAvailable(), "deleted: its connections' packets are dropped");
+        assertTrue(table.snapshot().isNatServerAddress(RS2), "its replies are still rewritten");
+        nowMs[0] = ServiceTable.TRASH_PERIOD_MS * 10;
+        table.apply(ServiceFileDiff.between(withoutRs2, rs2Back));
+
+        assertSame(rs2, service.destination(nat(RS2, 80, 0)), "revived from the trash, not a new Destination");
+        assertTrue(rs2.isAvailable(), "its connections resume");
+        assertEquals(index, table.registry().index(rs2));
+        assertEquals(2, rs2.activeConns());
+        assertEquals(5, rs2.inactConns());
+        assertEquals(1, table.destinationStats(rs2).conns(), "counters carry on");
+        assertEquals(ForwardingMethod.ROUTE, rs2.method(), "the new method");
+        assertEquals(0, rs2.weight(), "the new weight");
+        assertEquals(0, rs2.lastWeight(), "an add sets last_weight even to 0");
+        assertEquals(List.of(rs2, service.destination(nat(RS1, 80, 1))),
+                List.of(service.scheduling().destinations()), "at the head of the list, as an add");
+    }
+
+    @Test
+    void idleDeletedServerIsForgottenAfterTheTrashPeriod() {
+        long[] nowMs = {0};
+        ServiceFile both = file(web("rr", nat(RS1, 80, 1), nat(RS2, 80, 1)));
+        ServiceFile withoutRs2 = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = new ServiceTable(16, 16, () -> nowMs[0]);
+        table.addAll(both.services());
+        VirtualService service = table.services().getFirst();
+        Destination rs2 = service.destination(nat(RS2, 80, 1));
+
+        table.apply(ServiceFileDiff.between(both, withoutRs2));
+        nowMs[0] = ServiceTable.TRASH_PERIOD_MS - 1;
+        table.apply(ServiceFileDiff.between(withoutRs2, both));
+        assertSame(rs2, service.destination(nat(RS2, 80, 1)), "within the period: revived");
+
+        table.apply(ServiceFileDiff.between(both, withoutRs2));
+        nowMs[0] += ServiceTable.TRASH_PERIOD_MS;
+        table.apply(ServiceFileDiff.between(withoutRs2, both));
+        Destination fresh = service.destination(nat(RS2, 80, 1));
+        assertNotSame(rs2, fresh, "idle for a whole period: a new Destination");
+        table.apply(ServiceFileDiff.between(both, withoutRs2));
+        nowMs[0] += ServiceTable.TRASH_PERIOD_MS;
+        table.apply(ServiceFileDiff.between(withoutRs2, withoutRs2));
+        assertFalse(table.snapshot().isNatServerAddress(RS2), "forgotten: no longer a NAT server's address");
+        assertTrue(table.registry().index(fresh) != table.registry().index(rs2));
+    }
+
+    @Test
+    void serviceDeletedAndAddedAgainRevivesItsServers() {
+        ServiceFile web = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = ServiceTable.of(web.services());
+        Destination rs1 = table.services().getFirst().destinations().getFirst();
+        rs1.setConns(1, 0);
+        table.apply(ServiceFileDiff.between(web, file()));
+        table.apply(ServiceFileDiff.between(file(), web));
+        VirtualService again = table.services().getFirst();
+        assertSame(rs1, again.destinations().getFirst());
+        assertTrue(rs1.isAvailable());
+        assertSame(rs1, again.tracked().scheduler().schedule(1, 1, VIP, 80, 0));
+    }
+
+    @Test
+    void revivalsDoNotCountAgainstTheCapacity() {
+        ServiceFile both = file(web("rr", nat(RS1, 80, 1), nat(RS2, 80, 1)));
+        ServiceFile withoutRs2 = file(web("rr", nat(RS1, 80, 1)));
+        ServiceTable table = new ServiceTable(1, 2);
+        table.addAll(both.services());
+        for (int i = 0; i < 5; i++) {
+            table.apply(ServiceFileDiff.between(both, withoutRs2));
+            table.apply(ServiceFileDiff.between(withoutRs2, both));
+        }
+        assertEquals(2, table.services().getFirst().destinations().size());
+    }
 }

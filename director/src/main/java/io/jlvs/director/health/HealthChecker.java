@@ -165,8 +165,7 @@ public final class HealthChecker implements AutoCloseable {
         Map<ServerKey, Target> seen = new HashMap<>();
         for (VirtualService service : services) {
             ServiceSpec spec = service.spec();
-            for (int i = 0; i < spec.servers().size(); i++) {
-                RealServerSpec server = spec.servers().get(i);
+            for (RealServerSpec server : spec.servers()) {
                 Optional<HealthCheck> check = spec.healthCheckOf(server);
                 if (check.isEmpty()) {
                     continue;
@@ -183,7 +182,6 @@ public final class HealthChecker implements AutoCloseable {
                     t.consecutiveSuccesses = 0;
                     schedule(t, 0);
                 }
-                t.name = "rs" + (i + 1);
                 seen.put(key, t);
                 if (!t.isUp) {
                     takeOut(t, service);
@@ -303,7 +301,7 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private static String describe(Target t) {
-        return t.name + " " + Ipv4.format(t.key.address()) + ":" + t.key.port() + " of " + t.key.service();
+        return "real server " + Ipv4.format(t.key.address()) + ":" + t.key.port() + " of " + t.key.service();
     }
 
     private static String plural(int n, String one, String many) {
@@ -318,7 +316,6 @@ public final class HealthChecker implements AutoCloseable {
     private static final class Target {
         final ServerKey key;
         HealthCheck check;
-        String name = "rs";
         boolean isUp = true;
         int consecutiveFailures;
         int consecutiveSuccesses;

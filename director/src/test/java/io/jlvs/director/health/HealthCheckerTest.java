@@ -141,7 +141,7 @@ class HealthCheckerTest {
         await("quiesce within interval x retries (+ one timeout and slack)", INTERVAL_MS * RETRIES + INTERVAL_MS
                 + SLACK_MS, () -> destination(table, port).weight() == 0);
         assertFalse(health(port).isUp());
-        assertEquals("rs1 127.0.0.1:" + port + " of TCP 192.168.10.100:80: down after 3 failures (connect refused)",
+        assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: down after 3 failures (connect refused)",
                 log.getFirst());
         assertSame(destination(table, port), scheduled(table, port), "quiesce keeps the server in the list");
         assertEquals(1, scheduled(table, rs2.getLocalPort()).weight(), "the other server is untouched");
@@ -149,7 +149,7 @@ class HealthCheckerTest {
         listen(port);
         await("restore", INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 3);
         assertTrue(health(port).isUp());
-        assertEquals("rs1 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 1 success", log.get(1));
+        assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 1 success", log.get(1));
         assertEquals(1, health(port).downTransitions());
         assertEquals(1, health(port).upTransitions());
         assertEquals(1, checker.downTransitions());
@@ -272,7 +272,7 @@ class HealthCheckerTest {
         await("restore", 3 * INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 5);
         ServerHealth h = health(port);
         assertTrue(h.checks() - h.failures() >= 3, "restored only after 3 successes: " + h);
-        assertEquals("rs1 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 3 successes", log.get(1));
+        assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 3 successes", log.get(1));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,32 +46,22 @@ import org.junit.jupiter.api.Test;
  * nft, tcpdump and wrk, and skips naming what is missing.
  */
 class LabForwardingTest {
-    private static final Path RUN = Scripts.ROOT.resolve("lab/run");
+    private static final Path RUN = Scripts.RUN;
     private static final int REQUESTS = 20;
 
     private final Map<String, String> env = Scripts.LAB_ENV;
 
     @BeforeEach
     void noLabUp() {
-        NetnsLab.assumeNetnsAvailable();
         assumeTrue(AfPacket.isAvailable(), () -> "lab forwarding test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> "lab forwarding test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
-                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
-        for (String[] tool : new String[][] {{"curl", "curl"}, {"nft", "nftables"}, {"tcpdump", "tcpdump"},
-                {"wrk", "wrk"}}) {
-            assumeTrue(Scripts.ensureInstalled(tool[0], tool[1]),
-                    "lab forwarding test skipped: " + tool[0] + " is not installed and could not be (apt-get install "
-                            + tool[1] + ")");
-        }
+        Scripts.assumeLabFree("lab forwarding test", "curl", "curl", "nft", "nftables", "tcpdump", "tcpdump",
+                "wrk", "wrk");
     }
 
     @AfterEach
     void labDown() {
-        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
-            lab("down");
-        }
+        Scripts.labDownIfUp();
     }
 
     @Test
@@ -376,10 +365,8 @@ class LabForwardingTest {
         }
     }
 
-    private Scripts.Result lab(String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", Scripts.LAB.toString()));
-        command.addAll(Arrays.asList(args));
-        return Scripts.run(env, command);
+    private static Scripts.Result lab(String... args) {
+        return Scripts.lab(args);
     }
 
     private void labUp(String... args) {
@@ -417,14 +404,8 @@ class LabForwardingTest {
         assertFalse(wrk.output().contains("Non-2xx"), what);
     }
 
-    private long jlvsdPid() throws IOException {
-        for (String line : Files.readAllLines(RUN.resolve("pids"))) {
-            String[] fields = line.split(" ");
-            if (fields[2].equals("director-jlvsd")) {
-                return Long.parseLong(fields[1]);
-            }
-        }
-        throw new AssertionError("no jlvsd in " + RUN.resolve("pids"));
+    private static long jlvsdPid() throws IOException {
+        return Scripts.labPid("director-jlvsd");
     }
 
     private static boolean tableExists() {
@@ -445,10 +426,6 @@ class LabForwardingTest {
     }
 
     private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return Scripts.readQuietly(file);
     }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
-import io.jlvs.dataplane.netns.NetnsLab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,32 +32,21 @@ import org.junit.jupiter.api.Test;
  * it with jlvsd forwarding.
  */
 class LabTopologyTest {
-    private static final Path RUN = Scripts.ROOT.resolve("lab/run");
+    private static final Path RUN = Scripts.RUN;
     private static final String VIP = "192.168.188.100";
-
-    private final Map<String, String> env = Scripts.LAB_ENV;
 
     @BeforeEach
     void noLabUp() {
-        NetnsLab.assumeNetnsAvailable();
-        assumeTrue(Scripts.labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> "lab test skipped: a jlvs lab is up on this machine (" + Scripts.labNamespaces()
-                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
-        assumeTrue(Scripts.ensureInstalled("curl", "curl"),
-                "lab test skipped: curl is not installed and could not be (apt-get install curl)");
+        Scripts.assumeLabFree("lab test", "curl", "curl");
     }
 
     @AfterEach
     void labDown() {
-        if (!Scripts.labNamespaces().isEmpty() || Files.exists(RUN)) {
-            lab("down");
-        }
+        Scripts.labDownIfUp();
     }
 
-    private Scripts.Result lab(String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", Scripts.LAB.toString()));
-        command.addAll(Arrays.asList(args));
-        return Scripts.run(env, command);
+    private static Scripts.Result lab(String... args) {
+        return Scripts.lab(args);
     }
 
     private Scripts.Result labUp(String... args) {

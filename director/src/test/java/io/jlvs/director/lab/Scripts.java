@@ -5,10 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+
+import io.jlvs.dataplane.netns.NetnsLab;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs the lab's scripts and other commands with a time limit, collecting exit code and output. */
 final class Scripts {
@@ -16,6 +21,8 @@ final class Scripts {
     static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
     static final Path LAB = ROOT.resolve("lab/lab.sh");
     static final Path REALSERVER = ROOT.resolve("lab/realserver.sh");
+    /** The lab's state: service file, logs, the PIDs of what it started. */
+    static final Path RUN = ROOT.resolve("lab/run");
     /** The environment that makes the lab run this JVM's classes (no build of the jars). */
     static final Map<String, String> LAB_ENV = Map.of(
             "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
@@ -109,5 +116,57 @@ final class Scripts {
     /** Whether {@code program} is on the PATH. */
     static boolean installed(String program) {
         return run(Map.of(), List.of("sh", "-c", "command -v " + program)).exitCode() == 0;
+    }
+
+    /**
+     * Skips the calling lab test, saying why, unless namespaces can be made, no lab is up (the
+     * lab's namespaces are fixed; one that is up is left alone), and each tool is installed or
+     * can be: {@code tools} alternates program and Debian package.
+     */
+    static void assumeLabFree(String test, String... tools) {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
+                () -> test + " skipped: a jlvs lab is up on this machine (" + labNamespaces()
+                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
+        for (int i = 0; i < tools.length; i += 2) {
+            String program = tools[i];
+            String pkg = tools[i + 1];
+            assumeTrue(ensureInstalled(program, pkg), () -> test + " skipped: " + program
+                    + " is not installed and could not be (apt-get install " + pkg + ")");
+        }
+    }
+
+    /** Runs {@code lab/lab.sh} with {@code args}, on this JVM's classes. */
+    static Result lab(String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", LAB.toString()));
+        command.addAll(Arrays.asList(args));
+        return run(LAB_ENV, command);
+    }
+
+    /** Takes down whatever a test left up. */
+    static void labDownIfUp() {
+        if (!labNamespaces().isEmpty() || Files.exists(RUN)) {
+            lab("down");
+        }
+    }
+
+    /** The PID the lab recorded for the process it named {@code name} ({@code director-jlvsd}, {@code rs1-nginx}...). */
+    static long labPid(String name) throws IOException {
+        for (String line : Files.readAllLines(RUN.resolve("pids"))) {
+            String[] fields = line.split(" ");
+            if (fields[2].equals(name)) {
+                return Long.parseLong(fields[1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + RUN.resolve("pids"));
+    }
+
+    /** A file's text, or the error reading it, for failure messages. */
+    static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }
