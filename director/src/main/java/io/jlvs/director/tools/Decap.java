@@ -44,7 +44,7 @@ public final class Decap implements Callable<Integer> {
     private static final int BLOCK_BYTES = 1 << 18;
     private static final int BLOCKS = 8;
     private static final int FRAME_BYTES = 2048;
-    private static final int BLOCK_TIMEOUT_MS = 2;
+    private static final int BLOCK_TIMEOUT_MS = 1;
     private static final int POLL_TIMEOUT_MS = 100;
     private static final long COMMAND_TIMEOUT_S = 10;
     private static final long STOP_TIMEOUT_S = 5;
