@@ -176,6 +176,68 @@ class LabControlTest {
         return Long.parseLong(m.group(1));
     }
 
+    // ------------------------------------------------------------------ ipvsadm round trip
+
+    @Test
+    void seedCommandLinesThenSaveClearRestoreGiveTheSameListingFromTheLabsJlvsd() throws Exception {
+        up("dr", "--scheduler", "rr", "--backend", "nginx");
+        Path socket = socket(globalSection());
+        String seeds;
+        try (var in = LabControlTest.class.getResourceAsStream("/io/jlvs/director/adm/seed-commands.txt")) {
+            assertTrue(in != null, "the seed command lines are a test resource of the adm package");
+            seeds = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(0, adm(socket, "-C").exitCode(), "the lab's own service goes first");
+        int accepted = 0;
+        int roundTrips = 0;
+        boolean forwarded = false;
+        for (String line : seeds.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String source = line.split("\\|")[0].trim();
+            String words = line.split("\\|")[1].trim();
+            String[] args = words.isEmpty() ? new String[0] : words.split(" ");
+            if (words.equals("-C") && !adm(socket, "-Sn").stdout().isEmpty()) {
+                forwarded |= roundTrip(socket, source);
+                roundTrips++;
+            }
+            // Refusals (a misspelt option, a server for a service that does not exist) are the
+            // control socket test's subject; here the accepted lines build the tables.
+            if (adm(socket, args).exitCode() == 0) {
+                accepted++;
+            }
+        }
+        forwarded |= roundTrip(socket, "end");
+        assertTrue(accepted > 0 && roundTrips >= 5, "accepted " + accepted + ", round trips " + roundTrips);
+        assertTrue(forwarded, "a restored table held the lab's service, and the VIP answered through it");
+    }
+
+    /**
+     * {@code -Ln} and {@code -Sn}, then {@code -C} and {@code -R} of the saved rules: the listing
+     * and the rules are as before. When the table holds the DR lab's own service (the DR
+     * tutorial's), a request to the VIP is answered through the restored table.
+     *
+     * @return whether the VIP answered through the restored table
+     */
+    private static boolean roundTrip(Path socket, String where) throws IOException {
+        String listing = adm(socket, "-Ln").stdout();
+        String saved = adm(socket, "-Sn").stdout();
+        assertEquals(0, adm(socket, "-C").exitCode(), where);
+        assertEquals("", adm(socket, "-Sn").stdout(), where + ": cleared");
+        ControlResponse restored = Jlvsadm.call(socket, new ControlRequest(List.of("-R"), saved));
+        assertEquals(0, restored.exitCode(), () -> where + ": " + restored.stderr());
+        assertEquals(listing, adm(socket, "-Ln").stdout(), where);
+        assertEquals(saved, adm(socket, "-Sn").stdout(), where);
+        if (!saved.contains("-a -t " + DR_VIP + ":80 -r " + address("dr", "rs1") + ":80 -g")) {
+            return false;
+        }
+        String answer = curl();
+        assertTrue(answer.equals("rs1") || answer.equals("rs2"), () -> where + ": the VIP answered '" + answer + "'"
+                + jlvsdLog());
+        return true;
+    }
+
     // ------------------------------------------------------------------ health
 
     @Test
