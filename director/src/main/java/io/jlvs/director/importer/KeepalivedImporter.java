@@ -14,6 +14,7 @@ import io.jlvs.core.service.Protocol;
 import io.jlvs.director.importer.KeepalivedConfig.Statement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,7 +68,7 @@ public final class KeepalivedImporter {
     private final String fileName;
     private final GlobalSettings global;
     private final List<String> errors = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
+    private final List<Note> notes = new ArrayList<>();
     private final List<String> infos = new ArrayList<>();
 
     private KeepalivedImporter(String fileName, GlobalSettings global) {
@@ -130,9 +131,9 @@ public final class KeepalivedImporter {
                     + ": VRRP and global sections are not part of jlvs; ignored");
         }
         if (!errors.isEmpty()) {
-            return ImportResult.failed(errors, notes);
+            return ImportResult.failed(errors, sortedNotes());
         }
-        return new ImportResult(Optional.of(new ServiceFile(global, services)), errors, notes, infos);
+        return new ImportResult(Optional.of(new ServiceFile(global, services)), errors, sortedNotes(), infos);
     }
 
     private void add(List<ServiceSpec> services, ServiceSpec service, Statement statement) {
@@ -459,7 +460,7 @@ public final class KeepalivedImporter {
     }
 
     private int statusCode(Statement s) throws Refusal {
-        String text = value(s);
+        String text = firstArg(s);
         String firstValue = text.split("[-,]", 2)[0];
         if (!firstValue.equals(text) || s.args().size() > 1) {
             note(s, "status_code " + String.join(" ", s.args()) + ": jlvs expects one status; " + firstValue
@@ -507,7 +508,17 @@ public final class KeepalivedImporter {
         return true;
     }
 
+    /** The one value of the statement; further words are noted and ignored, as keepalived ignores them. */
     private String value(Statement s) throws Refusal {
+        String value = firstArg(s);
+        if (s.args().size() > 1) {
+            note(s, s.keyword() + " takes one value; '" + String.join(" ", s.args().subList(1, s.args().size()))
+                    + "' ignored");
+        }
+        return value;
+    }
+
+    private String firstArg(Statement s) throws Refusal {
         if (s.arg(0) == null) {
             throw refusal(s, s.keyword() + " needs a value");
         }
@@ -579,6 +590,14 @@ public final class KeepalivedImporter {
     }
 
     private void note(Statement s, String message) {
-        notes.add(fileName + ":" + s.line() + ": " + message);
+        notes.add(new Note(s.line(), fileName + ":" + s.line() + ": " + message));
+    }
+
+    /** A note and the line it is about, to list the notes in file order. */
+    private record Note(int line, String text) {
+    }
+
+    private List<String> sortedNotes() {
+        return notes.stream().sorted(Comparator.comparingInt(Note::line)).map(Note::text).toList();
     }
 }

@@ -87,11 +87,13 @@ class KeepalivedImporterTest {
         assertEquals("keepalived.conf:31: sorry_server is not translated", notes.get(0));
         assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:44: delay_before_retry is not translated")),
                 notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:76: SSL_GET is not translated")),
+        assertTrue(notes.contains("keepalived.conf:53: url has no status_code: keepalived accepts any 2xx status,"
+                + " jlvs expects 200"), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:77: SSL_GET is not translated")),
                 notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:114: SSL_GET is not translated")),
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:115: SSL_GET is not translated")),
                 notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:112: real_server 192.168.188.81 443")),
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("keepalived.conf:113: real_server 192.168.188.81 443")),
                 notes.toString());
         assertEquals(List.of("keepalived.conf:3: global_defs, vrrp_instance: VRRP and global sections are not part"
                 + " of jlvs; ignored"), result.infos());
