@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,10 +69,8 @@ public final class ImportCommand implements Runnable {
         List<String> interfaces = new ArrayList<>();
     }
 
-    /** {@code jlvs import ipvsadm [FILE|-]}. */
-    @Command(name = "ipvsadm", mixinStandardHelpOptions = true,
-            description = "Translate ipvsadm-save / ipvsadm -S[n] rules (default: standard input).")
-    static final class Ipvsadm implements Callable<Integer> {
+    /** What both subcommands have: the parent's standard input, their picocli spec and the global options. */
+    abstract static class Subcommand implements Callable<Integer> {
         @ParentCommand
         ImportCommand parent;
 
@@ -80,57 +79,55 @@ public final class ImportCommand implements Runnable {
 
         @Mixin
         GlobalOptions options = new GlobalOptions();
+    }
 
+    /** {@code jlvs import ipvsadm [FILE|-]}. */
+    @Command(name = "ipvsadm", mixinStandardHelpOptions = true,
+            description = "Translate ipvsadm-save / ipvsadm -S[n] rules (default: standard input).")
+    static final class Ipvsadm extends Subcommand {
         @Parameters(arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
                 description = "The rules file, or - for standard input (default).")
         String file;
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            String text;
-            try {
-                text = file.equals("-") ? decode(parent.stdin.readAllBytes()) : read(Path.of(file));
-            } catch (IOException e) {
-                err.println(PREFIX + describe(file, e));
-                err.flush();
-                return ImportResult.EXIT_ERROR;
-            }
-            String source = file.equals("-") ? "standard input" : file;
-            ImportResult result = new IpvsadmImporter(IpvsadmImporter.Names.system()).translate(text, options.interfaces);
-            return emit(result, "ipvsadm rules in " + source, options, spec.commandLine().getOut(), err);
+            String source = file.equals("-") ? "ipvsadm rules in standard input" : "ipvsadm rules in " + file;
+            return translate(spec, file, parent.stdin, source, options,
+                    text -> new IpvsadmImporter(IpvsadmImporter.Names.system()).translate(text, options.interfaces));
         }
     }
 
     /** {@code jlvs import keepalived FILE}. */
     @Command(name = "keepalived", mixinStandardHelpOptions = true,
             description = "Translate the virtual_server blocks of a keepalived.conf.")
-    static final class Keepalived implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        GlobalOptions options = new GlobalOptions();
-
-        @Parameters(paramLabel = "FILE", description = "The keepalived.conf to translate.")
+    static final class Keepalived extends Subcommand {
+        @Parameters(paramLabel = "FILE|-", description = "The keepalived.conf to translate, or - for standard input.")
         String file;
 
         @Override
         public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            String text;
-            try {
-                text = read(Path.of(file));
-            } catch (IOException e) {
-                err.println(PREFIX + describe(file, e));
-                err.flush();
-                return ImportResult.EXIT_ERROR;
-            }
-            String name = Path.of(file).getFileName().toString();
-            ImportResult result = KeepalivedImporter.translate(text, name,
-                    GlobalSettings.defaults(options.interfaces));
-            return emit(result, "keepalived configuration " + file, options, spec.commandLine().getOut(), err);
+            String name = file.equals("-") ? "stdin" : Path.of(file).getFileName().toString();
+            return translate(spec, file, parent.stdin, "keepalived configuration " + file, options,
+                    text -> KeepalivedImporter.translate(text, name, GlobalSettings.defaults(options.interfaces)));
         }
+    }
+
+    /**
+     * Reads the input ({@code -}: {@code stdin}), translates it and prints the result; an input
+     * that cannot be read is named on stderr with exit status 2.
+     */
+    static int translate(CommandSpec spec, String file, InputStream stdin, String source, GlobalOptions options,
+                         Function<String, ImportResult> importer) {
+        PrintWriter err = spec.commandLine().getErr();
+        String text;
+        try {
+            text = file.equals("-") ? decode(stdin.readAllBytes()) : read(Path.of(file));
+        } catch (IOException e) {
+            err.println(PREFIX + describe(file, e));
+            err.flush();
+            return ImportResult.EXIT_ERROR;
+        }
+        return emit(importer.apply(text), source, options, spec.commandLine().getOut(), err);
     }
 
     /** Prints the messages on stderr and, unless there are errors, the YAML on stdout; returns the exit status. */

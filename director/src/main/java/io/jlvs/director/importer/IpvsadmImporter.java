@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Translates {@code ipvsadm-save} / {@code ipvsadm -S[n]} text (one ipvsadm command per
@@ -244,9 +243,9 @@ public final class IpvsadmImporter {
         } catch (IOException e) {
             return map;
         }
-        Function<String, String> uncomment = l -> l.contains("#") ? l.substring(0, l.indexOf('#')) : l;
         for (String raw : lines) {
-            String[] fields = uncomment.apply(raw).trim().split("\\s+");
+            int hash = raw.indexOf('#');
+            String[] fields = (hash < 0 ? raw : raw.substring(0, hash)).trim().split("\\s+");
             if (fields.length < 2 || !fields[1].matches("[0-9]+/[a-z]+")) {
                 continue;
             }

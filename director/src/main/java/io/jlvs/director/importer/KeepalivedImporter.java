@@ -148,8 +148,6 @@ public final class KeepalivedImporter {
 
     /** Check settings given at service or real-server level, inherited by the checkers below. */
     private record CheckDefaults(Long delayLoopMs, Long connectTimeoutMs, Integer retry, Boolean inhibit) {
-        static final CheckDefaults NONE = new CheckDefaults(null, null, null, null);
-
         CheckDefaults over(CheckDefaults outer) {
             return new CheckDefaults(delayLoopMs != null ? delayLoopMs : outer.delayLoopMs,
                     connectTimeoutMs != null ? connectTimeoutMs : outer.connectTimeoutMs,
@@ -501,11 +499,16 @@ public final class KeepalivedImporter {
         return method == ForwardingMethod.ROUTE ? "DR" : "TUN";
     }
 
-    private boolean flag(Statement s) {
-        if (!s.args().isEmpty()) {
-            note(s, s.keyword() + " takes no value; '" + String.join(" ", s.args()) + "' ignored");
+    /** A keyword that is on by itself or takes keepalived's booleans ({@code true}, {@code off}...). */
+    private boolean flag(Statement s) throws Refusal {
+        if (s.args().isEmpty()) {
+            return true;
         }
-        return true;
+        return switch (value(s).toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw refusal(s, s.keyword() + " takes true or false, was '" + s.arg(0) + "'");
+        };
     }
 
     /** The one value of the statement; further words are noted and ignored, as keepalived ignores them. */

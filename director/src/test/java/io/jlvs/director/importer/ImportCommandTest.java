@@ -115,6 +115,14 @@ class ImportCommandTest {
     }
 
     @Test
+    void readsKeepalivedConfigurationFromStandardInput() {
+        Run run = run("virtual_server 10.0.0.1 80 {\n  protocol TCP\n  real_server 10.0.1.1 80 {\n  }\n}\n",
+                "keepalived", "-");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("vip: 10.0.0.1"), run.out());
+    }
+
+    @Test
     void usageErrorExitsTwo() {
         assertEquals(2, run("", "keepalived").exitCode());
         assertEquals(2, run("").exitCode());
