@@ -251,6 +251,9 @@ public final class KeepalivedImporter {
         ServiceKey key;
         if (isFwmark) {
             key = new ServiceKey.Mark(mark);
+            if (protocol != null) {
+                note(vs, "protocol is ignored for a fwmark service (as keepalived ignores it)");
+            }
         } else {
             if (protocol == null) {
                 note(vs, "virtual_server " + first + " " + port + " has no protocol; keepalived (and the kernel)"

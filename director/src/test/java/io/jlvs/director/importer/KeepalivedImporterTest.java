@@ -162,6 +162,26 @@ class KeepalivedImporterTest {
     }
 
     @Test
+    void readsInhibitOnFailureAsBooleanAndNotesProtocolOfFwmarkService() {
+        ImportResult result = translate("""
+                virtual_server fwmark 7 {
+                    protocol TCP
+                    lb_kind DR
+                    inhibit_on_failure true
+                    real_server 10.0.1.1 0 {
+                        inhibit_on_failure false
+                        TCP_CHECK {
+                        }
+                    }
+                }
+                """);
+        ServiceSpec service = result.file().orElseThrow().services().getFirst();
+        assertEquals(HealthCheck.Action.REMOVE, service.healthCheck().orElseThrow().action());
+        assertEquals(List.of("keepalived.conf:1: protocol is ignored for a fwmark service (as keepalived ignores it)"),
+                result.notes());
+    }
+
+    @Test
     void reportsIncludeVirtualServerGroupAndSctp() {
         ImportResult result = translate("""
                 include /etc/keepalived/other.conf
