@@ -1,5 +1,6 @@
 package io.jlvs.director;
 
+import io.jlvs.director.importer.ImportCommand;
 import io.jlvs.director.tools.Decap;
 import io.jlvs.director.tools.Httpd;
 import picocli.CommandLine;
@@ -7,11 +8,11 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code bin/jlvs}: dispatches the tool subcommands that run on the
- * director's JVM ({@code demo}, {@code httpd}, {@code decap}). The launcher script handles the others.
+ * director's JVM ({@code demo}, {@code httpd}, {@code decap}, {@code import}). The launcher script handles the others.
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true,
         description = "jlvs tools: a user-space IPVS director.",
-        subcommands = {Demo.class, Httpd.class, Decap.class})
+        subcommands = {Demo.class, Httpd.class, Decap.class, ImportCommand.class})
 public final class JlvsTool implements Runnable {
 
     @Override
