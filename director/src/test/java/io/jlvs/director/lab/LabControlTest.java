@@ -137,6 +137,7 @@ class LabControlTest {
             assertTrue(rs2Packets > restored + 100, () -> "rs2's keep-alive connections carried on after "
                     + "its restore: InPkts " + restored + " then " + rs2Packets);
             assertListing(socket, version(RELOADS - 1));
+            assertMetricsAgreeWithStats(socket);
         } finally {
             wrk.destroyForcibly();
             Files.deleteIfExists(output);
@@ -174,6 +175,52 @@ class LabControlTest {
                 .matcher(stats);
         assertTrue(m.find(), stats);
         return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Once the traffic has settled, every row of {@code -Ln --stats --exact} (the service and each
+     * server: Conns, InPkts, OutPkts, InBytes, OutBytes) equals the counters in /metrics.
+     */
+    private static void assertMetricsAgreeWithStats(Path socket) throws IOException, InterruptedException {
+        String[] names = {"connections", "in_packets", "out_packets", "in_bytes", "out_bytes"};
+        Pattern row = Pattern.compile(
+                "(?m)^(?:TCP  (\\S+)|  -> (\\S+))\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$");
+        String settled = "";
+        List<MetricFamily> scraped = List.of();
+        for (int attempt = 0; attempt < 20; attempt++) {
+            settled = adm(socket, "-Ln", "--stats", "--exact").stdout();
+            scraped = scrape();
+            if (settled.equals(adm(socket, "-Ln", "--stats", "--exact").stdout())) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        String stats = settled;
+        List<MetricFamily> families = scraped;
+        Matcher m = row.matcher(stats);
+        int rows = 0;
+        String service = null;
+        while (m.find()) {
+            rows++;
+            String kind;
+            Map<String, String> labels;
+            if (m.group(1) != null) {
+                service = "TCP " + m.group(1);
+                kind = "service";
+                labels = Map.of("service", service);
+            } else {
+                kind = "server";
+                labels = Map.of("service", service, "server", m.group(2));
+            }
+            for (int i = 0; i < names.length; i++) {
+                String family = "jlvs_" + kind + "_" + names[i] + "_total";
+                Metric sample = sample(families, family, labels);
+                assertTrue(sample != null, () -> family + " " + labels + " missing from /metrics");
+                assertEquals(Long.parseLong(m.group(3 + i)), (long) ((Counter) sample).getValue(),
+                        family + " " + labels + " against --stats:\n" + stats);
+            }
+        }
+        assertEquals(4, rows, () -> "the service and its three servers in --stats:\n" + stats);
     }
 
     // ------------------------------------------------------------------ ipvsadm round trip
@@ -356,31 +403,36 @@ class LabControlTest {
     }
 
     private static double gauge(String family, String rs) throws IOException {
-        Metric m = metric(family, rs, null);
+        Metric m = sample(scrape(), family, Map.of("server", address("dr", rs) + ":80"));
         return m == null ? -1 : ((Gauge) m).getValue();
     }
 
     private static double counter(String family, String rs, String direction) throws IOException {
-        Metric m = metric(family, rs, direction);
+        Metric m = sample(scrape(), family, Map.of("server", address("dr", rs) + ":80", "direction", direction));
         return m == null ? -1 : ((Counter) m).getValue();
     }
 
-    /** A real server's sample (with that {@code direction} label, when given) from jlvsd's /metrics, or null. */
-    private static Metric metric(String family, String rs, String direction) throws IOException {
+    /** jlvsd's /metrics, fetched with curl in the director's namespace and parsed; empty while unreachable. */
+    private static List<MetricFamily> scrape() throws IOException {
         Scripts.Result r = Scripts.inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "2",
                 "http://127.0.0.1:9180/metrics");
-        if (r.exitCode() != 0) {
-            return null;
+        List<MetricFamily> families = new ArrayList<>();
+        if (r.exitCode() == 0) {
+            TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
+                    new ByteArrayInputStream(r.output().getBytes(StandardCharsets.UTF_8)));
+            for (MetricFamily f = parser.parse(); f != null; f = parser.parse()) {
+                families.add(f);
+            }
         }
-        TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
-                new ByteArrayInputStream(r.output().getBytes(StandardCharsets.UTF_8)));
-        String server = address("dr", rs) + ":80";
-        MetricFamily f;
-        while ((f = parser.parse()) != null) {
+        return families;
+    }
+
+    /** The sample of {@code family} carrying all of {@code labels}, or null. */
+    private static Metric sample(List<MetricFamily> families, String family, Map<String, String> labels) {
+        for (MetricFamily f : families) {
             if (f.getName().equals(family)) {
                 for (Metric m : f.getMetrics()) {
-                    if (server.equals(m.getLabels().get("server"))
-                            && (direction == null || direction.equals(m.getLabels().get("direction")))) {
+                    if (m.getLabels().entrySet().containsAll(labels.entrySet())) {
                         return m;
                     }
                 }
