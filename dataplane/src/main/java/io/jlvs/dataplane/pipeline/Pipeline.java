@@ -257,21 +257,28 @@ public final class Pipeline {
         ServiceSnapshot s = snapshot;
         int protocol = quote.protocol();
         int lengthBytes = ip.totalLength();
+        // The entry is not touched by an ICMP error, so it may be expiring: it is used only if the
+        // slot still holds the incarnation the lookup found (not a connection that reused it since).
         if (s.isVirtualAddress(ip.destinationAddress())) {
-            int slot = table.lookup(ConnTable.KIND_CONN, protocol, quote.lookupSourceAddress(),
+            long ref = table.lookupRef(ConnTable.KIND_CONN, protocol, quote.lookupSourceAddress(),
                     quote.lookupSourcePort(), quote.lookupDestinationAddress(), quote.lookupDestinationPort());
-            if (slot >= 0 && ConnTable.isLive(table.control(slot))) {
-                return inbound(slot, lengthBytes, false);
+            if (isCurrent(ref)) {
+                return inbound(ConnTable.slotOf(ref), lengthBytes, false);
             }
         }
         if (s.isNatServerAddress(ip.sourceAddress())) {
-            int slot = table.lookupReply(protocol, quote.lookupSourceAddress(), quote.lookupSourcePort(),
+            long ref = table.lookupReplyRef(protocol, quote.lookupSourceAddress(), quote.lookupSourcePort(),
                     quote.lookupDestinationAddress(), quote.lookupDestinationPort());
-            if (slot >= 0 && ConnTable.isLive(table.control(slot))) {
-                return outbound(slot, lengthBytes);
+            if (isCurrent(ref)) {
+                return outbound(ConnTable.slotOf(ref), lengthBytes);
             }
         }
         return pass(PipelineReason.ICMP_UNRELATED);
+    }
+
+    /** Whether {@code ref} (a lookup's result, or negative) still names a live entry in its slot. */
+    private boolean isCurrent(long ref) {
+        return ref >= 0 && ConnTable.isIncarnation(ref, table.control(ConnTable.slotOf(ref)));
     }
 
     /** A client-side packet of connection {@code slot}: count it, rewrite it by the connection's method, send it. */
