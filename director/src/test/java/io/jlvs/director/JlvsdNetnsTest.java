@@ -143,7 +143,15 @@ class JlvsdNetnsTest {
         Files.writeString(config, Files.readString(config).replace("- address: 10.200.0.82",
                 "- {address: 10.200.0.82, weight: 7}"));
         lab.run(null, "kill", "-HUP", Long.toString(jlvsd.pid()));
-        awaitLog(log, "jlvsd: reloaded");
+        try {
+            awaitLog(log, "jlvsd: reloaded");
+        } catch (AssertionError e) {
+            // A reload that never reports: SIGQUIT makes the JVM print its threads to the log.
+            lab.run(null, "kill", "-QUIT", Long.toString(jlvsd.pid()));
+            Thread.sleep(1_000);
+            throw new AssertionError("no reload within " + START_TIMEOUT_MS + " ms of SIGHUP; jlvsd log and threads:\n"
+                    + Files.readString(log), e);
+        }
         String reloaded = adm(socket, "-Ln");
         assertTrue(reloaded.contains(server("10.200.0.81:80", 1)), reloaded);
         assertTrue(reloaded.contains(server("10.200.0.82:80", 7)), reloaded);
