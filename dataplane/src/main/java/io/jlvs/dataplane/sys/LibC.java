@@ -87,6 +87,16 @@ public final class LibC {
             Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("getpagesize"), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SIGACTION = errnoHandle("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGNAL = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("signal"), FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    /** Signal number of SIGHUP (hangup; "reload" for daemons). */
+    public static final int SIGHUP = 1;
+    /** {@code struct sigaction} on x86-64 and aarch64 Linux: the handler first, 152 bytes in all. */
+    private static final long SIGACTION_BYTES = 152;
+    /** {@code SIG_IGN} as a handler address. */
+    private static final long SIG_IGN = 1;
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -261,6 +271,34 @@ public final class LibC {
     }
 
     /** libc's {@code strerror(errno)} text (control path: allocates a String). */
+    /**
+     * Gives {@code signal} its default disposition back when the process inherited it ignored
+     * (as {@code nohup} leaves SIGHUP): the JVM refuses to handle a signal that was ignored at
+     * its start. A handled signal is left alone.
+     *
+     * @return whether the signal was ignored (and is now at its default)
+     * @throws NativeException when the disposition cannot be read
+     */
+    public static boolean unignoreSignal(int signal) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int rc = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
+            if (rc != 0) {
+                throw new NativeException("sigaction(" + signal + ")", errno(state));
+            }
+            if (old.get(JAVA_LONG, 0) != SIG_IGN) {
+                return false;
+            }
+            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(signal, MemorySegment.NULL);
+            return previous.address() == SIG_IGN;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
     public static String strerror(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);

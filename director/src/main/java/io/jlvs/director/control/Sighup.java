@@ -1,5 +1,7 @@
 package io.jlvs.director.control;
 
+import io.jlvs.dataplane.sys.LibC;
+import io.jlvs.dataplane.sys.NativeException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -10,6 +12,10 @@ import java.lang.reflect.Proxy;
  * by reflection so that the build stays free of "internal proprietary API" warnings (javac
  * cannot suppress those) and so that a runtime without it is reported, not a link error.
  * Installing a handler replaces the JVM's default for SIGHUP (which starts shutdown).
+ *
+ * <p>A process started under {@code nohup} inherits SIGHUP ignored, and the JVM then declines
+ * to handle it, silently: a daemon's "reload" signal would do nothing. The disposition is set
+ * back to the default first, as daemons that reload on SIGHUP do.
  */
 final class Sighup {
     private Sighup() {
@@ -22,6 +28,11 @@ final class Sighup {
      * @return {@code null} when installed, else why not
      */
     static String install(Runnable task) {
+        try {
+            LibC.unignoreSignal(LibC.SIGHUP);
+        } catch (NativeException | RuntimeException e) {
+            return "cannot read the SIGHUP disposition: " + e.getMessage();
+        }
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");

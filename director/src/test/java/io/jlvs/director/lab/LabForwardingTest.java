@@ -339,7 +339,10 @@ class LabForwardingTest {
     void demoInterruptedLikeCtrlCLeavesNothingBehind() throws Exception {
         Path output = Files.createTempFile("jlvs-demo", ".out");
         // setsid: the demo leads a process group of its own, which gets SIGINT as a terminal's Ctrl-C would send it.
-        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", Scripts.ROOT.resolve("bin/jlvs").toString(), "demo")
+        // env --default-signal: as in a terminal, SIGINT starts at its default even when this test runs in a
+        // background job (which ignores it, and bash cannot trap a signal ignored on entry).
+        ProcessBuilder builder = new ProcessBuilder("setsid", "env", "--default-signal=INT", "bash",
+                Scripts.ROOT.resolve("bin/jlvs").toString(), "demo")
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(env);
         Process demo = builder.start();
