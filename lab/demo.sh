@@ -27,11 +27,17 @@ if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE '^jlvs-'; then
     exit 1
 fi
 
-brought_up=false
+interrupted=false
+# lab up writes here; when Ctrl-C interrupts it, it tears down what it built and says so here.
+up_log=$(mktemp "${TMPDIR:-/tmp}/jlvs-demo-up.XXXXXX")
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    if $brought_up || [ -f "$RUN/state" ]; then
+    if $interrupted && grep -q 'did not finish' "$up_log"; then
+        sed -n 's/^jlvs lab: //p; /^lab down: /p' "$up_log"
+    fi
+    rm -f "$up_log"
+    if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE '^jlvs-'; then
         echo
         echo "\$ jlvs lab down"
         bash "$LAB" down || true
@@ -39,17 +45,16 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
-trap 'echo; echo "jlvs demo: interrupted"; exit 130' INT TERM
+trap 'interrupted=true; echo; echo "jlvs demo: interrupted"; exit 130' INT TERM
 
 started=$SECONDS
 echo "\$ jlvs lab up dr --servers 2   (client -> router -> director running jlvsd -> rs1, rs2 by direct routing)"
-brought_up=true
-if ! up=$(bash "$LAB" up dr --servers 2 2>&1); then
-    echo "$up" >&2
+if ! bash "$LAB" up dr --servers 2 > "$up_log" 2>&1; then
+    cat "$up_log" >&2
     echo "jlvs demo: lab up failed" >&2
     exit 2
 fi
-echo "lab up: $(sed -n 's/^jlvs lab: //p' <<< "$up" | head -n 1), jlvsd pid $(awk '$3 == "director-jlvsd" {print $2}' "$RUN/pids")"
+echo "lab up: $(sed -n 's/^jlvs lab: //p' "$up_log" | head -n 1), jlvsd pid $(awk '$3 == "director-jlvsd" {print $2}' "$RUN/pids")"
 echo
 echo "\$ for i in \$(seq $REQUESTS); do jlvs lab exec client -- curl -s http://$VIP/; done"
 failures=0
@@ -75,7 +80,7 @@ cleanup_status=0
 echo
 echo "\$ jlvs lab down"
 bash "$LAB" down || cleanup_status=$?
-brought_up=false
+rm -f "$up_log"
 echo "demo done in $((SECONDS - started)) s"
 if [ "$failures" -gt 0 ] || [ "$cleanup_status" -ne 0 ]; then
     exit 1

@@ -446,7 +446,7 @@ cmd_up() {
         echo "jlvsd=$director"
         echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     } > "$STATE"
-    trap 'echo "jlvs lab: lab up $mode did not finish; tearing down what was built" >&2; cmd_down > /dev/null 2>&1' EXIT
+    trap 'echo "jlvs lab: lab up $mode did not finish; tearing down what was built" >&2; cmd_down >&2' EXIT
     trap 'exit 130' INT TERM
     "build_$mode" "$servers"
     write_service_file "$mode" "$servers" "$scheduler" "$weights" "$workers"
