@@ -4,7 +4,7 @@ import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.RealServerSpec;
-import io.jlvs.config.model.SchedulerFlag;
+import io.jlvs.core.service.SchedulerFlag;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;

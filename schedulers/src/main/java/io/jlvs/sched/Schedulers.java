@@ -1,6 +1,7 @@
 package io.jlvs.sched;
 
 import io.jlvs.core.service.Scheduler;
+import io.jlvs.core.service.SchedulerFlag;
 
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -8,8 +9,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Finds schedulers by name and parses scheduler flags ({@code ipvsadm -b}). Control
- * thread only.
+ * Finds schedulers by name and parses scheduler flag lists ({@code ipvsadm -b}, names in
+ * {@link SchedulerFlag}). Control thread only.
  */
 public final class Schedulers {
     /** {@code IP_VS_SVC_F_SCHED1}: {@code sh-fallback} / {@code mh-fallback} / {@code flag-1}. */
@@ -77,24 +78,15 @@ public final class Schedulers {
 
     /** One flag name of {@link #parseFlags}. */
     public static int parseFlag(String scheduler, String flag) {
-        return switch (flag) {
-            case "flag-1" -> SCHED1;
-            case "flag-2" -> SCHED2;
-            case "flag-3" -> SCHED3;
-            case "sh-fallback" -> only(scheduler, "sh", flag, SCHED1);
-            case "sh-port" -> only(scheduler, "sh", flag, SCHED2);
-            case "mh-fallback" -> only(scheduler, "mh", flag, SCHED1);
-            case "mh-port" -> only(scheduler, "mh", flag, SCHED2);
-            default -> throw new IllegalArgumentException("invalid scheduler flag '" + flag
-                    + "': valid flags are flag-1, flag-2, flag-3, sh-fallback, sh-port, mh-fallback, mh-port");
-        };
-    }
-
-    private static int only(String scheduler, String owner, String flag, int bit) {
-        if (!owner.equals(scheduler)) {
-            throw new IllegalArgumentException("incompatible scheduler flag '" + flag + "': it applies to the "
-                    + owner + " scheduler only, not " + scheduler);
+        SchedulerFlag known = SchedulerFlag.ofName(flag);
+        if (known == null) {
+            throw new IllegalArgumentException("invalid scheduler flag '" + flag + "': valid flags are "
+                    + String.join(", ", SchedulerFlag.names()));
         }
-        return bit;
+        if (!known.appliesTo(scheduler)) {
+            throw new IllegalArgumentException("incompatible scheduler flag '" + flag + "': it applies to the "
+                    + known.scheduler() + " scheduler only, not " + scheduler);
+        }
+        return known.bit();
     }
 }

@@ -53,7 +53,7 @@ class SchedulersTest {
     void refusesUnknownFlag() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Schedulers.parseFlags("sh", "sh-fallback,sh-sticky"));
-        assertEquals("invalid scheduler flag 'sh-sticky': valid flags are flag-1, flag-2, flag-3, sh-fallback, sh-port, "
-                + "mh-fallback, mh-port", e.getMessage());
+        assertEquals("invalid scheduler flag 'sh-sticky': valid flags are sh-fallback, sh-port, mh-fallback, "
+                + "mh-port, flag-1, flag-2, flag-3", e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package io.jlvs.config.model;
 
+import io.jlvs.core.service.SchedulerFlag;
+
 import java.util.List;
 import java.util.Optional;
 

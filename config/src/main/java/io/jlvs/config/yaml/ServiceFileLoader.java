@@ -7,7 +7,7 @@ import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
-import io.jlvs.config.model.SchedulerFlag;
+import io.jlvs.core.service.SchedulerFlag;
 import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;

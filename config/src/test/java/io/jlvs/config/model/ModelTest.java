@@ -3,6 +3,7 @@ package io.jlvs.config.model;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.core.service.SchedulerFlag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

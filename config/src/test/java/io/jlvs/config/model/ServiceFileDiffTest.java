@@ -5,6 +5,7 @@ import io.jlvs.config.model.ServiceFileDiff.ServiceChange;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.core.service.SchedulerFlag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

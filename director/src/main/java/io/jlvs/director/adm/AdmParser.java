@@ -1,7 +1,7 @@
 package io.jlvs.director.adm;
 
 import io.jlvs.config.model.Persistence;
-import io.jlvs.config.model.SchedulerFlag;
+import io.jlvs.core.service.SchedulerFlag;
 import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;

@@ -1,4 +1,4 @@
-package io.jlvs.config.model;
+package io.jlvs.core.service;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +38,11 @@ public enum SchedulerFlag {
     /** The kernel's service flag bit. */
     public int bit() {
         return bit;
+    }
+
+    /** The scheduler the flag belongs to, or {@code null} for the flag-N names, valid with any. */
+    public String scheduler() {
+        return scheduler;
     }
 
     /** Whether ipvsadm accepts the flag with that scheduler. */
