@@ -481,7 +481,7 @@ public final class Director implements AutoCloseable {
         if (nif != null) {
             for (InterfaceAddress a : nif.getInterfaceAddresses()) {
                 if (a.getAddress() instanceof Inet4Address v4) {
-                    return ByteBuffer.wrap(v4.getAddress()).getInt();
+                    return Ipv4.of(v4);
                 }
             }
         }

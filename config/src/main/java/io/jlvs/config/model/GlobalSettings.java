@@ -59,6 +59,11 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
                 Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET);
     }
 
+    /** The same settings with other timeouts. */
+    public GlobalSettings withTimeouts(Timeouts other) {
+        return new GlobalSettings(interfaces, workers, connectionTableCapacity, other, metricsListen, controlSocket);
+    }
+
     /** Whether the value is an accepted connection-table capacity. */
     public static boolean isValidCapacity(long capacity) {
         return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY && (capacity & (capacity - 1)) == 0;

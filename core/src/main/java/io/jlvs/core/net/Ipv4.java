@@ -1,5 +1,7 @@
 package io.jlvs.core.net;
 
+import java.net.Inet4Address;
+
 /**
  * IPv4 addresses as {@code int} values in host byte order: {@code 192.168.1.2} is
  * {@code 0xC0A80102}, so the first octet is the most significant byte, the same value
@@ -53,6 +55,12 @@ public final class Ipv4 {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The host-order value of a Java IPv4 address. */
+    public static int of(Inet4Address address) {
+        byte[] b = address.getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
     }
 
     /** Formats a host-order address as a dotted quad. */

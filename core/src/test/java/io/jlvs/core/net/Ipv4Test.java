@@ -1,6 +1,9 @@
 package io.jlvs.core.net;
 
 import org.junit.jupiter.api.Test;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +23,13 @@ class Ipv4Test {
     @Test
     void formatsBack() {
         assertEquals("192.168.188.100", Ipv4.format(Ipv4.parse("192.168.188.100")));
+    }
+
+    @Test
+    void readsJavasAddressesInHostByteOrder() throws Exception {
+        byte[] high = {(byte) 192, (byte) 168, (byte) 188, (byte) 200};
+        assertEquals(0xC0A8BCC8, Ipv4.of((Inet4Address) InetAddress.getByAddress(high)));
+        assertEquals(0x7F000001, Ipv4.of((Inet4Address) InetAddress.getByAddress(new byte[] {127, 0, 0, 1})));
     }
 
     @ParameterizedTest

@@ -270,7 +270,6 @@ public final class LibC {
         }
     }
 
-    /** libc's {@code strerror(errno)} text (control path: allocates a String). */
     /**
      * Gives {@code signal} its default disposition back when the process inherited it ignored
      * (as {@code nohup} leaves SIGHUP): the JVM refuses to handle a signal that was ignored at
@@ -299,6 +298,7 @@ public final class LibC {
         }
     }
 
+    /** libc's {@code strerror(errno)} text (control path: allocates a String). */
     public static String strerror(int errno) {
         try {
             MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);

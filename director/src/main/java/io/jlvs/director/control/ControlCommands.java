@@ -340,13 +340,7 @@ public final class ControlCommands {
     private ControlResponse setTimeouts(TimeoutValues values) {
         timeouts.set(values.tcpSeconds(), values.tcpFinSeconds(), values.udpSeconds());
         GlobalSettings g = running.global();
-        io.jlvs.config.model.Timeouts before = g.timeouts();
-        io.jlvs.config.model.Timeouts after = new io.jlvs.config.model.Timeouts(
-                values.tcpSeconds() == 0 ? before.tcpSeconds() : values.tcpSeconds(),
-                values.tcpFinSeconds() == 0 ? before.tcpFinSeconds() : values.tcpFinSeconds(),
-                values.udpSeconds() == 0 ? before.udpSeconds() : values.udpSeconds());
-        running = new ServiceFile(new GlobalSettings(g.interfaces(), g.workers(), g.connectionTableCapacity(), after,
-                g.metricsListen(), g.controlSocket()), running.services());
+        running = new ServiceFile(g.withTimeouts(values.appliedTo(g.timeouts())), running.services());
         return ControlResponse.ok("");
     }
 

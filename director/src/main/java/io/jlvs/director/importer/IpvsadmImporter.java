@@ -7,7 +7,6 @@ import io.jlvs.director.adm.AdmCommand;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.RestoreReader;
 import io.jlvs.director.adm.RuleTable;
-import io.jlvs.director.adm.TimeoutValues;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -103,12 +102,7 @@ public final class IpvsadmImporter {
                         serviceLines.putIfAbsent(command.service().get().selector(), line.lineNumber());
                     }
                 }
-                case SET_TIMEOUTS -> {
-                    TimeoutValues set = command.timeouts().orElseThrow();
-                    timeouts = new Timeouts(orCurrent(set.tcpSeconds(), timeouts.tcpSeconds()),
-                            orCurrent(set.tcpFinSeconds(), timeouts.tcpFinSeconds()),
-                            orCurrent(set.udpSeconds(), timeouts.udpSeconds()));
-                }
+                case SET_TIMEOUTS -> timeouts = command.timeouts().orElseThrow().appliedTo(timeouts);
                 default -> notes.add("line " + line.lineNumber() + ": --" + command.kind().commandName()
                         + " changes no rules; ignored");
             }
@@ -116,18 +110,12 @@ public final class IpvsadmImporter {
         if (!errors.isEmpty()) {
             return ImportResult.failed(errors, notes);
         }
-        GlobalSettings global = new GlobalSettings(interfaces, GlobalSettings.DEFAULT_WORKERS,
-                GlobalSettings.DEFAULT_CAPACITY, timeouts, Optional.of(GlobalSettings.DEFAULT_METRICS),
-                GlobalSettings.DEFAULT_CONTROL_SOCKET);
+        GlobalSettings global = GlobalSettings.defaults(interfaces).withTimeouts(timeouts);
         RuleTable.Conversion conversion = table.toServiceFile(global);
         for (String problem : conversion.problems()) {
             notes.add(placed(problem, serviceLines));
         }
         return new ImportResult(Optional.of(conversion.file()), List.of(), notes, List.of());
-    }
-
-    private static int orCurrent(int seconds, int current) {
-        return seconds == 0 ? current : seconds;
     }
 
     /** The problem with the line of the service it names in front, when known. */
@@ -210,9 +198,7 @@ public final class IpvsadmImporter {
             try {
                 for (InetAddress address : InetAddress.getAllByName(name)) {
                     if (address instanceof Inet4Address v4) {
-                        byte[] b = v4.getAddress();
-                        return OptionalInt.of((b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8
-                                | (b[3] & 0xFF));
+                        return OptionalInt.of(Ipv4.of(v4));
                     }
                 }
             } catch (UnknownHostException | SecurityException e) {

@@ -52,10 +52,7 @@ public final class KeepalivedConfig {
      * @throws KeepalivedSyntaxException on unbalanced braces or an unterminated string
      */
     public static List<Statement> parse(String text, String fileName) throws KeepalivedSyntaxException {
-        List<Token> tokens = tokens(text, fileName);
-        Reader reader = new Reader(tokens, fileName);
-        List<Statement> statements = reader.block(0);
-        return statements;
+        return new Reader(tokens(text, fileName), fileName).block(0);
     }
 
     private static List<Token> tokens(String text, String fileName) throws KeepalivedSyntaxException {

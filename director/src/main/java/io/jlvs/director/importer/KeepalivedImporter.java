@@ -274,42 +274,34 @@ public final class KeepalivedImporter {
         }
         CheckDefaults serviceDefaults = new CheckDefaults(delayLoop, connectTimeout, retry, inhibit);
         List<RealServerSpec> servers = new ArrayList<>();
-        List<Optional<HealthCheck>> checks = new ArrayList<>();
         for (Statement rs : realServers) {
-            Optional<RealServerSpec> translated = realServer(rs, key, method, defaultWeight, serviceDefaults, checks);
+            Optional<RealServerSpec> translated = realServer(rs, key, method, defaultWeight, serviceDefaults);
             if (translated.isEmpty()) {
                 continue;
             }
             RealServerSpec server = translated.get();
-            boolean duplicate = false;
-            for (RealServerSpec existing : servers) {
-                duplicate |= existing.sameServer(server);
-            }
-            if (duplicate) {
+            if (servers.stream().anyMatch(server::sameServer)) {
                 note(rs, "real_server " + server.endpoint() + " is listed twice; the second is left out");
-                checks.removeLast();
             } else {
                 servers.add(server);
             }
         }
         Optional<Persistence> persistence = hasPersistence
                 ? Optional.of(new Persistence(persistenceSeconds, netmask)) : Optional.empty();
-        boolean allSame = !checks.isEmpty() && checks.stream().allMatch(check -> check.isPresent() && check.equals(checks.getFirst()));
-        if (allSame) {
-            return Optional.of(new ServiceSpec(key, scheduler, 0, persistence, servers, checks.getFirst()));
+        // One check shared by every server is written once, at the service.
+        Optional<HealthCheck> shared = servers.isEmpty() ? Optional.empty() : servers.getFirst().healthCheck();
+        if (shared.isPresent() && servers.stream().allMatch(server -> server.healthCheck().equals(shared))) {
+            List<RealServerSpec> plain = servers.stream().map(server -> new RealServerSpec(server.address(),
+                    server.port(), server.weight(), server.method(), server.upperThreshold(),
+                    server.lowerThreshold())).toList();
+            return Optional.of(new ServiceSpec(key, scheduler, 0, persistence, plain, shared));
         }
-        List<RealServerSpec> withChecks = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-            RealServerSpec s = servers.get(i);
-            withChecks.add(new RealServerSpec(s.address(), s.port(), s.weight(), s.method(), s.upperThreshold(),
-                    s.lowerThreshold(), checks.get(i)));
-        }
-        return Optional.of(new ServiceSpec(key, scheduler, 0, persistence, withChecks, Optional.empty()));
+        return Optional.of(new ServiceSpec(key, scheduler, 0, persistence, servers, Optional.empty()));
     }
 
-    private Optional<RealServerSpec> realServer(Statement rs, ServiceKey key, ForwardingMethod serviceMethod, int defaultWeight,
-                                      CheckDefaults serviceDefaults, List<Optional<HealthCheck>> checks)
-            throws Refusal {
+    /** The real server with its own check (if it has one); empty (with a note) when it is left out. */
+    private Optional<RealServerSpec> realServer(Statement rs, ServiceKey key, ForwardingMethod serviceMethod,
+                                                int defaultWeight, CheckDefaults serviceDefaults) throws Refusal {
         if (rs.arg(0) == null) {
             throw refusal(rs, "real_server needs an address and a port");
         }
@@ -384,8 +376,7 @@ public final class KeepalivedImporter {
                         + checkers.getFirst().keyword() + " of line " + checkers.getFirst().line());
             }
         }
-        checks.add(check);
-        return Optional.of(new RealServerSpec(address, port, weight, method, upper, lower));
+        return Optional.of(new RealServerSpec(address, port, weight, method, upper, lower, check));
     }
 
     private HealthCheck checker(Statement checker, CheckDefaults outer) throws Refusal {

@@ -159,8 +159,7 @@ public final class Decap implements Callable<Integer> {
         }
         for (InetAddress address : nic.inetAddresses().toList()) {
             if (address instanceof Inet4Address v4) {
-                byte[] b = v4.getAddress();
-                return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+                return Ipv4.of(v4);
             }
         }
         throw new SocketException("interface '" + name + "' has no IPv4 address; give --local ADDRESS");

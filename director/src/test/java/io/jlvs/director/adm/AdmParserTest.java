@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.config.model.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
@@ -329,6 +330,14 @@ class AdmParserTest {
         refused("--set 900 120 2678401", "invalid timeout value `2678401' specified");
         refused("--set 1 2 3 4", "unexpected argument 4");
         refused("--set 1 2 3 -n", "Illegal 'numeric' option with the 'set' command");
+    }
+
+    @Test
+    void setZeroKeepsTheCurrentTimeout() {
+        Timeouts current = new Timeouts(900, 120, 300);
+        assertEquals(new Timeouts(900, 60, 300), new TimeoutValues(0, 60, 0).appliedTo(current));
+        assertEquals(new Timeouts(7200, 120, 10), new TimeoutValues(7200, 0, 10).appliedTo(current));
+        assertEquals(current, new TimeoutValues(0, 0, 0).appliedTo(current));
     }
 
     @Test

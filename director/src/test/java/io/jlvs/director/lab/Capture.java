@@ -1,5 +1,6 @@
 package io.jlvs.director.lab;
 
+import static io.jlvs.director.lab.Scripts.readQuietly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -54,14 +55,6 @@ final class Capture implements AutoCloseable {
             Files.deleteIfExists(log);
         }
         return p;
-    }
-
-    private static String readQuietly(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     /** The captured packet's line, or "" if none came before the capture's time ran out. */

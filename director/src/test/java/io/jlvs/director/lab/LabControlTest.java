@@ -1,5 +1,6 @@
 package io.jlvs.director.lab;
 
+import static io.jlvs.director.lab.Scripts.jlvsdLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -322,7 +323,7 @@ class LabControlTest {
             }
             assertTrue(Scripts.readQuietly(Scripts.RUN.resolve("director-jlvsd.log")).contains(
                     "real server " + address("dr", "rs1") + ":80 of TCP " + DR_VIP + ":80: down after 3 failures"),
-                    LabControlTest::jlvsdLog);
+                    Scripts::jlvsdLog);
 
             nginx = new ProcessBuilder("ip", "netns", "exec", "jlvs-rs1", "nginx", "-c",
                     Scripts.RUN.resolve("rs1/nginx.conf").toString()).redirectErrorStream(true)
@@ -343,7 +344,7 @@ class LabControlTest {
             assertEquals(0, counter("jlvs_server_health_transitions_total", "rs2", "down"));
             assertTrue(Scripts.readQuietly(Scripts.RUN.resolve("director-jlvsd.log")).contains(
                     "real server " + address("dr", "rs1") + ":80 of TCP " + DR_VIP + ":80: up after 1 success"),
-                    LabControlTest::jlvsdLog);
+                    Scripts::jlvsdLog);
 
             List<String> whileDown = traffic.answersBetween(quiescedNs, restoredNs - TimeUnit.MILLISECONDS.toNanos(
                     HEALTH_INTERVAL_MS));
@@ -488,10 +489,6 @@ class LabControlTest {
 
     private static ControlResponse adm(Path socket, String... args) throws IOException {
         return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
-    }
-
-    private static String jlvsdLog() {
-        return "\njlvsd log:\n" + Scripts.readQuietly(Scripts.RUN.resolve("director-jlvsd.log"));
     }
 
     private static void sleepUntil(long startNs, long afterMs) throws InterruptedException {

@@ -1,5 +1,8 @@
 package io.jlvs.director.lab;
 
+import static io.jlvs.director.lab.Scripts.jlvsdLog;
+import static io.jlvs.director.lab.Scripts.lab;
+import static io.jlvs.director.lab.Scripts.readQuietly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -375,10 +378,6 @@ class LabForwardingTest {
         }
     }
 
-    private static Scripts.Result lab(String... args) {
-        return Scripts.lab(args);
-    }
-
     private void labUp(String... args) {
         List<String> command = new ArrayList<>(List.of("up"));
         command.addAll(Arrays.asList(args));
@@ -429,13 +428,5 @@ class LabForwardingTest {
             Thread.sleep(20);
         }
         assertFalse(Scripts.isLive(pid), "process " + pid + " ended");
-    }
-
-    private static String jlvsdLog() {
-        return "jlvsd log:\n" + readQuietly(RUN.resolve("director-jlvsd.log"));
-    }
-
-    private static String readQuietly(Path file) {
-        return Scripts.readQuietly(file);
     }
 }

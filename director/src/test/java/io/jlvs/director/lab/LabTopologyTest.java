@@ -1,5 +1,6 @@
 package io.jlvs.director.lab;
 
+import static io.jlvs.director.lab.Scripts.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,10 +44,6 @@ class LabTopologyTest {
     @AfterEach
     void labDown() {
         Scripts.labDownIfUp();
-    }
-
-    private static Scripts.Result lab(String... args) {
-        return Scripts.lab(args);
     }
 
     private Scripts.Result labUp(String... args) {

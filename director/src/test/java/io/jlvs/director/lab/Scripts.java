@@ -161,6 +161,11 @@ final class Scripts {
         throw new AssertionError("no " + name + " in " + RUN.resolve("pids"));
     }
 
+    /** The lab's jlvsd log, for failure messages. */
+    static String jlvsdLog() {
+        return "\njlvsd log:\n" + readQuietly(RUN.resolve("director-jlvsd.log"));
+    }
+
     /** A file's text, or the error reading it, for failure messages. */
     static String readQuietly(Path file) {
         try {
