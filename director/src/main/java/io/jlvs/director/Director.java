@@ -165,7 +165,7 @@ public final class Director implements AutoCloseable {
         table = new ConnTable(global.connectionTableCapacity());
         undo.add(table);
         tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls());
-        dataPlane = DataPlane.open(ports, global.workers(), tracker, services, nextHops, arpHandlers::get);
+        dataPlane = DataPlane.open(ports, global.workers(), global.io(), tracker, services, nextHops, arpHandlers::get);
         undo.add(dataPlane);
         announce(unconfiguredVips(services.services()));
         refresher = Thread.ofPlatform().daemon().name("jlvs-kernel-tables").start(this::refreshLoop);

@@ -11,8 +11,7 @@ import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
-import io.jlvs.dataplane.pipeline.PipelineCounters;
-import io.jlvs.dataplane.pipeline.PipelineVerdict;
+import io.jlvs.dataplane.worker.Worker;
 import io.jlvs.dataplane.pipeline.Port;
 import io.jlvs.dataplane.pipeline.StaticNextHops;
 import io.jlvs.dataplane.service.ServiceTable;
@@ -163,7 +162,7 @@ public final class Jlvsd implements Callable<Integer> {
         Monitoring monitoring;
         try {
             monitoring = Monitoring.start(director.services(), global.metricsListen(),
-                    () -> director.dataPlane().workers().stream().map(w -> w.pipeline().counters()).toList(),
+                    () -> director.dataPlane().workers().stream().map(Worker::counters).toList(),
                     out::println);
         } catch (IllegalStateException e) {
             director.close();
@@ -185,10 +184,7 @@ public final class Jlvsd implements Callable<Integer> {
             control.close();
             monitoring.close();
             director.close();
-            PipelineCounters c = director.dataPlane().counters();
-            err.println("jlvsd: stopped; frames forwarded " + c.verdictCount(PipelineVerdict.FORWARDED)
-                    + ", replied " + c.verdictCount(PipelineVerdict.REPLIED) + ", passed "
-                    + c.verdictCount(PipelineVerdict.PASSED) + ", dropped " + c.verdictCount(PipelineVerdict.DROPPED));
+            err.println("jlvsd: stopped; " + director.dataPlane().summary());
             stopped.countDown();
         }, "jlvsd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

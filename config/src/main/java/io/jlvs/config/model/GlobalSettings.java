@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param timeouts                tcp, tcpfin and udp timeouts
  * @param metricsListen           where the HTTP metrics endpoint listens, or empty for none
  * @param controlSocket           absolute path of the control Unix socket
+ * @param io                      how the workers read and send frames
  */
 public record GlobalSettings(List<String> interfaces, int workers, int connectionTableCapacity,
-                             Timeouts timeouts, Optional<Endpoint> metricsListen, String controlSocket) {
+                             Timeouts timeouts, Optional<Endpoint> metricsListen, String controlSocket,
+                             IoSettings io) {
     /** Default worker count. */
     public static final int DEFAULT_WORKERS = 1;
     /** Most worker threads. */
@@ -48,6 +50,9 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
             throw new IllegalArgumentException("connection-table capacity must be a power of two "
                     + MIN_CAPACITY + ".." + MAX_CAPACITY + ", was " + connectionTableCapacity);
         }
+        if (io == null) {
+            throw new IllegalArgumentException("io settings are missing");
+        }
         if (!controlSocket.startsWith("/")) {
             throw new IllegalArgumentException("control socket path must be absolute: " + controlSocket);
         }
@@ -56,12 +61,13 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
     /** The defaults for everything but the interfaces. */
     public static GlobalSettings defaults(List<String> interfaces) {
         return new GlobalSettings(interfaces, DEFAULT_WORKERS, DEFAULT_CAPACITY, Timeouts.DEFAULT,
-                Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET);
+                Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET, IoSettings.DEFAULT);
     }
 
     /** The same settings with other timeouts. */
     public GlobalSettings withTimeouts(Timeouts other) {
-        return new GlobalSettings(interfaces, workers, connectionTableCapacity, other, metricsListen, controlSocket);
+        return new GlobalSettings(interfaces, workers, connectionTableCapacity, other, metricsListen, controlSocket,
+                io);
     }
 
     /** Whether the value is an accepted connection-table capacity. */

@@ -67,6 +67,9 @@ public record ServiceFileDiff(List<String> globalKeysChanged, List<ServiceSpec> 
         if (!before.controlSocket().equals(after.controlSocket())) {
             keys.add("control-socket");
         }
+        if (!before.io().equals(after.io())) {
+            keys.add("io");
+        }
         return keys;
     }
 

@@ -4,6 +4,7 @@ import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
@@ -36,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.TreeSet;
 
 /**
@@ -59,7 +62,9 @@ import java.util.TreeSet;
 public final class ServiceFileLoader {
     static final List<String> ROOT_KEYS = List.of("global", "services");
     static final List<String> GLOBAL_KEYS = List.of("interfaces", "workers", "connection-table-capacity",
-            "timeouts", "metrics-listen", "control-socket");
+            "timeouts", "metrics-listen", "control-socket", "io");
+    static final List<String> IO_KEYS = List.of("backend", "rx-ring-frames", "idle");
+    static final List<String> IDLE_KEYS = List.of("spins", "yields");
     static final List<String> TIMEOUT_KEYS = List.of("tcp", "tcpfin", "udp");
     static final List<String> SERVICE_KEYS = List.of("protocol", "vip", "port", "fwmark", "scheduler",
             "scheduler-flags", "persistence", "servers", "health-check");
@@ -234,7 +239,59 @@ public final class ServiceFileLoader {
                 socket = controlSocket(f.value("control-socket"));
                 ok &= socket != null;
             }
-            return ok ? new GlobalSettings(interfaces, workers, capacity, timeouts, metrics, socket) : null;
+            IoSettings io = IoSettings.DEFAULT;
+            if (f.has("io")) {
+                io = io(f.value("io"));
+                ok &= io != null;
+            }
+            return ok ? new GlobalSettings(interfaces, workers, capacity, timeouts, metrics, socket, io) : null;
+        }
+
+        private IoSettings io(Node node) {
+            NodeReader.Fields f = r.fields(node, "global.io", "the I/O settings", IO_KEYS, List.of());
+            if (f == null) {
+                return null;
+            }
+            boolean ok = true;
+            IoSettings.Backend backend = IoSettings.DEFAULT.backend();
+            if (f.has("backend")) {
+                String path = "global.io.backend";
+                String names = Arrays.stream(IoSettings.Backend.values()).map(IoSettings.Backend::fileName)
+                        .collect(Collectors.joining(", "));
+                String text = r.text(f.value("backend"), path, "one of " + names);
+                Optional<IoSettings.Backend> parsed = text == null ? Optional.empty()
+                        : IoSettings.Backend.ofFileName(text);
+                if (text != null && parsed.isEmpty()) {
+                    r.error(f.value("backend"), path, "unknown backend '" + text + "'; expected one of " + names);
+                }
+                ok &= parsed.isPresent();
+                backend = parsed.orElse(backend);
+            }
+            Integer frames = IoSettings.DEFAULT.rxRingFrames();
+            if (f.has("rx-ring-frames")) {
+                frames = r.intValue(f.value("rx-ring-frames"), "global.io.rx-ring-frames",
+                        IoSettings.MIN_RX_RING_FRAMES, IoSettings.MAX_RX_RING_FRAMES, "");
+                ok &= frames != null;
+            }
+            Integer spins = IoSettings.DEFAULT.idleSpins();
+            Integer yields = IoSettings.DEFAULT.idleYields();
+            if (f.has("idle")) {
+                NodeReader.Fields idle = r.fields(f.value("idle"), "global.io.idle", "the idle strategy", IDLE_KEYS,
+                        List.of());
+                if (idle == null) {
+                    return null;
+                }
+                if (idle.has("spins")) {
+                    spins = r.intValue(idle.value("spins"), "global.io.idle.spins", 0, IoSettings.MAX_IDLE_STEPS, "");
+                    ok &= spins != null;
+                }
+                if (idle.has("yields")) {
+                    yields = r.intValue(idle.value("yields"), "global.io.idle.yields", 0, IoSettings.MAX_IDLE_STEPS,
+                            "");
+                    ok &= yields != null;
+                }
+            }
+            return ok ? new IoSettings(backend, frames, spins, yields) : null;
         }
 
         private List<String> interfaces(Node node) {

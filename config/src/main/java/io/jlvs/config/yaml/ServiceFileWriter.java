@@ -1,6 +1,7 @@
 package io.jlvs.config.yaml;
 
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
@@ -64,6 +65,18 @@ public final class ServiceFileWriter {
         map.put("timeouts", t);
         map.put("metrics-listen", global.metricsListen().<Object>map(Object::toString).orElse(Boolean.FALSE));
         map.put("control-socket", global.controlSocket());
+        IoSettings io = global.io();
+        if (io.equals(IoSettings.DEFAULT)) {
+            return map;
+        }
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("backend", io.backend().fileName());
+        i.put("rx-ring-frames", io.rxRingFrames());
+        Map<String, Object> idle = new LinkedHashMap<>();
+        idle.put("spins", io.idleSpins());
+        idle.put("yields", io.idleYields());
+        i.put("idle", idle);
+        map.put("io", i);
         return map;
     }
 

@@ -4,6 +4,7 @@ import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.core.service.SchedulerFlag;
@@ -282,6 +283,7 @@ class ServiceFileLoaderTest {
         assertEquals(new Timeouts(900, 120, 300), global.timeouts());
         assertEquals(Optional.of(new Endpoint(Ipv4.parse("127.0.0.1"), 9180)), global.metricsListen());
         assertEquals("/run/jlvs/jlvsd.sock", global.controlSocket());
+        assertEquals(IoSettings.DEFAULT, global.io());
 
         ServiceSpec spec = file.services().get(0);
         assertEquals(new ServiceKey.Address(Protocol.TCP, Ipv4.parse("192.168.10.100"), 80), spec.key());
@@ -293,16 +295,35 @@ class ServiceFileLoaderTest {
     }
 
     @Test
+    void unknownIoBackendNamesTheBackends() {
+        ConfigError e = onlyError("global:\n  interfaces: [eth0]\n  io: {backend: dpdk}\nservices: []\n");
+        assertEquals("global.io.backend", e.path());
+        assertEquals(3, e.line());
+        assertTrue(e.message().startsWith("unknown backend 'dpdk'; expected one of auto, af_xdp, af_packet"),
+                e.message());
+    }
+
+    @Test
+    void ioRingAndIdleOutOfRangeAreEachReported() {
+        List<ConfigError> errors = errors("global:\n  interfaces: [eth0]\n"
+                + "  io: {rx-ring-frames: 8, idle: {spins: -1, yields: 2}}\nservices: []\n");
+        assertEquals(List.of("global.io.rx-ring-frames", "global.io.idle.spins"),
+                errors.stream().map(ConfigError::path).toList(), errors::toString);
+    }
+
+    @Test
     void fullySpecifiedServiceIsRead() throws ConfigException {
         ServiceFile file = load("global:\n  interfaces: [eth0, eth1]\n  workers: 4\n"
                 + "  connection-table-capacity: 65536\n  timeouts: {tcp: 1000, tcpfin: 30, udp: 20}\n"
                 + "  metrics-listen: 10.0.0.1:9100\n  control-socket: /tmp/j.sock\n"
+                + "  io: {backend: af_packet, rx-ring-frames: 4096, idle: {spins: 0, yields: 3}}\n"
                 + "services:\n  - protocol: udp\n    vip: 10.1.1.1\n    port: 53\n    scheduler: sh\n"
                 + "    scheduler-flags: [sh-port]\n    persistence: {timeout: 60, netmask: 255.255.0.0}\n"
                 + "    servers:\n      - {address: 10.2.2.2, port: 5353, weight: 0, method: nat,"
                 + " upper-threshold: 100, lower-threshold: 50}\n");
         assertEquals(new GlobalSettings(List.of("eth0", "eth1"), 4, 65536, new Timeouts(1000, 30, 20),
-                Optional.of(new Endpoint(Ipv4.parse("10.0.0.1"), 9100)), "/tmp/j.sock"), file.global());
+                Optional.of(new Endpoint(Ipv4.parse("10.0.0.1"), 9100)), "/tmp/j.sock",
+                new IoSettings(IoSettings.Backend.AF_PACKET, 4096, 0, 3)), file.global());
         assertEquals(new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Ipv4.parse("10.1.1.1"), 53), "sh",
                 0x10, Optional.of(new Persistence(60, 0xFFFF0000)),
                 List.of(new RealServerSpec(Ipv4.parse("10.2.2.2"), 5353, 0, ForwardingMethod.MASQ, 100, 50))),

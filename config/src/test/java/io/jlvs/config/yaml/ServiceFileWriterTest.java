@@ -3,6 +3,7 @@ package io.jlvs.config.yaml;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.core.service.SchedulerFlag;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Writing service files back to YAML that loads to an equal model. */
@@ -40,7 +42,8 @@ class ServiceFileWriterTest {
     void everyFeatureSurvivesWriteAndReload() throws ConfigException {
         ServiceFile original = new ServiceFile(
                 new GlobalSettings(List.of("eth0", "veth-dir1"), 3, 1 << 16, new Timeouts(1, 2, 2_678_400),
-                        Optional.empty(), "/var/run/jlvs.sock"),
+                        Optional.empty(), "/var/run/jlvs.sock",
+                        new IoSettings(IoSettings.Backend.AF_PACKET, 128, 0, 7)),
                 List.of(
                         new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Ipv4.parse("10.0.0.1"), 0), "sh",
                                 SchedulerFlag.SH_PORT.bit() | SchedulerFlag.FLAG_3.bit(),
@@ -79,15 +82,16 @@ class ServiceFileWriterTest {
     @Test
     void metricsTurnedOffIsWrittenAsFalse() {
         GlobalSettings global = new GlobalSettings(List.of("eth0"), 1, 1024, Timeouts.DEFAULT, Optional.empty(),
-                "/run/j.sock");
+                "/run/j.sock", IoSettings.DEFAULT);
         String yaml = writer.write(new ServiceFile(global, List.of()));
         assertTrue(yaml.contains("metrics-listen: false\n"), yaml);
+        assertFalse(yaml.contains("io:"), "default I/O settings are left out: " + yaml);
     }
 
     @Test
     void metricsEndpointIsWrittenAsAddressAndPort() {
         GlobalSettings global = new GlobalSettings(List.of("eth0"), 1, 1024, Timeouts.DEFAULT,
-                Optional.of(new Endpoint(Ipv4.parse("127.0.0.2"), 1)), "/run/j.sock");
+                Optional.of(new Endpoint(Ipv4.parse("127.0.0.2"), 1)), "/run/j.sock", IoSettings.DEFAULT);
         String yaml = writer.write(new ServiceFile(global, List.of()));
         assertTrue(yaml.contains("metrics-listen: 127.0.0.2:1\n"), yaml);
     }

@@ -1,13 +1,9 @@
 package io.jlvs.dataplane.io;
 
-import static io.jlvs.dataplane.sys.AfPacket.BLOCK_FIRST_PKT_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.BLOCK_NUM_PKTS_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.BLOCK_STATUS_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.TP3_LEN_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.TP3_MAC_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.TP3_NEXT_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.TP3_SNAPLEN_OFFSET;
-import static io.jlvs.dataplane.sys.AfPacket.TP3_STATUS_OFFSET;
+import static io.jlvs.dataplane.sys.AfPacket.TP2_LEN_OFFSET;
+import static io.jlvs.dataplane.sys.AfPacket.TP2_MAC_OFFSET;
+import static io.jlvs.dataplane.sys.AfPacket.TP2_SNAPLEN_OFFSET;
+import static io.jlvs.dataplane.sys.AfPacket.TP2_STATUS_OFFSET;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -15,27 +11,30 @@ import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.LibC;
 import io.jlvs.dataplane.sys.NativeException;
-import io.jlvs.dataplane.sys.PacketStatistics;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 /**
- * A TPACKET_V3 receive ring on an {@code ETH_P_ALL} packet socket bound to one interface.
+ * A TPACKET_V2 receive ring on an {@code ETH_P_ALL} packet socket bound to one interface.
  *
- * <p>The kernel fills blocks in order and hands each over by setting its {@code block_status}
- * to {@code TP_STATUS_USER}, when it is full or after the block timeout. The reader walks the
- * blocks in the same order: it reads the status with acquire semantics, hands every frame of the
- * block to a {@link FrameHandler} as an offset into the mapped ring (no slice, no copy), then
- * gives the block back with a release store of {@code TP_STATUS_KERNEL}.
+ * <p>Every slot has its own status word. The kernel fills slots in order, sets a slot's
+ * {@code tp_status} to {@code TP_STATUS_USER} as soon as its frame is there, and wakes a
+ * {@code poll()}er for every frame; the reader walks the slots in the same order, reads the
+ * status with acquire semantics, hands the frame to a {@link FrameHandler} as an offset into the
+ * mapped ring (no slice, no copy), and gives the slot back with a release store of
+ * {@code TP_STATUS_KERNEL}. So a frame is ready the moment it arrives, whatever the rate: no
+ * block has to fill or time out first, as with TPACKET_V3 (whose 1 ms block timeout made every
+ * frame wait for the timer at low rates). When the next slot is still the reader's, the ring is
+ * full and the kernel drops; {@link #refreshCounters()} reads how many.
  * <pre>
- * ring:   | block 0 | block 1 | ... | block n-1 |
- * block:  | desc (48) | pad | tpacket3_hdr | ... mac ... frame | tpacket3_hdr | ... |
- *                           ^ offset_to_first_pkt      next_offset ^
+ * ring:  | slot 0 | slot 1 | ... | slot n-1 |      (slot = frameSizeBytes)
+ * slot:  | tpacket2_hdr | sockaddr_ll | pad | frame ...  |
+ *        ^ tp_status                       ^ tp_mac
  * </pre>
- * Owned by one worker thread: {@link #drain}, {@link #receive} and {@link #close} run there.
+ * Owned by one worker thread: everything but {@link #counters()} runs there.
  */
-public final class RxRing implements AutoCloseable {
+public final class RxRing implements FrameSource {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final int SOCKET_ERROR_BYTES = 4;
 
@@ -44,19 +43,17 @@ public final class RxRing implements AutoCloseable {
     private final int fd;
     private final MemorySegment ring;
     private final MemorySegment pollFd;
-    private final MemorySegment socketError;
-    private final MemorySegment socketErrorLength;
-    private final int blockSizeBytes;
-    private final int blockCount;
-    private int currentBlock;
+    private final MemorySegment scratch;
+    private final MemorySegment scratchLength;
+    private final long frameSizeBytes;
+    private final int frameCount;
+    private final IoCounters counters;
+    private int next;
 
-    private long framesReceived;
-    private long blocksReceived;
     private long pollCalls;
     private long socketErrors;
-    private long totalPackets;
-    private long totalDrops;
-    private long totalFreezes;
+    private long kernelPackets;
+    private long kernelDrops;
 
     private RxRing(RxRingConfig config, RingSocket socket) {
         Arena arena = socket.arena;
@@ -64,13 +61,14 @@ public final class RxRing implements AutoCloseable {
         this.socket = socket;
         this.fd = socket.fd;
         this.ring = socket.ring;
-        this.blockSizeBytes = config.blockSizeBytes();
-        this.blockCount = config.blockCount();
+        this.frameSizeBytes = config.frameSizeBytes();
+        this.frameCount = config.frameCount();
+        this.counters = new IoCounters(config.interfaceName());
         this.pollFd = arena.allocate(LibC.POLLFD);
         pollFd.set(JAVA_INT, 0, fd);
         pollFd.set(JAVA_SHORT, LibC.POLLFD_EVENTS_OFFSET, (short) (LibC.POLLIN | LibC.POLLERR));
-        this.socketError = arena.allocate(JAVA_INT);
-        this.socketErrorLength = arena.allocate(JAVA_INT);
+        this.scratch = arena.allocate(AfPacket.TPACKET_STATS);
+        this.scratchLength = arena.allocate(JAVA_INT);
     }
 
     /**
@@ -85,18 +83,12 @@ public final class RxRing implements AutoCloseable {
 
     /** Opens the ring on interface index {@code ifindex}; {@link RxRingConfig#interfaceName()} only names it. */
     public static RxRing open(RxRingConfig config, int ifindex) throws NativeException {
-        int pageSize = LibC.pageSize();
-        if (config.blockSizeBytes() % pageSize != 0) {
-            throw new IllegalArgumentException("rx ring on " + config.interfaceName()
-                    + ": block size must be a multiple of the page size " + pageSize + ", was " + config.blockSizeBytes());
-        }
         RingSocket socket = RingSocket.open(AfPacket.ETH_P_ALL, ifindex, (fd, arena) -> {
-            AfPacket.setOption(fd, AfPacket.PACKET_VERSION, AfPacket.TPACKET_V3, "PACKET_VERSION");
+            AfPacket.setOption(fd, AfPacket.PACKET_VERSION, AfPacket.TPACKET_V2, "PACKET_VERSION");
             if (config.ignoreOutgoing()) {
                 AfPacket.setOption(fd, AfPacket.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             }
-            AfPacket.setRxRingV3(fd, config.blockSizeBytes(), config.blockCount(), config.frameSizeBytes(),
-                    config.blockTimeoutMs());
+            AfPacket.setRxRingV2(fd, RxRingConfig.BLOCK_BYTES, config.blockCount(), config.frameSizeBytes());
             MemorySegment ring = AfPacket.mapRing(fd, config.sizeBytes(), arena);
             AfPacket.bind(fd, ifindex, AfPacket.ETH_P_ALL);
             if (config.fanoutGroupId() != RxRingConfig.NO_FANOUT) {
@@ -108,142 +100,135 @@ public final class RxRing implements AutoCloseable {
     }
 
     /**
-     * Hands the frames of up to {@code maxBlocks} ready blocks to {@code handler} and returns the
-     * blocks to the kernel. Never blocks; does not allocate.
+     * Hands up to {@code maxFrames} ready frames to {@code handler} and returns their slots to
+     * the kernel. Never blocks; does not allocate.
      *
      * @return frames handled
      */
-    public int drain(FrameHandler handler, int maxBlocks) {
+    @Override
+    public int drain(FrameHandler handler, int maxFrames) {
+        MemorySegment ring = this.ring;
+        int slot = next;
         int frames = 0;
-        int block = currentBlock;
-        int blocks = 0;
-        while (blocks < maxBlocks) {
-            long base = (long) block * blockSizeBytes;
-            int status = (int) INT.getAcquire(ring, base + BLOCK_STATUS_OFFSET);
+        while (frames < maxFrames) {
+            long base = slot * frameSizeBytes;
+            int status = (int) INT.getAcquire(ring, base + TP2_STATUS_OFFSET);
             if ((status & AfPacket.TP_STATUS_USER) == 0) {
                 break;
             }
-            frames += walkBlock(ring, base, handler);
-            INT.setRelease(ring, base + BLOCK_STATUS_OFFSET, AfPacket.TP_STATUS_KERNEL);
-            block = block + 1 == blockCount ? 0 : block + 1;
-            blocks++;
+            int snapLength = ring.get(JAVA_INT, base + TP2_SNAPLEN_OFFSET);
+            int wireLength = ring.get(JAVA_INT, base + TP2_LEN_OFFSET);
+            int mac = Short.toUnsignedInt(ring.get(JAVA_SHORT, base + TP2_MAC_OFFSET));
+            handler.onFrame(ring, base + mac, snapLength, wireLength, status);
+            INT.setRelease(ring, base + TP2_STATUS_OFFSET, AfPacket.TP_STATUS_KERNEL);
+            slot = slot + 1 == frameCount ? 0 : slot + 1;
+            frames++;
         }
-        currentBlock = block;
-        blocksReceived += blocks;
-        framesReceived += frames;
+        next = slot;
+        if (frames > 0) {
+            counters.addReceived(frames);
+        }
         return frames;
     }
 
-    private static int walkBlock(MemorySegment ring, long base, FrameHandler handler) {
-        int count = ring.get(JAVA_INT, base + BLOCK_NUM_PKTS_OFFSET);
-        long frame = base + Integer.toUnsignedLong(ring.get(JAVA_INT, base + BLOCK_FIRST_PKT_OFFSET));
-        for (int i = 0; i < count; i++) {
-            int snapLength = ring.get(JAVA_INT, frame + TP3_SNAPLEN_OFFSET);
-            int wireLength = ring.get(JAVA_INT, frame + TP3_LEN_OFFSET);
-            int status = ring.get(JAVA_INT, frame + TP3_STATUS_OFFSET);
-            int mac = Short.toUnsignedInt(ring.get(JAVA_SHORT, frame + TP3_MAC_OFFSET));
-            handler.onFrame(ring, frame + mac, snapLength, wireLength, status);
-            frame += Integer.toUnsignedLong(ring.get(JAVA_INT, frame + TP3_NEXT_OFFSET));
-        }
-        return count;
+    @Override
+    public boolean isReady() {
+        return ((int) INT.getAcquire(ring, next * frameSizeBytes + TP2_STATUS_OFFSET) & AfPacket.TP_STATUS_USER) != 0;
     }
 
     /**
-     * Drains every ready block; when none is ready, sleeps in {@code poll()} for at most
+     * Drains every ready frame; when none is ready, sleeps in {@code poll()} for at most
      * {@code timeoutMs} (0: do not sleep) and drains what arrived. Does not allocate.
      *
      * @return frames handled
      */
     public int receive(FrameHandler handler, int timeoutMs) {
-        int frames = drain(handler, blockCount);
+        int frames = drain(handler, frameCount);
         if (frames > 0 || timeoutMs == 0) {
             return frames;
         }
         pollOnce(timeoutMs);
-        return drain(handler, blockCount);
+        return drain(handler, frameCount);
     }
 
     /**
-     * Sleeps in {@code poll()} until the kernel hands over a block or {@code timeoutMs} passes
-     * (negative: no limit), unless the next block is ready already. Does not allocate.
+     * Sleeps in {@code poll()} until a frame is ready or {@code timeoutMs} passes (negative: no
+     * limit), unless one is ready already. Does not allocate.
      *
-     * @return whether the next block is ready
+     * @return whether a frame is ready
      */
-    public boolean awaitBlock(int timeoutMs) {
-        if (isBlockReady()) {
+    public boolean awaitFrame(int timeoutMs) {
+        if (isReady()) {
             return true;
         }
         pollOnce(timeoutMs);
-        return isBlockReady();
-    }
-
-    private boolean isBlockReady() {
-        long base = (long) currentBlock * blockSizeBytes;
-        return ((int) INT.getAcquire(ring, base + BLOCK_STATUS_OFFSET) & AfPacket.TP_STATUS_USER) != 0;
+        return isReady();
     }
 
     /**
      * One {@code poll()}. Its only branch is the rare error path, taken neither when the call
-     * times out nor when a block arrives, so compiled code never deoptimizes between the two.
+     * times out nor when a frame arrives, so compiled code never deoptimizes between the two.
      */
     private void pollOnce(int timeoutMs) {
         pollFd.set(JAVA_SHORT, LibC.POLLFD_REVENTS_OFFSET, (short) 0);
         pollCalls++;
         int r = LibC.poll(pollFd, 1, timeoutMs);
         if (r < 0 || (pollFd.get(JAVA_SHORT, LibC.POLLFD_REVENTS_OFFSET) & LibC.POLLERR) != 0) {
-            pollTrouble(r);
+            if (r != -Errno.EINTR) {
+                onPollError();
+            }
         }
     }
 
     /** A failed {@code poll()} or a pending socket error: count it and clear the error, so the next poll sleeps again. */
-    private void pollTrouble(int pollResult) {
-        if (pollResult == -Errno.EINTR) {
-            return;
-        }
+    @Override
+    public void onPollError() {
         socketErrors++;
-        if (pollResult > 0) {
-            socketErrorLength.set(JAVA_INT, 0, SOCKET_ERROR_BYTES);
-            LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, socketError, socketErrorLength);
-        }
+        scratchLength.set(JAVA_INT, 0, SOCKET_ERROR_BYTES);
+        LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, scratch, scratchLength);
     }
 
     /**
-     * Reads the kernel's counters ({@code PACKET_STATISTICS}, which resets them) and adds them
-     * to this ring's totals. Control path; call it on the owning thread.
-     *
-     * @return the counts since the previous reading
+     * Reads the kernel's {@code PACKET_STATISTICS} (which resets them) and adds them to this
+     * ring's totals and to {@link #counters()} ({@link IoDropReason#RING_FULL}). Does not
+     * allocate; a failed read (the socket is gone) changes nothing.
      */
-    public PacketStatistics readStatistics() throws NativeException {
-        PacketStatistics s = AfPacket.readStatistics(fd);
-        totalPackets += s.packets();
-        totalDrops += s.drops();
-        totalFreezes += s.freezeQueueCount();
-        return s;
+    @Override
+    public void refreshCounters() {
+        if (socket.isClosed()) {
+            return;
+        }
+        scratch.fill((byte) 0);
+        scratchLength.set(JAVA_INT, 0, (int) AfPacket.TPACKET_STATS.byteSize());
+        if (LibC.getsockopt(fd, AfPacket.SOL_PACKET, AfPacket.PACKET_STATISTICS, scratch, scratchLength) < 0) {
+            return;
+        }
+        kernelPackets += Integer.toUnsignedLong(scratch.get(JAVA_INT, AfPacket.STATS_PACKETS_OFFSET));
+        long drops = Integer.toUnsignedLong(scratch.get(JAVA_INT, AfPacket.STATS_DROPS_OFFSET));
+        if (drops != 0) {
+            kernelDrops += drops;
+            counters.addDrops(IoDropReason.RING_FULL, drops);
+        }
     }
 
-    /** Frames the kernel saw for this socket over all {@link #readStatistics()} calls, drops included. */
+    @Override
+    public IoCounters counters() {
+        return counters;
+    }
+
+    /** Frames the kernel saw for this socket over all {@link #refreshCounters()} calls, drops included. */
     public long totalKernelPackets() {
-        return totalPackets;
+        return kernelPackets;
     }
 
-    /** Frames the kernel dropped because the ring was full, over all {@link #readStatistics()} calls. */
+    /** Frames the kernel dropped because the ring was full, over all {@link #refreshCounters()} calls. */
     public long totalKernelDrops() {
-        return totalDrops;
-    }
-
-    /** Times the kernel froze the ring for want of a free block, over all {@link #readStatistics()} calls. */
-    public long totalKernelFreezes() {
-        return totalFreezes;
+        return kernelDrops;
     }
 
     /** Frames handed to handlers so far. */
     public long framesReceived() {
-        return framesReceived;
-    }
-
-    /** Blocks handed back to the kernel so far. */
-    public long blocksReceived() {
-        return blocksReceived;
+        return counters.received();
     }
 
     /** {@code poll()} calls made so far. */
@@ -256,7 +241,7 @@ public final class RxRing implements AutoCloseable {
         return socketErrors;
     }
 
-    /** The socket's file descriptor. */
+    @Override
     public int fd() {
         return fd;
     }
@@ -276,9 +261,10 @@ public final class RxRing implements AutoCloseable {
         return socket.isClosed();
     }
 
-    /** Unmaps the ring and closes the socket; later calls do nothing. Call on the owning thread. */
+    /** Reads the kernel's last counts, unmaps the ring and closes the socket; later calls do nothing. */
     @Override
     public void close() {
+        refreshCounters();
         socket.close();
     }
 }

@@ -1,33 +1,44 @@
 package io.jlvs.dataplane.io;
 
 /**
- * Shape of an {@link RxRing}.
+ * Shape of an {@link RxRing}: {@code frameCount} slots of {@code frameSizeBytes}, laid out by the
+ * kernel in blocks of {@link #BLOCK_BYTES}.
  *
  * @param interfaceName the interface to receive on
- * @param blockSizeBytes size of one block, a multiple of the page size
- * @param blockCount number of blocks
- * @param frameSizeBytes nominal frame size, a multiple of 16 that divides the block size
- *        (TPACKET_V3 packs frames of any length; this only sets the kernel's frame count)
- * @param blockTimeoutMs how long the kernel keeps a partly filled block before handing it over
+ * @param frameSizeBytes bytes per slot, header included: a power of two from 256 to
+ *        {@link #BLOCK_BYTES}; frames longer than the slot holds are truncated (and dropped by the
+ *        pipeline as {@code truncated_capture})
+ * @param frameCount number of slots, a multiple of the slots per block; what the ring can hold
+ *        while the worker is away (descheduled, sweeping) before the kernel drops
  * @param fanoutGroupId {@code PACKET_FANOUT_HASH} group to join (0..65535), or -1 for none
  * @param ignoreOutgoing whether to skip frames this host sends ({@code PACKET_IGNORE_OUTGOING})
  */
-public record RxRingConfig(String interfaceName, int blockSizeBytes, int blockCount, int frameSizeBytes,
-                           int blockTimeoutMs, int fanoutGroupId, boolean ignoreOutgoing) {
+public record RxRingConfig(String interfaceName, int frameSizeBytes, int frameCount, int fanoutGroupId,
+                           boolean ignoreOutgoing) {
     /** No fanout group. */
     public static final int NO_FANOUT = -1;
+    /** Size of the kernel's allocation unit for the ring: 32 pages of 4 KiB. */
+    public static final int BLOCK_BYTES = 128 * 1024;
+    /** Default slot size: a 1500-byte-MTU frame and its header. */
+    public static final int DEFAULT_FRAME_BYTES = 2048;
+    /** Default slot count: 16 MiB of ring, 48 ms of a 170 kpps flood. */
+    public static final int DEFAULT_FRAME_COUNT = 8192;
+    /** Fewest slots. */
+    public static final int MIN_FRAME_COUNT = 64;
+    /** Most slots: 2^20 (2 GiB of 2 KiB slots). */
+    public static final int MAX_FRAME_COUNT = 1 << 20;
 
-    /** Validates the shape; page-size alignment is checked when the ring opens. */
+    /** Validates the shape. */
     public RxRingConfig {
-        if (blockCount <= 0 || blockSizeBytes <= 0 || frameSizeBytes <= 0 || frameSizeBytes % 16 != 0
-                || blockSizeBytes % frameSizeBytes != 0) {
-            throw new IllegalArgumentException("rx ring on " + interfaceName + ": need block count > 0 and a frame size"
-                    + " that is a multiple of 16 and divides the block size; was " + blockCount + " blocks of "
-                    + blockSizeBytes + " bytes, frames of " + frameSizeBytes);
+        if (frameSizeBytes < 256 || frameSizeBytes > BLOCK_BYTES || Integer.bitCount(frameSizeBytes) != 1) {
+            throw new IllegalArgumentException("rx ring on " + interfaceName
+                    + ": frame size must be a power of two from 256 to " + BLOCK_BYTES + ", was " + frameSizeBytes);
         }
-        if (blockTimeoutMs <= 0) {
-            throw new IllegalArgumentException("rx ring on " + interfaceName + ": block timeout must be > 0 ms, was "
-                    + blockTimeoutMs);
+        int perBlock = BLOCK_BYTES / frameSizeBytes;
+        if (frameCount < MIN_FRAME_COUNT || frameCount > MAX_FRAME_COUNT || frameCount % perBlock != 0) {
+            throw new IllegalArgumentException("rx ring on " + interfaceName + ": frame count must be "
+                    + MIN_FRAME_COUNT + ".." + MAX_FRAME_COUNT + " and a multiple of " + perBlock
+                    + " (frames per block), was " + frameCount);
         }
         if (fanoutGroupId < NO_FANOUT || fanoutGroupId > 0xFFFF) {
             throw new IllegalArgumentException("rx ring on " + interfaceName + ": fanout group must be 0..65535 or -1, was "
@@ -35,36 +46,35 @@ public record RxRingConfig(String interfaceName, int blockSizeBytes, int blockCo
         }
     }
 
-    /**
-     * 64 blocks of 1 MiB, 2 KiB frames, 1 ms block timeout, no fanout, outgoing frames ignored.
-     * The kernel hands a block over when it is full or when the timeout expires, so at low rates
-     * every frame waits up to the timeout: with 10 ms, a {@code wrk -c 8} run through the DR lab
-     * saw 10 ms more latency per request and an eighth of the requests per second.
-     */
+    /** {@link #DEFAULT_FRAME_COUNT} slots of {@link #DEFAULT_FRAME_BYTES}, no fanout, outgoing frames ignored. */
     public static RxRingConfig of(String interfaceName) {
-        return new RxRingConfig(interfaceName, 1 << 20, 64, 2048, 1, NO_FANOUT, true);
+        return new RxRingConfig(interfaceName, DEFAULT_FRAME_BYTES, DEFAULT_FRAME_COUNT, NO_FANOUT, true);
     }
 
-    /** The same ring with {@code blockCount} blocks of {@code blockSizeBytes}. */
-    public RxRingConfig withBlocks(int count, int sizeBytes) {
-        return new RxRingConfig(interfaceName, sizeBytes, count, frameSizeBytes, blockTimeoutMs, fanoutGroupId,
-                ignoreOutgoing);
+    /** The same ring with {@code count} slots, rounded up to a whole block. */
+    public RxRingConfig withFrames(int count) {
+        int perBlock = BLOCK_BYTES / frameSizeBytes;
+        int rounded = Math.max(MIN_FRAME_COUNT, (count + perBlock - 1) / perBlock * perBlock);
+        return new RxRingConfig(interfaceName, frameSizeBytes, rounded, fanoutGroupId, ignoreOutgoing);
     }
 
     /** The same ring in fanout group {@code groupId}. */
     public RxRingConfig withFanoutGroup(int groupId) {
-        return new RxRingConfig(interfaceName, blockSizeBytes, blockCount, frameSizeBytes, blockTimeoutMs, groupId,
-                ignoreOutgoing);
+        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, groupId, ignoreOutgoing);
     }
 
     /** The same ring with {@code PACKET_IGNORE_OUTGOING} on or off. */
     public RxRingConfig withIgnoreOutgoing(boolean ignore) {
-        return new RxRingConfig(interfaceName, blockSizeBytes, blockCount, frameSizeBytes, blockTimeoutMs, fanoutGroupId,
-                ignore);
+        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, fanoutGroupId, ignore);
+    }
+
+    /** Number of kernel blocks. */
+    public int blockCount() {
+        return frameCount / (BLOCK_BYTES / frameSizeBytes);
     }
 
     /** Total bytes mapped. */
     public long sizeBytes() {
-        return (long) blockSizeBytes * blockCount;
+        return (long) frameSizeBytes * frameCount;
     }
 }

@@ -3,7 +3,6 @@ package io.jlvs.dataplane.sys;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -53,13 +52,12 @@ public final class AfPacket {
     public static final int PACKET_IGNORE_OUTGOING = 23;
     /** Fanout mode: by flow hash, so both directions of a flow stay on one socket. */
     public static final int PACKET_FANOUT_HASH = 0;
-
+    /** Ring version with a status word per frame; both rings use it. */
     public static final int TPACKET_V2 = 1;
-    public static final int TPACKET_V3 = 2;
 
-    /** RX frame or block owned by the kernel. */
+    /** RX frame owned by the kernel. */
     public static final int TP_STATUS_KERNEL = 0;
-    /** RX frame or block handed to user space. */
+    /** RX frame handed to user space. */
     public static final int TP_STATUS_USER = 1;
     /** RX: frame was truncated to the ring's frame size. */
     public static final int TP_STATUS_COPY = 1 << 1;
@@ -69,8 +67,6 @@ public final class AfPacket {
     public static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
     /** RX: the VLAN tag fields are valid. */
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
-    /** RX: the block was retired by the timeout, not because it was full. */
-    public static final int TP_STATUS_BLK_TMO = 1 << 5;
     /** RX: the checksum was already verified (by hardware or the stack). */
     public static final int TP_STATUS_CSUM_VALID = 1 << 7;
     /** TX slot free for user space. */
@@ -100,43 +96,8 @@ public final class AfPacket {
             JAVA_INT.withName("tp_frame_size"),
             JAVA_INT.withName("tp_frame_nr"));
 
-    public static final StructLayout TPACKET_REQ3 = MemoryLayout.structLayout(
-            JAVA_INT.withName("tp_block_size"),
-            JAVA_INT.withName("tp_block_nr"),
-            JAVA_INT.withName("tp_frame_size"),
-            JAVA_INT.withName("tp_frame_nr"),
-            JAVA_INT.withName("tp_retire_blk_tov"),
-            JAVA_INT.withName("tp_sizeof_priv"),
-            JAVA_INT.withName("tp_feature_req_word"));
 
-    /** {@code tpacket_block_desc} with its {@code tpacket_hdr_v1}. */
-    public static final StructLayout TPACKET_BLOCK_DESC = MemoryLayout.structLayout(
-            JAVA_INT.withName("version"),
-            JAVA_INT.withName("offset_to_priv"),
-            JAVA_INT.withName("block_status"),
-            JAVA_INT.withName("num_pkts"),
-            JAVA_INT.withName("offset_to_first_pkt"),
-            JAVA_INT.withName("blk_len"),
-            JAVA_LONG.withName("seq_num"),
-            JAVA_INT.withName("ts_first_pkt_sec"),
-            JAVA_INT.withName("ts_first_pkt_nsec"),
-            JAVA_INT.withName("ts_last_pkt_sec"),
-            JAVA_INT.withName("ts_last_pkt_nsec"));
 
-    public static final StructLayout TPACKET3_HDR = MemoryLayout.structLayout(
-            JAVA_INT.withName("tp_next_offset"),
-            JAVA_INT.withName("tp_sec"),
-            JAVA_INT.withName("tp_nsec"),
-            JAVA_INT.withName("tp_snaplen"),
-            JAVA_INT.withName("tp_len"),
-            JAVA_INT.withName("tp_status"),
-            JAVA_SHORT.withName("tp_mac"),
-            JAVA_SHORT.withName("tp_net"),
-            JAVA_INT.withName("tp_rxhash"),
-            JAVA_INT.withName("tp_vlan_tci"),
-            JAVA_SHORT.withName("tp_vlan_tpid"),
-            JAVA_SHORT.withName("tp_padding"),
-            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("tp_padding2"));
 
     public static final StructLayout TPACKET2_HDR = MemoryLayout.structLayout(
             JAVA_INT.withName("tp_status"),
@@ -150,21 +111,17 @@ public final class AfPacket {
             JAVA_SHORT.withName("tp_vlan_tpid"),
             MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("tp_padding"));
 
-    public static final StructLayout TPACKET_STATS_V3 = MemoryLayout.structLayout(
+    /** {@code tpacket_stats}, what {@code PACKET_STATISTICS} returns for a TPACKET_V2 socket (and resets). */
+    public static final StructLayout TPACKET_STATS = MemoryLayout.structLayout(
             JAVA_INT.withName("tp_packets"),
-            JAVA_INT.withName("tp_drops"),
-            JAVA_INT.withName("tp_freeze_q_cnt"));
+            JAVA_INT.withName("tp_drops"));
 
-    public static final long BLOCK_STATUS_OFFSET = offset(TPACKET_BLOCK_DESC, "block_status");
-    public static final long BLOCK_NUM_PKTS_OFFSET = offset(TPACKET_BLOCK_DESC, "num_pkts");
-    public static final long BLOCK_FIRST_PKT_OFFSET = offset(TPACKET_BLOCK_DESC, "offset_to_first_pkt");
-    public static final long TP3_NEXT_OFFSET = offset(TPACKET3_HDR, "tp_next_offset");
-    public static final long TP3_SNAPLEN_OFFSET = offset(TPACKET3_HDR, "tp_snaplen");
-    public static final long TP3_LEN_OFFSET = offset(TPACKET3_HDR, "tp_len");
-    public static final long TP3_STATUS_OFFSET = offset(TPACKET3_HDR, "tp_status");
-    public static final long TP3_MAC_OFFSET = offset(TPACKET3_HDR, "tp_mac");
+    public static final long STATS_PACKETS_OFFSET = offset(TPACKET_STATS, "tp_packets");
+    public static final long STATS_DROPS_OFFSET = offset(TPACKET_STATS, "tp_drops");
     public static final long TP2_STATUS_OFFSET = offset(TPACKET2_HDR, "tp_status");
     public static final long TP2_LEN_OFFSET = offset(TPACKET2_HDR, "tp_len");
+    public static final long TP2_SNAPLEN_OFFSET = offset(TPACKET2_HDR, "tp_snaplen");
+    public static final long TP2_MAC_OFFSET = offset(TPACKET2_HDR, "tp_mac");
     /** {@code TPACKET2_HDRLEN}: the 16-byte-aligned {@code tpacket2_hdr} plus a {@code sockaddr_ll}. */
     public static final long TPACKET2_HDRLEN =
             align(TPACKET2_HDR.byteSize(), TPACKET_ALIGNMENT) + SOCKADDR_LL.byteSize();
@@ -274,11 +231,11 @@ public final class AfPacket {
         }
     }
 
-    /** Sets up a TPACKET_V3 receive ring ({@code PACKET_RX_RING} with {@code tpacket_req3}). */
-    public static void setRxRingV3(int fd, int blockSizeBytes, int blockCount, int frameSizeBytes,
-                                   int retireBlockTimeoutMs) throws NativeException {
-        setRing(fd, PACKET_RX_RING, "PACKET_RX_RING", TPACKET_REQ3, blockSizeBytes, blockCount, frameSizeBytes,
-                blockSizeBytes / frameSizeBytes * blockCount, retireBlockTimeoutMs, 0, 0);
+    /** Sets up a TPACKET_V2 receive ring ({@code PACKET_RX_RING} with {@code tpacket_req}). */
+    public static void setRxRingV2(int fd, int blockSizeBytes, int blockCount, int frameSizeBytes)
+            throws NativeException {
+        setRing(fd, PACKET_RX_RING, "PACKET_RX_RING", TPACKET_REQ, blockSizeBytes, blockCount, frameSizeBytes,
+                blockSizeBytes / frameSizeBytes * blockCount);
     }
 
     /** Sets up a TPACKET_V2 transmit ring ({@code PACKET_TX_RING} with {@code tpacket_req}). */
@@ -321,23 +278,6 @@ public final class AfPacket {
             throw new NativeException("mmap(" + lengthBytes + " bytes)", (int) -address);
         }
         return LibC.segment(address, lengthBytes, arena, segment -> LibC.munmap(segment, segment.byteSize()));
-    }
-
-    /** Reads and resets {@code PACKET_STATISTICS} of a TPACKET_V3 socket. */
-    public static PacketStatistics readStatistics(int fd) throws NativeException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment stats = arena.allocate(TPACKET_STATS_V3);
-            MemorySegment length = arena.allocate(JAVA_INT);
-            length.set(JAVA_INT, 0, (int) stats.byteSize());
-            int r = LibC.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, stats, length);
-            if (r < 0) {
-                throw new NativeException("getsockopt(PACKET_STATISTICS)", -r);
-            }
-            return new PacketStatistics(
-                    Integer.toUnsignedLong(stats.get(JAVA_INT, offset(TPACKET_STATS_V3, "tp_packets"))),
-                    Integer.toUnsignedLong(stats.get(JAVA_INT, offset(TPACKET_STATS_V3, "tp_drops"))),
-                    Integer.toUnsignedLong(stats.get(JAVA_INT, offset(TPACKET_STATS_V3, "tp_freeze_q_cnt"))));
-        }
     }
 
     /** Closes {@code fd}. */

@@ -1,6 +1,9 @@
 package io.jlvs.dataplane.worker;
 
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.dataplane.io.IoCounters;
+import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.io.RxRing;
 import io.jlvs.dataplane.io.RxRingConfig;
 import io.jlvs.dataplane.io.TxRing;
@@ -10,17 +13,19 @@ import io.jlvs.dataplane.pipeline.FrameSink;
 import io.jlvs.dataplane.pipeline.NextHops;
 import io.jlvs.dataplane.pipeline.Pipeline;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.pipeline.Port;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sys.NativeException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
  * The workers of a director and their rings: per worker and interface an RX ring
- * ({@code ETH_P_ALL}, TPACKET_V3, {@code PACKET_IGNORE_OUTGOING}) in a
+ * ({@code ETH_P_ALL}, TPACKET_V2, {@code PACKET_IGNORE_OUTGOING}) in a
  * {@code PACKET_FANOUT_HASH} group shared by the workers on that interface, and a TX ring
  * ({@code PACKET_QDISC_BYPASS}). Worker 0 sweeps the connection table.
  *
@@ -28,14 +33,10 @@ import java.util.function.IntFunction;
  * from any thread and lag a little.
  */
 public final class DataPlane implements AutoCloseable {
-    /** How long an idle worker sleeps in {@code poll()} before it checks for a stop and sweeps. */
+    /** Longest sleep of an idle worker in {@code poll()}, after which it checks for a stop and sweeps. */
     public static final int POLL_TIMEOUT_MS = 100;
     /** The whole connection table is swept once per this period. */
     public static final long SWEEP_PERIOD_MS = 4_000;
-    /** RX ring shape: 32 blocks of 256 KiB per worker and interface. */
-    public static final int RX_BLOCKS = 32;
-    /** Size of an RX ring block. */
-    public static final int RX_BLOCK_BYTES = 256 * 1024;
 
     private final List<Worker> workers;
     private final List<Thread> threads = new ArrayList<>();
@@ -52,18 +53,19 @@ public final class DataPlane implements AutoCloseable {
      */
     public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
             NextHops nextHops, ArpHandler arp) throws NativeException {
-        return open(ports, workerCount, tracker, services, nextHops, worker -> arp);
+        return open(ports, workerCount, IoSettings.DEFAULT, tracker, services, nextHops, worker -> arp);
     }
 
     /**
-     * As {@link #open(List, int, ConnTracker, ServiceTable, NextHops, ArpHandler)}, with an ARP
-     * handler of its own for each worker ({@code arpOfWorker} is given the worker's number), for
-     * handlers that keep per-thread scratch state.
+     * As {@link #open(List, int, ConnTracker, ServiceTable, NextHops, ArpHandler)}, with the ring
+     * size and idle strategy of {@code io}, and an ARP handler of its own for each worker
+     * ({@code arpOfWorker} is given the worker's number), for handlers that keep per-thread
+     * scratch state.
      *
      * @throws NativeException naming the socket call that failed
      */
-    public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
-            NextHops nextHops, IntFunction<ArpHandler> arpOfWorker) throws NativeException {
+    public static DataPlane open(List<Port> ports, int workerCount, IoSettings io, ConnTracker tracker,
+            ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker) throws NativeException {
         int[] fanoutGroups = new int[ports.size()];
         long pid = ProcessHandle.current().pid();
         for (int p = 0; p < ports.size(); p++) {
@@ -79,7 +81,7 @@ public final class DataPlane implements AutoCloseable {
                 List<AutoCloseable> owned = new ArrayList<>();
                 for (int p = 0; p < ports.size(); p++) {
                     Port port = ports.get(p);
-                    RxRingConfig rxConfig = RxRingConfig.of(port.name()).withBlocks(RX_BLOCKS, RX_BLOCK_BYTES)
+                    RxRingConfig rxConfig = RxRingConfig.of(port.name()).withFrames(io.rxRingFrames())
                             .withFanoutGroup(fanoutGroups[p]).withIgnoreOutgoing(true);
                     rx[p] = RxRing.open(rxConfig, port.ifindex());
                     opened.add(rx[p]);
@@ -91,8 +93,8 @@ public final class DataPlane implements AutoCloseable {
                 }
                 Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
                         nextHops, arpOfWorker.apply(w));
-                workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, POLL_TIMEOUT_MS,
-                        SWEEP_PERIOD_MS, owned.toArray(new AutoCloseable[0])));
+                workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, io.idleSpins(),
+                        io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, owned.toArray(new AutoCloseable[0])));
             }
         } catch (NativeException | RuntimeException e) {
             for (AutoCloseable c : opened) {
@@ -131,6 +133,43 @@ public final class DataPlane implements AutoCloseable {
             worker.pipeline().counters().addTo(totals);
         }
         return totals;
+    }
+
+    /**
+     * One line for the operator: frames read, the pipeline's verdicts, and the frames lost below
+     * it by reason, all workers and interfaces summed, such as {@code frames read 120, forwarded
+     * 100, replied 0, passed 15, dropped 5; lost in the rings 0}.
+     */
+    public String summary() {
+        PipelineCounters c = counters();
+        long read = 0;
+        long[] lost = new long[IoDropReason.COUNT];
+        for (Worker worker : workers) {
+            for (IoCounters io : worker.counters().io()) {
+                read += io.received();
+                for (IoDropReason r : IoDropReason.values()) {
+                    lost[r.ordinal()] += io.drops(r);
+                }
+            }
+        }
+        StringBuilder line = new StringBuilder("frames read ").append(read);
+        for (PipelineVerdict v : PipelineVerdict.values()) {
+            line.append(", ").append(v.name().toLowerCase(Locale.ROOT)).append(' ').append(c.verdictCount(v));
+        }
+        long total = 0;
+        StringBuilder reasons = new StringBuilder();
+        for (IoDropReason r : IoDropReason.values()) {
+            long n = lost[r.ordinal()];
+            total += n;
+            if (n != 0) {
+                reasons.append(reasons.isEmpty() ? " (" : ", ").append(r.label()).append(' ').append(n);
+            }
+        }
+        line.append("; lost in the rings ").append(total);
+        if (!reasons.isEmpty()) {
+            line.append(reasons).append(')');
+        }
+        return line.toString();
     }
 
     /**

@@ -2,7 +2,8 @@ package io.jlvs.dataplane.worker;
 
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.dataplane.io.FrameHandler;
-import io.jlvs.dataplane.io.RxRing;
+import io.jlvs.dataplane.io.FrameSource;
+import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.pipeline.FrameSink;
 import io.jlvs.dataplane.pipeline.Pipeline;
 import io.jlvs.dataplane.sys.LibC;
@@ -10,36 +11,43 @@ import io.jlvs.dataplane.sys.LibC;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One data-plane thread: an agent whose duty cycle is
  * <ol>
  *   <li>read the clock (once per cycle) and pick up the current service snapshot;</li>
- *   <li>drain up to {@link #MAX_BLOCKS_PER_RING} ready blocks of each RX ring through the
- *       pipeline;</li>
+ *   <li>hand up to {@link #MAX_FRAMES_PER_SOURCE} ready frames of each source through the
+ *       pipeline (a batch is what is there already: nothing waits for more);</li>
  *   <li>flush every TX sink;</li>
  *   <li>if it is the sweeper, sweep a slice of the connection table proportional to the
  *       time passed, so the whole table is swept every {@code sweepPeriodMs};</li>
- *   <li>when the cycle found no frame, sleep in {@code poll()} on all its RX sockets for at
- *       most {@code pollTimeoutMs}, so an idle director costs next to no CPU.</li>
+ *   <li>every {@link #COUNTER_REFRESH_MS}, read the kernel's drop counters of its sockets;</li>
+ *   <li>when the cycle found no frame, ask its {@link PollingIdleStrategy}: spin, yield, then
+ *       sleep in {@code poll()} on all its sources until a frame arrives (at most
+ *       {@code pollTimeoutMs}), so an idle director costs next to no CPU and a frame that
+ *       arrives wakes it at once.</li>
  * </ol>
- * The rings and sinks belong to this thread: it closes them when it stops. Only one worker
+ * The sources and sinks belong to this thread: it closes them when it stops. Only one worker
  * may sweep ({@link ConnTracker#sweep} is single-threaded).
  */
 public final class Worker implements Runnable {
-    /** Blocks drained per ring per cycle, so one busy interface cannot starve the others. */
-    public static final int MAX_BLOCKS_PER_RING = 8;
+    /** Frames taken per source per cycle, so one busy interface cannot starve the others. */
+    public static final int MAX_FRAMES_PER_SOURCE = 256;
     /** Most slots one cycle sweeps, so a long sleep cannot make one cycle slow. */
     public static final int MAX_SWEEP_SLOTS_PER_CYCLE = 1 << 16;
+    /** How often the worker reads its sockets' kernel counters. */
+    public static final long COUNTER_REFRESH_MS = 250;
 
     private final int id;
     private final Pipeline pipeline;
-    private final RxRing[] rings;
+    private final FrameSource[] sources;
     private final FrameSink[] sinks;
     private final FrameHandler[] handlers;
     private final ConnTracker sweeper;
-    private final int pollTimeoutMs;
     private final long sweepPeriodMs;
+    private final PollingIdleStrategy idleStrategy;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollFds;
     private final AutoCloseable[] owned;
@@ -47,37 +55,40 @@ public final class Worker implements Runnable {
     private volatile boolean running = true;
     private long nowMs;
     private long lastSweepMs;
+    private long lastRefreshMs;
     private long sweepCredit;
     private long cycles;
     private long idleCycles;
     private long swept;
 
     /**
-     * A worker over {@code rings} (frames from ring {@code i} come in on pipeline port {@code i}).
+     * A worker over {@code sources} (frames from source {@code i} come in on pipeline port {@code i}).
      *
      * @param sweeper the tracker to sweep, or {@code null} when another worker sweeps
-     * @param owned what the worker closes when it stops (its rings and TX rings)
+     * @param idleSpins busy spins before the worker yields, when a cycle found nothing
+     * @param idleYields yields after the spins, before it sleeps in {@code poll()}
+     * @param owned what the worker closes when it stops (its sources and TX rings)
      */
-    public Worker(int id, Pipeline pipeline, RxRing[] rings, FrameSink[] sinks, ConnTracker sweeper,
-            int pollTimeoutMs, long sweepPeriodMs, AutoCloseable... owned) {
+    public Worker(int id, Pipeline pipeline, FrameSource[] sources, FrameSink[] sinks, ConnTracker sweeper,
+            int idleSpins, int idleYields, int pollTimeoutMs, long sweepPeriodMs, AutoCloseable... owned) {
         this.id = id;
         this.pipeline = pipeline;
-        this.rings = rings.clone();
+        this.sources = sources.clone();
         this.sinks = sinks.clone();
         this.sweeper = sweeper;
-        this.pollTimeoutMs = pollTimeoutMs;
         this.sweepPeriodMs = Math.max(1, sweepPeriodMs);
         this.owned = owned.clone();
-        this.handlers = new FrameHandler[rings.length];
-        for (int i = 0; i < rings.length; i++) {
+        this.handlers = new FrameHandler[sources.length];
+        for (int i = 0; i < sources.length; i++) {
             handlers[i] = handler(i);
         }
-        this.pollFds = arena.allocate(LibC.POLLFD, Math.max(1, rings.length));
-        for (int i = 0; i < rings.length; i++) {
+        this.pollFds = arena.allocate(LibC.POLLFD, Math.max(1, sources.length));
+        for (int i = 0; i < sources.length; i++) {
             long at = i * LibC.POLLFD.byteSize();
-            pollFds.set(ValueLayout.JAVA_INT, at, rings[i].fd());
+            pollFds.set(ValueLayout.JAVA_INT, at, sources[i].fd());
             pollFds.set(ValueLayout.JAVA_SHORT, at + LibC.POLLFD_EVENTS_OFFSET, (short) (LibC.POLLIN | LibC.POLLERR));
         }
+        this.idleStrategy = new PollingIdleStrategy(idleSpins, idleYields, pollTimeoutMs, this::sleep);
     }
 
     private FrameHandler handler(int port) {
@@ -98,16 +109,21 @@ public final class Worker implements Runnable {
     @Override
     public void run() {
         lastSweepMs = clockMs();
+        lastRefreshMs = lastSweepMs;
         try {
             while (running) {
-                if (doWork() == 0) {
+                int frames = doWork();
+                if (frames == 0) {
                     idleCycles++;
-                    idle();
                 }
+                idleStrategy.idle(frames);
             }
         } finally {
             for (FrameSink sink : sinks) {
                 sink.flush();
+            }
+            for (FrameSource source : sources) {
+                source.refreshCounters();
             }
             for (AutoCloseable c : owned) {
                 try {
@@ -130,14 +146,20 @@ public final class Worker implements Runnable {
         nowMs = clockMs();
         pipeline.refresh();
         int frames = 0;
-        for (int i = 0; i < rings.length; i++) {
-            frames += rings[i].drain(handlers[i], MAX_BLOCKS_PER_RING);
+        for (int i = 0; i < sources.length; i++) {
+            frames += sources[i].drain(handlers[i], MAX_FRAMES_PER_SOURCE);
         }
         for (FrameSink sink : sinks) {
             sink.flush();
         }
         if (sweeper != null) {
             sweep(sweeper);
+        }
+        if (nowMs - lastRefreshMs >= COUNTER_REFRESH_MS) {
+            lastRefreshMs = nowMs;
+            for (FrameSource source : sources) {
+                source.refreshCounters();
+            }
         }
         return frames;
     }
@@ -154,20 +176,25 @@ public final class Worker implements Runnable {
         }
     }
 
-    private void idle() {
-        if (rings.length == 1) {
-            rings[0].awaitBlock(pollTimeoutMs);
-        } else if (rings.length > 1) {
-            for (int i = 0; i < rings.length; i++) {
-                pollFds.set(ValueLayout.JAVA_SHORT, i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET, (short) 0);
+    /** Sleeps in {@code poll()} on every source until one is readable or {@code timeoutMs} passes. */
+    private void sleep(int timeoutMs) {
+        int n = sources.length;
+        if (n == 0) {
+            LibC.poll(pollFds, 0, timeoutMs);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (sources[i].isReady()) {
+                return;
             }
-            if (LibC.poll(pollFds, rings.length, pollTimeoutMs) > 0) {
-                for (int i = 0; i < rings.length; i++) {
-                    short revents = pollFds.get(ValueLayout.JAVA_SHORT,
-                            i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET);
-                    if ((revents & LibC.POLLERR) != 0) {
-                        rings[i].awaitBlock(0);
-                    }
+            pollFds.set(ValueLayout.JAVA_SHORT, i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET, (short) 0);
+        }
+        if (LibC.poll(pollFds, n, timeoutMs) > 0) {
+            for (int i = 0; i < n; i++) {
+                short revents = pollFds.get(ValueLayout.JAVA_SHORT,
+                        i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET);
+                if ((revents & LibC.POLLERR) != 0) {
+                    sources[i].onPollError();
                 }
             }
         }
@@ -188,14 +215,33 @@ public final class Worker implements Runnable {
         return pipeline;
     }
 
+    /** Its frame sources, one per port; their {@link FrameSource#counters()} may be read from any thread. */
+    public List<FrameSource> sources() {
+        return List.of(sources);
+    }
+
+    /** Its pipeline's and sockets' counters; any thread may read them. */
+    public WorkerCounters counters() {
+        List<IoCounters> io = new ArrayList<>(sources.length);
+        for (FrameSource source : sources) {
+            io.add(source.counters());
+        }
+        return new WorkerCounters(pipeline.counters(), io);
+    }
+
     /** Duty cycles run. */
     public long cycles() {
         return cycles;
     }
 
-    /** Cycles that found no frame and slept. */
+    /** Cycles that found no frame. */
     public long idleCycles() {
         return idleCycles;
+    }
+
+    /** Times the worker slept in {@code poll()}. */
+    public long sleeps() {
+        return idleStrategy.sleeps();
     }
 
     /** Connection entries the sweeps removed. */

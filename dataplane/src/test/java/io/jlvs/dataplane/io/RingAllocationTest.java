@@ -50,10 +50,10 @@ class RingAllocationTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < count; i++) {
             while (!tx.offer(frame, 0, FRAME_BYTES) && System.nanoTime() < deadline) {
-                rx.drain(counter, 16);
+                rx.drain(counter, Integer.MAX_VALUE);
             }
             if ((i & 255) == 255) {
-                rx.drain(counter, 16);
+                rx.drain(counter, Integer.MAX_VALUE);
             }
         }
         tx.flush();
@@ -68,7 +68,7 @@ class RingAllocationTest {
     void sendingAndReceivingTenThousandFramesAllocatesNothing() throws Exception {
         try (VethLink link = VethLink.create();
              Arena arena = Arena.ofConfined();
-             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withBlocks(32, 1 << 18));
+             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(4096));
              TxRing tx = TxRing.open(new TxRingConfig(link.a, 2048, 1024, 8, true))) {
             Counter counter = new Counter();
             MemorySegment frame = VethLink.testFrame(arena, 7);
@@ -86,14 +86,14 @@ class RingAllocationTest {
     /** What an idle worker does: look for a block, sleep in poll() (here with a 0 ms timeout). */
     private static void idle(RxRing rx, int polls) {
         for (int i = 0; i < polls; i++) {
-            rx.awaitBlock(0);
+            rx.awaitFrame(0);
         }
     }
 
     @Test
     void idlePollAllocatesNothing() throws Exception {
         try (VethLink link = VethLink.create();
-             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withBlocks(4, 1 << 16))) {
+             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(128))) {
             Runnable idle = () -> idle(rx, 1000);
             warmUp(idle);
             long pollsBefore = rx.pollCalls();
@@ -101,7 +101,7 @@ class RingAllocationTest {
             long bytes = Allocations.measure(idle);
 
             assertEquals(1000, rx.pollCalls() - pollsBefore, "poll() calls while measuring");
-            assertFalse(rx.awaitBlock(0), "no frame arrived on the idle link");
+            assertFalse(rx.awaitFrame(0), "no frame arrived on the idle link");
             assertEquals(0, bytes, "bytes allocated by 1000 idle poll() calls");
         }
     }

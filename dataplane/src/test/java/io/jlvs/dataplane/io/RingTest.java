@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Errno;
-import io.jlvs.dataplane.sys.PacketStatistics;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -69,7 +68,7 @@ class RingTest {
     }
 
     private static RxRingConfig smallRx(String ifname) {
-        return RxRingConfig.of(ifname).withBlocks(32, 1 << 18);
+        return RxRingConfig.of(ifname).withFrames(4096);
     }
 
     private static void drainUntil(RxRing rx, SequenceRecorder recorder, long frames, long deadlineNs) {
@@ -91,11 +90,11 @@ class RingTest {
             for (int sequence = 0; sequence < total; sequence++) {
                 frame.set(U32_BE, 14, sequence);
                 while (!tx.offer(frame, 0, FRAME_BYTES)) {
-                    rx.drain(recorder, 64);
+                    rx.drain(recorder, Integer.MAX_VALUE);
                     assertTrue(System.nanoTime() < deadline, "tx ring stayed full; sent " + sequence);
                 }
                 if ((sequence & 1023) == 1023) {
-                    rx.drain(recorder, 64);
+                    rx.drain(recorder, Integer.MAX_VALUE);
                 }
             }
             tx.flush();
@@ -106,10 +105,38 @@ class RingTest {
             assertEquals(0, recorder.duplicates);
             assertEquals(0, recorder.shortFrames);
             assertEquals(0, tx.sendErrors(), () -> "send failed: " + Errno.describe(tx.lastSendErrno()));
-            PacketStatistics stats = rx.readStatistics();
-            assertEquals(0, stats.drops(), "kernel drops");
-            assertTrue(stats.packets() >= total, "kernel saw " + stats.packets());
-            assertEquals(0, rx.readStatistics().packets(), "reading PACKET_STATISTICS resets it");
+            rx.refreshCounters();
+            assertEquals(0, rx.totalKernelDrops(), "kernel drops");
+            assertEquals(0, rx.counters().drops(IoDropReason.RING_FULL), "ring_full drops");
+            assertTrue(rx.totalKernelPackets() >= total, "kernel saw " + rx.totalKernelPackets());
+            assertEquals(total, rx.counters().received(), "frames counted as received");
+        }
+    }
+
+    @Test
+    void framesThatFindTheRingFullAreCountedAsRingFullDrops() throws Exception {
+        int total = 1000;
+        try (VethLink link = VethLink.create();
+             Arena arena = Arena.ofConfined();
+             TxRing tx = TxRing.open(TxRingConfig.of(link.a));
+             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(RxRingConfig.MIN_FRAME_COUNT))) {
+            MemorySegment frame = VethLink.testFrame(arena, 0);
+            long deadline = System.nanoTime() + DEADLINE_NS;
+            for (int sequence = 0; sequence < total; sequence++) {
+                frame.set(U32_BE, 14, sequence);
+                while (!tx.offer(frame, 0, FRAME_BYTES)) {
+                    assertTrue(System.nanoTime() < deadline, "tx ring stayed full; sent " + sequence);
+                }
+            }
+            tx.flush();
+            SequenceRecorder recorder = new SequenceRecorder();
+            rx.drain(recorder, Integer.MAX_VALUE);
+            rx.refreshCounters();
+
+            long drops = rx.counters().drops(IoDropReason.RING_FULL);
+            assertTrue(drops >= total - RxRingConfig.MIN_FRAME_COUNT, "ring_full drops: " + drops);
+            assertEquals(rx.totalKernelPackets(), rx.counters().received() + drops,
+                    "every frame the kernel saw was either read or counted as dropped");
         }
     }
 
@@ -133,8 +160,8 @@ class RingTest {
                 for (int flow = 0; flow < flows; flow++) {
                     assertTrue(tx.offer(frames[flow], 0, FRAME_BYTES), "tx ring full");
                 }
-                first.drain(one, 64);
-                second.drain(two, 64);
+                first.drain(one, Integer.MAX_VALUE);
+                second.drain(two, Integer.MAX_VALUE);
             }
             tx.flush();
             long deadline = System.nanoTime() + DEADLINE_NS;

@@ -24,46 +24,26 @@ class AfPacketLayoutTest {
     }
 
     @Test
-    void ringRequestsAre16And28Bytes() {
+    void ringRequestIs16Bytes() {
         assertEquals(16, AfPacket.TPACKET_REQ.byteSize());
-        assertEquals(28, AfPacket.TPACKET_REQ3.byteSize());
-        assertEquals(16, at(AfPacket.TPACKET_REQ3, "tp_retire_blk_tov"));
-        assertEquals(24, at(AfPacket.TPACKET_REQ3, "tp_feature_req_word"));
     }
 
     @Test
-    void blockDescriptorOffsetsMatchTheKernel() {
-        assertEquals(8, AfPacket.BLOCK_STATUS_OFFSET);
-        assertEquals(12, AfPacket.BLOCK_NUM_PKTS_OFFSET);
-        assertEquals(16, AfPacket.BLOCK_FIRST_PKT_OFFSET);
-        assertEquals(20, at(AfPacket.TPACKET_BLOCK_DESC, "blk_len"));
-        assertEquals(24, at(AfPacket.TPACKET_BLOCK_DESC, "seq_num"));
-    }
-
-    @Test
-    void tpacket3HeaderIs48BytesWithKernelOffsets() {
-        assertEquals(48, AfPacket.TPACKET3_HDR.byteSize());
-        assertEquals(0, AfPacket.TP3_NEXT_OFFSET);
-        assertEquals(12, AfPacket.TP3_SNAPLEN_OFFSET);
-        assertEquals(16, AfPacket.TP3_LEN_OFFSET);
-        assertEquals(20, AfPacket.TP3_STATUS_OFFSET);
-        assertEquals(24, AfPacket.TP3_MAC_OFFSET);
-        assertEquals(26, at(AfPacket.TPACKET3_HDR, "tp_net"));
-        assertEquals(28, at(AfPacket.TPACKET3_HDR, "tp_rxhash"));
-    }
-
-    @Test
-    void tpacket2TxDataStartsAt32() {
+    void tpacket2HeaderMatchesTheKernelAndTxDataStartsAt32() {
         assertEquals(32, AfPacket.TPACKET2_HDR.byteSize());
         assertEquals(0, AfPacket.TP2_STATUS_OFFSET);
         assertEquals(4, AfPacket.TP2_LEN_OFFSET);
+        assertEquals(8, AfPacket.TP2_SNAPLEN_OFFSET);
+        assertEquals(12, AfPacket.TP2_MAC_OFFSET);
+        assertEquals(24, at(AfPacket.TPACKET2_HDR, "tp_vlan_tci"));
         assertEquals(52, AfPacket.TPACKET2_HDRLEN);
         assertEquals(32, AfPacket.TP2_TX_DATA_OFFSET);
     }
 
     @Test
-    void statisticsV3Is12Bytes() {
-        assertEquals(12, AfPacket.TPACKET_STATS_V3.byteSize());
+    void statisticsAre8Bytes() {
+        assertEquals(8, AfPacket.TPACKET_STATS.byteSize());
+        assertEquals(4, AfPacket.STATS_DROPS_OFFSET);
     }
 
     @Test

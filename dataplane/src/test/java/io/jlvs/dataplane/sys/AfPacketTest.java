@@ -39,7 +39,7 @@ class AfPacketTest {
     @Test
     void rxRingOnMissingInterfaceFailsWithEnodev() {
         assumePacketSockets();
-        RxRingConfig config = RxRingConfig.of("missing").withBlocks(2, 1 << 16);
+        RxRingConfig config = RxRingConfig.of("missing").withFrames(64);
         NativeException e = assertThrows(NativeException.class, () -> RxRing.open(config, MISSING_IFINDEX));
         assertTrue(e.getMessage().startsWith("bind(ifindex 999999): ENODEV (19)"), e.getMessage());
     }

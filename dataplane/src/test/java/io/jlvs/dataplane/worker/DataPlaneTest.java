@@ -84,7 +84,7 @@ class DataPlaneTest {
             Port port = new Port(a, AfPacket.interfaceIndex(a), DIRECTOR_MAC, AfPacket.mtu(a), 0);
 
             DataPlane plane = DataPlane.open(List.of(port), 2, tracker, services, hops, ArpHandler.IGNORE);
-            try (RxRing capture = RxRing.open(RxRingConfig.of(b).withBlocks(4, 1 << 16));
+            try (RxRing capture = RxRing.open(RxRingConfig.of(b).withFrames(128));
                  TxRing inject = TxRing.open(TxRingConfig.of(b))) {
                 plane.start();
                 Map<Integer, Long> synMac = new HashMap<>();

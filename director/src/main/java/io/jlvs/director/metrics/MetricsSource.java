@@ -4,7 +4,7 @@ import io.jlvs.config.model.ServiceKey;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
-import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.health.HealthChecker;
@@ -21,10 +21,10 @@ import java.util.function.Supplier;
  *
  * @param table   the running services
  * @param checker the health checker, or {@code null} when none runs
- * @param workers each worker's pipeline counters, in worker order (empty without a data plane)
+ * @param workers each worker's counters (pipeline and sockets), in worker order (empty without a data plane)
  * @param rates   the rate estimates of the table
  */
-public record MetricsSource(ServiceTable table, HealthChecker checker, Supplier<List<PipelineCounters>> workers,
+public record MetricsSource(ServiceTable table, HealthChecker checker, Supplier<List<WorkerCounters>> workers,
                             Rates rates) {
     /** The health of every checked server of the table, by service and endpoint. */
     Map<String, ServerHealth> healthByServer() {

@@ -1,7 +1,7 @@
 package io.jlvs.director.metrics;
 
 import io.jlvs.config.model.Endpoint;
-import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.director.health.HealthChecker;
 
@@ -33,7 +33,7 @@ public final class Monitoring implements AutoCloseable {
      * @throws IllegalStateException when the metrics endpoint cannot listen; nothing runs then
      */
     public static Monitoring start(ServiceTable table, Optional<Endpoint> metricsListen,
-                                   Supplier<List<PipelineCounters>> workers, Consumer<String> log) {
+                                   Supplier<List<WorkerCounters>> workers, Consumer<String> log) {
         HealthChecker checker = new HealthChecker(table, log);
         MetricsServer metrics = null;
         try {

@@ -2,7 +2,10 @@ package io.jlvs.director.metrics;
 
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
+import io.jlvs.dataplane.io.IoCounters;
+import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.pipeline.PipelineReason;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.service.Stats;
@@ -31,6 +34,8 @@ import java.util.function.ToLongFunction;
  *       an unchecked server), {@code jlvs_server_health_checked}, check and transition counts;</li>
  *   <li>{@code jlvs_worker_frames_total} by verdict and {@code jlvs_worker_frames_by_reason_total}
  *       by the reason a frame was passed, answered or dropped, per worker.</li>
+ *   <li>{@code jlvs_io_frames_received_total} and {@code jlvs_io_drops_total} by reason, per worker
+ *       and interface: what the sockets read, and lost before the pipeline saw it.</li>
  * </ul>
  */
 final class PrometheusText {
@@ -139,9 +144,20 @@ final class PrometheusText {
                 "Frames handled by the worker, by verdict (forwarded, replied, passed, dropped)");
         Family reasons = new Family("jlvs_worker_frames_by_reason_total", "counter",
                 "Frames passed, answered or dropped by the worker, by reason");
-        List<PipelineCounters> workers = source.workers().get();
+        Family ioReceived = new Family("jlvs_io_frames_received_total", "counter",
+                "Frames the worker read from its socket on the interface");
+        Family ioDrops = new Family("jlvs_io_drops_total", "counter",
+                "Frames lost below the pipeline (kernel ring full, AF_XDP ring and fill-queue drops), by reason");
+        List<WorkerCounters> workers = source.workers().get();
         for (int w = 0; w < workers.size(); w++) {
-            PipelineCounters c = workers.get(w);
+            PipelineCounters c = workers.get(w).pipeline();
+            for (IoCounters io : workers.get(w).io()) {
+                String at = labels("worker", Integer.toString(w), "interface", io.interfaceName());
+                ioReceived.add(at, io.received());
+                for (IoDropReason reason : IoDropReason.values()) {
+                    ioDrops.add(withLabel(at, "reason", reason.label()), io.drops(reason));
+                }
+            }
             for (PipelineVerdict v : PipelineVerdict.values()) {
                 frames.add(labels("worker", Integer.toString(w), "verdict", v.name().toLowerCase(Locale.ROOT)),
                         c.verdictCount(v));
@@ -158,6 +174,7 @@ final class PrometheusText {
         all.addAll(serverStats);
         all.addAll(serverRates);
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
+                ioReceived, ioDrops,
                 reasons));
         for (Family f : all) {
             f.writeTo(out);

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
+import io.jlvs.dataplane.io.IoCounters;
+import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.pipeline.PipelineReason;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.service.Stats;
@@ -21,7 +24,8 @@ import java.util.Map;
  * Renders a {@link MetricsSource} as the {@code /status} JSON document:
  * {@code {"services": [{"service", "scheduler", "stats", "rates", "activeConns", "inactConns",
  * "servers": [{"server", "method", "weight", "configuredWeight", "scheduled", "activeConns",
- * "inactConns", "stats", "rates", "health"}]}], "workers": [{"worker", "verdicts", "reasons"}],
+ * "inactConns", "stats", "rates", "health"}]}], "workers": [{"worker", "verdicts", "reasons",
+ * "io": [{"interface", "received", "drops": {reason: count}}]}],
  * "health": {"downTransitions", "upTransitions"}}}. {@code health} of a server is {@code null}
  * when no check applies to it.
  */
@@ -69,17 +73,28 @@ final class StatusJson {
             s.put("inactConns", inactive);
         }
         ArrayNode workers = root.putArray("workers");
-        List<PipelineCounters> counters = source.workers().get();
+        List<WorkerCounters> counters = source.workers().get();
         for (int w = 0; w < counters.size(); w++) {
             ObjectNode worker = workers.addObject();
             worker.put("worker", w);
+            PipelineCounters pipeline = counters.get(w).pipeline();
             ObjectNode verdicts = worker.putObject("verdicts");
             for (PipelineVerdict v : PipelineVerdict.values()) {
-                verdicts.put(v.name().toLowerCase(Locale.ROOT), counters.get(w).verdictCount(v));
+                verdicts.put(v.name().toLowerCase(Locale.ROOT), pipeline.verdictCount(v));
             }
             ObjectNode reasons = worker.putObject("reasons");
             for (PipelineReason r : PipelineReason.values()) {
-                reasons.put(r.name().toLowerCase(Locale.ROOT), counters.get(w).reasonCount(r));
+                reasons.put(r.name().toLowerCase(Locale.ROOT), pipeline.reasonCount(r));
+            }
+            ArrayNode io = worker.putArray("io");
+            for (IoCounters c : counters.get(w).io()) {
+                ObjectNode i = io.addObject();
+                i.put("interface", c.interfaceName());
+                i.put("received", c.received());
+                ObjectNode drops = i.putObject("drops");
+                for (IoDropReason reason : IoDropReason.values()) {
+                    drops.put(reason.label(), c.drops(reason));
+                }
             }
         }
         ObjectNode transitions = root.putObject("health");

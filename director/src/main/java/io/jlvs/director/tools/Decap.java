@@ -41,10 +41,7 @@ public final class Decap implements Callable<Integer> {
     /** The nftables table that drops IPIP packets from the kernel's view. */
     public static final String NFT_TABLE = "jlvs_decap";
 
-    private static final int BLOCK_BYTES = 1 << 18;
-    private static final int BLOCKS = 8;
-    private static final int FRAME_BYTES = 2048;
-    private static final int BLOCK_TIMEOUT_MS = 1;
+    private static final int RING_FRAMES = 1024;
     private static final int POLL_TIMEOUT_MS = 100;
     private static final long COMMAND_TIMEOUT_S = 10;
     private static final long STOP_TIMEOUT_S = 5;
@@ -107,8 +104,7 @@ public final class Decap implements Callable<Integer> {
             if (!noNft) {
                 nftInstalled = installNft(localAddress);
             }
-            ring = RxRing.open(new RxRingConfig(interfaceName, BLOCK_BYTES, BLOCKS, FRAME_BYTES, BLOCK_TIMEOUT_MS,
-                    RxRingConfig.NO_FANOUT, true));
+            ring = RxRing.open(RxRingConfig.of(interfaceName).withFrames(RING_FRAMES));
         } catch (IOException | IllegalStateException e) {
             System.err.println("jlvs decap: " + e.getMessage());
             if (nftInstalled) {

@@ -13,7 +13,10 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.dataplane.io.IoCounters;
+import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
+import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.pipeline.PipelineReason;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.service.Stats;
@@ -113,7 +116,15 @@ class MetricsServerTest {
         return table;
     }
 
-    private MetricsServer start(ServiceTable table, List<PipelineCounters> workers) {
+    /** A worker whose socket on eth0 read 120 frames and lost 7 because its ring was full. */
+    private static WorkerCounters workerWithRingDrops() {
+        IoCounters io = new IoCounters("eth0");
+        io.addReceived(120);
+        io.addDrops(IoDropReason.RING_FULL, 7);
+        return new WorkerCounters(new PipelineCounters(), List.of(io));
+    }
+
+    private MetricsServer start(ServiceTable table, List<WorkerCounters> workers) {
         server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new MetricsSource(table, checker, () -> workers, new Rates(table)));
         return server;
@@ -156,7 +167,7 @@ class MetricsServerTest {
     @Test
     void metricsParseAndAgreeWithTheServiceTableStats() throws Exception {
         ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
-        start(table, List.of(new PipelineCounters(), new PipelineCounters()));
+        start(table, List.of(WorkerCounters.of(new PipelineCounters()), workerWithRingDrops()));
         HttpResponse<String> response = get("/metrics");
         assertEquals(200, response.statusCode());
         assertEquals(MetricsServer.PROMETHEUS_TYPE, response.headers().firstValue("content-type").orElseThrow());
@@ -212,6 +223,12 @@ class MetricsServerTest {
             assertEquals(PipelineReason.COUNT, families.get("jlvs_worker_frames_by_reason_total").getMetrics()
                     .stream().filter(m -> m.getLabels().get("worker").equals(worker)).count());
         }
+        Map<String, String> eth0 = Map.of("worker", "1", "interface", "eth0");
+        assertEquals(120, value(families, "jlvs_io_frames_received_total", eth0));
+        assertEquals(7, value(families, "jlvs_io_drops_total",
+                Map.of("worker", "1", "interface", "eth0", "reason", "ring_full")));
+        assertEquals(IoDropReason.COUNT, families.get("jlvs_io_drops_total").getMetrics().size(),
+                "one sample per reason of the one socket");
     }
 
     @Test
@@ -281,7 +298,7 @@ class MetricsServerTest {
     @Test
     void statusIsJsonWithEveryServiceAndItsStats() throws Exception {
         ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
-        start(table, List.of(new PipelineCounters()));
+        start(table, List.of(workerWithRingDrops()));
         HttpResponse<String> response = get("/status");
         assertEquals(200, response.statusCode());
         assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
@@ -296,6 +313,10 @@ class MetricsServerTest {
         assertTrue(web.get("servers").get(0).get("health").isNull());
         assertEquals(1, root.get("workers").size());
         assertEquals(0, root.get("workers").get(0).get("verdicts").get("dropped").asLong());
+        JsonNode io = root.get("workers").get(0).get("io").get(0);
+        assertEquals("eth0", io.get("interface").asText());
+        assertEquals(120, io.get("received").asLong());
+        assertEquals(7, io.get("drops").get("ring_full").asLong());
     }
 
     @Test
