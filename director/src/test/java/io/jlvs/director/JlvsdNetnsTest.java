@@ -114,9 +114,16 @@ class JlvsdNetnsTest {
             jlvsd.destroy();
             assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
             String text = Files.readString(log);
-            Matcher forwarded = Pattern.compile("jlvsd: stopped; frames forwarded (\\d+)").matcher(text);
-            assertTrue(forwarded.find(), text);
-            assertTrue(Long.parseLong(forwarded.group(1)) >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
+            Matcher stopped = Pattern.compile("jlvsd: stopped; frames read (\\d+), forwarded (\\d+), replied (\\d+),"
+                    + " passed (\\d+), dropped (\\d+); lost in the rings (\\d+)").matcher(text);
+            assertTrue(stopped.find(), text);
+            long[] n = new long[6];
+            for (int i = 0; i < n.length; i++) {
+                n[i] = Long.parseLong(stopped.group(i + 1));
+            }
+            assertTrue(n[1] >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
+            assertEquals(n[0], n[1] + n[2] + n[3] + n[4], "every frame read has one verdict\n" + text);
+            assertEquals(0, n[5], "no frame lost in the rings\n" + text);
         }
     }
 

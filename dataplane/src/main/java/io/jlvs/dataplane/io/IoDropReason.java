@@ -3,9 +3,10 @@ package io.jlvs.dataplane.io;
 import java.util.Locale;
 
 /**
- * Why a frame was lost below the pipeline, in the kernel's rings or on the way out. Each is a
- * {@code reason} label of {@code jlvs_io_drops_total}; the pipeline's own reasons are
- * {@code PipelineReason}.
+ * Why a frame was lost below the pipeline, in the kernel's rings. Each is a {@code reason} label
+ * of {@code jlvs_io_drops_total}; the pipeline's own reasons are {@code PipelineReason}, which
+ * counts a frame that found no room in a TX ring as {@code tx_full} (a failed {@code send()}
+ * loses nothing: the frames stay queued for the next one).
  */
 public enum IoDropReason {
     /** AF_PACKET RX: the kernel found the ring full ({@code tp_drops} of {@code PACKET_STATISTICS}). */
@@ -19,11 +20,7 @@ public enum IoDropReason {
     /** AF_XDP RX: no free buffer in the fill ring ({@code rx_fill_ring_empty_descs}). */
     XDP_FILL_RING_EMPTY,
     /** AF_XDP TX: invalid descriptors ({@code tx_invalid_descs}). */
-    XDP_TX_INVALID,
-    /** TX: no free slot in the TX ring. */
-    TX_RING_FULL,
-    /** TX: the kernel refused to send ({@code sendto} failed). */
-    SEND_ERROR;
+    XDP_TX_INVALID;
 
     /** The number of reasons. */
     public static final int COUNT = values().length;
