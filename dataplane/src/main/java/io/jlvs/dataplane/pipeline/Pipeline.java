@@ -168,6 +168,11 @@ public final class Pipeline {
         return drop(PipelineReason.TRUNCATED_CAPTURE);
     }
 
+    /** Counts a frame whose handling threw as dropped ({@link PipelineReason#WORKER_ERROR}). */
+    public PipelineVerdict dropWorkerError() {
+        return drop(PipelineReason.WORKER_ERROR);
+    }
+
     /**
      * Handles one frame, in place.
      *

@@ -39,7 +39,9 @@ public enum PipelineReason {
     /** Dropped (or answered with an ICMP error) by a rewriter (TTL, MTU, headroom...). */
     REWRITE,
     /** Dropped: the outgoing sink was full or refused the frame's length. */
-    TX_FULL;
+    TX_FULL,
+    /** Dropped: handling the frame threw (a defect); the worker counts the error by kind and goes on. */
+    WORKER_ERROR;
 
     /** The number of reasons. */
     public static final int COUNT = values().length;

@@ -94,7 +94,8 @@ public final class DataPlane implements AutoCloseable {
                 Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
                         nextHops, arpOfWorker.apply(w));
                 workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, io.idleSpins(),
-                        io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, owned.toArray(new AutoCloseable[0])));
+                        io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, System.err::println,
+                        owned.toArray(new AutoCloseable[0])));
             }
         } catch (NativeException | RuntimeException e) {
             for (AutoCloseable c : opened) {

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One data-plane thread: an agent whose duty cycle is
@@ -29,7 +30,10 @@ import java.util.List;
  *       {@code pollTimeoutMs}), so an idle director costs next to no CPU and a frame that
  *       arrives wakes it at once.</li>
  * </ol>
- * The sources and sinks belong to this thread: it closes them when it stops. Only one worker
+ * An exception thrown while a frame is handled drops that frame, is counted and logged once per
+ * kind ({@link WorkerErrors}), and the worker goes on with the next frame.
+ *
+ * <p>The sources and sinks belong to this thread: it closes them when it stops. Only one worker
  * may sweep ({@link ConnTracker#sweep} is single-threaded).
  */
 public final class Worker implements Runnable {
@@ -51,6 +55,7 @@ public final class Worker implements Runnable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollFds;
     private final AutoCloseable[] owned;
+    private final WorkerErrors errors;
 
     private volatile boolean running = true;
     private long nowMs;
@@ -67,10 +72,12 @@ public final class Worker implements Runnable {
      * @param sweeper the tracker to sweep, or {@code null} when another worker sweeps
      * @param idleSpins busy spins before the worker yields, when a cycle found nothing
      * @param idleYields yields after the spins, before it sleeps in {@code poll()}
+     * @param log where the first error of each kind is reported, with its stack
      * @param owned what the worker closes when it stops (its sources and TX rings)
      */
     public Worker(int id, Pipeline pipeline, FrameSource[] sources, FrameSink[] sinks, ConnTracker sweeper,
-            int idleSpins, int idleYields, int pollTimeoutMs, long sweepPeriodMs, AutoCloseable... owned) {
+            int idleSpins, int idleYields, int pollTimeoutMs, long sweepPeriodMs, Consumer<String> log,
+            AutoCloseable... owned) {
         this.id = id;
         this.pipeline = pipeline;
         this.sources = sources.clone();
@@ -78,6 +85,7 @@ public final class Worker implements Runnable {
         this.sweeper = sweeper;
         this.sweepPeriodMs = Math.max(1, sweepPeriodMs);
         this.owned = owned.clone();
+        this.errors = new WorkerErrors(id, log);
         this.handlers = new FrameHandler[sources.length];
         for (int i = 0; i < sources.length; i++) {
             handlers[i] = handler(i);
@@ -95,8 +103,13 @@ public final class Worker implements Runnable {
         return (ring, offset, lengthBytes, wireLengthBytes, status) -> {
             if (wireLengthBytes > lengthBytes) {
                 pipeline.dropTruncated();
-            } else {
+                return;
+            }
+            try {
                 pipeline.process(port, ring, offset, lengthBytes, status, nowMs);
+            } catch (RuntimeException e) {
+                pipeline.dropWorkerError();
+                errors.record(e);
             }
         };
     }
@@ -226,7 +239,7 @@ public final class Worker implements Runnable {
         for (FrameSource source : sources) {
             io.add(source.counters());
         }
-        return new WorkerCounters(pipeline.counters(), io);
+        return new WorkerCounters(pipeline.counters(), io, errors.counts());
     }
 
     /** Duty cycles run. */

@@ -6,6 +6,7 @@ import io.jlvs.dataplane.pipeline.PipelineCounters;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one worker counts: its pipeline's verdicts and reasons, and per interface the frames its
@@ -13,16 +14,18 @@ import java.util.List;
  *
  * @param pipeline the pipeline's counters
  * @param io       one per interface, in port order
+ * @param errors   exceptions caught while handling frames, by class name
  */
-public record WorkerCounters(PipelineCounters pipeline, List<IoCounters> io) {
-    /** Copies the list. */
+public record WorkerCounters(PipelineCounters pipeline, List<IoCounters> io, Map<String, Long> errors) {
+    /** Copies the collections. */
     public WorkerCounters {
         io = List.copyOf(io);
+        errors = Map.copyOf(errors);
     }
 
     /** Pipeline counters alone, for a worker without sockets (tests, tools). */
     public static WorkerCounters of(PipelineCounters pipeline) {
-        return new WorkerCounters(pipeline, List.of());
+        return new WorkerCounters(pipeline, List.of(), Map.of());
     }
 
     /** Frames this worker's sockets lost below the pipeline, all interfaces and reasons. */

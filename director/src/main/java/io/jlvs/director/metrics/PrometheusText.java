@@ -148,9 +148,14 @@ final class PrometheusText {
                 "Frames the worker read from its socket on the interface");
         Family ioDrops = new Family("jlvs_io_drops_total", "counter",
                 "Frames lost below the pipeline (kernel ring full, AF_XDP ring and fill-queue drops), by reason");
+        Family errors = new Family("jlvs_worker_errors_total", "counter",
+                "Exceptions caught while a worker handled a frame (the frame is dropped), by class");
         List<WorkerCounters> workers = source.workers().get();
         for (int w = 0; w < workers.size(); w++) {
             PipelineCounters c = workers.get(w).pipeline();
+            for (Map.Entry<String, Long> e : workers.get(w).errors().entrySet()) {
+                errors.add(labels("worker", Integer.toString(w), "error", e.getKey()), e.getValue());
+            }
             for (IoCounters io : workers.get(w).io()) {
                 String at = labels("worker", Integer.toString(w), "interface", io.interfaceName());
                 ioReceived.add(at, io.received());
@@ -174,7 +179,7 @@ final class PrometheusText {
         all.addAll(serverStats);
         all.addAll(serverRates);
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
-                ioReceived, ioDrops,
+                ioReceived, ioDrops, errors,
                 reasons));
         for (Family f : all) {
             f.writeTo(out);

@@ -121,7 +121,7 @@ class MetricsServerTest {
         IoCounters io = new IoCounters("eth0");
         io.addReceived(120);
         io.addDrops(IoDropReason.RING_FULL, 7);
-        return new WorkerCounters(new PipelineCounters(), List.of(io));
+        return new WorkerCounters(new PipelineCounters(), List.of(io), Map.of("java.lang.IllegalStateException", 2L));
     }
 
     private MetricsServer start(ServiceTable table, List<WorkerCounters> workers) {
@@ -229,6 +229,8 @@ class MetricsServerTest {
                 Map.of("worker", "1", "interface", "eth0", "reason", "ring_full")));
         assertEquals(IoDropReason.COUNT, families.get("jlvs_io_drops_total").getMetrics().size(),
                 "one sample per reason of the one socket");
+        assertEquals(2, value(families, "jlvs_worker_errors_total",
+                Map.of("worker", "1", "error", "java.lang.IllegalStateException")));
     }
 
     @Test
