@@ -183,14 +183,14 @@ class JlvsdNetnsTest {
         return pair.a();
     }
 
-    private static String mac(NetnsLab lab, String namespace, String link) {
+    static String mac(NetnsLab lab, String namespace, String link) {
         String text = lab.run(namespace, "ip", "-o", "link", "show", "dev", link);
         Matcher m = MAC.matcher(text);
         assertTrue(m.find(), text);
         return m.group(1);
     }
 
-    private static void awaitLog(Path log, String line) throws IOException, InterruptedException {
+    static void awaitLog(Path log, String line) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (System.currentTimeMillis() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(line)) {

@@ -74,7 +74,6 @@ public final class ConnTracker {
     private final AtomicLong tableFullDrops = new AtomicLong();
     private final AtomicLong noDestDrops = new AtomicLong();
     private final AtomicLong destDeletedDrops = new AtomicLong();
-    private final AtomicLong created = new AtomicLong();
     private int sweepCursor;
 
     public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls) {
@@ -115,11 +114,6 @@ public final class ConnTracker {
     /** Packets dropped because their connection's server was deleted. */
     public long destDeletedDrops() {
         return destDeletedDrops.get();
-    }
-
-    /** Connections created (templates not counted). */
-    public long connectionsCreated() {
-        return created.get();
     }
 
     // ------------------------------------------------------------------ per packet
@@ -398,7 +392,6 @@ public final class ConnTracker {
             tableFullDrops.incrementAndGet();
             return TABLE_FULL;
         }
-        created.incrementAndGet();
         return c;
     }
 
