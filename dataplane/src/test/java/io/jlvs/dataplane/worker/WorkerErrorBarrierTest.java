@@ -10,9 +10,7 @@ import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.packet.ArpFlyweight;
 import io.jlvs.core.packet.PacketBuilder;
-import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.io.FrameSource;
-import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.FrameSink;
 import io.jlvs.dataplane.pipeline.MemoryFrameSink;
@@ -22,7 +20,6 @@ import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.pipeline.Port;
 import io.jlvs.dataplane.pipeline.StaticNextHops;
 import io.jlvs.dataplane.service.ServiceTable;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,59 +33,7 @@ class WorkerErrorBarrierTest {
     private static final int CLIENT = Ipv4.parse("192.168.10.5");
     private static final int POISON = Ipv4.parse("192.168.10.66");
 
-    /** Frames held in memory, handed over once each, as a ring would. */
-    private static final class MemoryFrameSource implements FrameSource {
-        private final List<byte[]> frames;
-        private final MemorySegment buffer = MemorySegment.ofArray(new byte[4096]);
-        private final IoCounters counters = new IoCounters("mem0");
-        private int next;
-
-        MemoryFrameSource(List<byte[]> frames) {
-            this.frames = frames;
-        }
-
-        @Override
-        public int drain(FrameHandler handler, int maxFrames) {
-            int n = 0;
-            while (n < maxFrames && next < frames.size()) {
-                byte[] frame = frames.get(next++);
-                MemorySegment.copy(MemorySegment.ofArray(frame), 0, buffer, 64, frame.length);
-                handler.onFrame(buffer, 64, frame.length, frame.length, 0);
-                n++;
-            }
-            counters.addReceived(n);
-            return n;
-        }
-
-        @Override
-        public boolean isReady() {
-            return next < frames.size();
-        }
-
-        @Override
-        public int fd() {
-            return -1;
-        }
-
-        @Override
-        public void onPollError() {
-        }
-
-        @Override
-        public void refreshCounters() {
-        }
-
-        @Override
-        public IoCounters counters() {
-            return counters;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static byte[] arpRequestFor(int target) {
+    static byte[] arpRequestFor(int target) {
         return new PacketBuilder().sourceMac(CLIENT_MAC).destinationMac(-1L >>> 16)
                 .arp(ArpFlyweight.OP_REQUEST, CLIENT_MAC, CLIENT, 0, target).build();
     }
@@ -114,7 +59,7 @@ class WorkerErrorBarrierTest {
                 new Port[] {new Port("mem0", 1, DIRECTOR_MAC, 1500, DIP)}, new FrameSink[] {sink},
                 new StaticNextHops(), defective);
         List<String> log = new ArrayList<>();
-        Worker worker = new Worker(0, pipeline, new FrameSource[] {new MemoryFrameSource(frames)},
+        Worker worker = new Worker(0, pipeline, new FrameSource[] {new MemoryFrameSource(frames, 1)},
                 new FrameSink[] {sink}, null, 0, 0, 100, 1000, log::add);
 
         assertEquals(10, worker.doWork(), "every frame was handed to the pipeline");
