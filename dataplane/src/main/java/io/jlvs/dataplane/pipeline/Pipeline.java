@@ -4,6 +4,7 @@ import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.ConnView;
 import io.jlvs.core.conn.TrackedService;
+import io.jlvs.core.packet.EthernetFlyweight;
 import io.jlvs.core.packet.IcmpFlyweight;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
@@ -191,6 +192,10 @@ public final class Pipeline {
         this.checksumPartial = (tpStatus & AfPacket.TP_STATUS_CSUMNOTREADY) != 0;
         this.headroomBytes = (int) Math.min(offset, TunnelRewriter.OVERHEAD_BYTES);
         Verdict verdict = parser.parse(segment, offset, lengthBytes);
+        if (verdict != Verdict.DROP && ((tpStatus & AfPacket.TP_STATUS_VLAN_VALID) != 0
+                || parser.l3Offset() - offset != EthernetFlyweight.HEADER_LENGTH)) {
+            return pass(PipelineReason.VLAN_TAGGED);
+        }
         switch (verdict) {
             case IPV4_TCP:
                 return transport(true);
@@ -227,6 +232,12 @@ public final class Pipeline {
         int result = ConnTracker.NO_SERVICE;
         TrackedService service = s.lookup(protocol, destination, destinationPort);
         if (service != null || s.isVirtualAddress(destination)) {
+            if (isMartianSource(source)) {
+                return drop(PipelineReason.MARTIAN_SOURCE);
+            }
+            if (s.isVirtualAddress(source)) {
+                return drop(PipelineReason.LAND);
+            }
             result = tracker.inPacket(service, protocol, source, sourcePort, destination, destinationPort, flags,
                     lengthBytes, nowMs);
             if (result >= 0) {
@@ -252,6 +263,16 @@ public final class Pipeline {
             }
         }
         return pass(result == ConnTracker.NO_CONN ? PipelineReason.NO_CONN : PipelineReason.NO_SERVICE);
+    }
+
+    /**
+     * Whether the kernel would drop a packet from {@code address} as a martian source before
+     * IPVS sees it ({@code ip_route_input_slow}): this network (0/8), loopback (127/8),
+     * multicast (224/4) or the limited broadcast.
+     */
+    static boolean isMartianSource(int address) {
+        int top = address >>> 24;
+        return top == 0 || top == 127 || (address >>> 28) == 0xE || address == -1;
     }
 
     private PipelineVerdict icmp() {

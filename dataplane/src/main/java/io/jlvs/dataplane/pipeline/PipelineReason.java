@@ -12,6 +12,16 @@ public enum PipelineReason {
     ARP,
     /** Answered: an ARP frame the ARP handler answered. */
     ARP_ANSWERED,
+    /**
+     * Passed: the frame carried a VLAN tag (in the frame, or taken off by the kernel and reported
+     * in the ring's status); jlvs balances untagged frames only, as IPVS sees no frame of a VLAN
+     * the host has no interface for.
+     */
+    VLAN_TAGGED,
+    /** Dropped: a source address the kernel calls martian (0/8, 127/8, 224/4, 255.255.255.255). */
+    MARTIAN_SOURCE,
+    /** Dropped: a packet to a virtual service whose source is a virtual address (a "land" packet). */
+    LAND,
     /** Passed: an IPv4 fragment (left to the kernel's reassembly). */
     FRAGMENT,
     /** Passed: no service for the destination and no connection. */

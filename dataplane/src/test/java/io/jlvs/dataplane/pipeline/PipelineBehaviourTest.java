@@ -131,4 +131,37 @@ class PipelineBehaviourTest {
         assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.MALFORMED));
         assertEquals(1, lab.pipeline.parser().dropCount(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM));
     }
+
+    @Test
+    void taggedFramesAreNotBalancedWhetherTheTagIsInTheFrameOrInTheRingStatus() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
+        assertEquals(PipelineVerdict.PASSED,
+                lab.process(fromClient().vlan(100).tcp(41000, 80).tcpFlags(TcpFlyweight.SYN).build()));
+        assertEquals(PipelineVerdict.PASSED,
+                lab.process(fromClient().tcp(41001, 80).tcpFlags(TcpFlyweight.SYN).build(),
+                        AfPacket.TP_STATUS_VLAN_VALID));
+        assertEquals(2, lab.pipeline.counters().reasonCount(PipelineReason.VLAN_TAGGED));
+        assertTrue(lab.sent().isEmpty(), "nothing forwarded");
+        assertEquals(PipelineVerdict.FORWARDED,
+                lab.process(fromClient().tcp(41002, 80).tcpFlags(TcpFlyweight.SYN).build()), "untagged still is");
+    }
+
+    @Test
+    void martianAndLandSourcesAreDroppedBeforeScheduling() {
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1))));
+        for (String source : List.of("0.0.0.0", "127.0.0.1", "224.0.0.1", "239.1.2.3", "255.255.255.255")) {
+            assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().source(source).tcp(41000, 80)
+                    .tcpFlags(TcpFlyweight.SYN).build()), source);
+        }
+        assertEquals(5, lab.pipeline.counters().reasonCount(PipelineReason.MARTIAN_SOURCE));
+        assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().source(Lab.VIP).tcp(80, 80)
+                .tcpFlags(TcpFlyweight.SYN).build()), "land: source = VIP");
+        assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().source(Lab.VIP).tcp(80, 41000)
+                .tcpFlags(TcpFlyweight.SYN | TcpFlyweight.ACK).build()), "a real server's answer to a land SYN");
+        assertEquals(2, lab.pipeline.counters().reasonCount(PipelineReason.LAND));
+        assertTrue(lab.sent().isEmpty(), "nothing forwarded");
+        assertEquals(0, lab.tracker.table().size(), "no connection made");
+        assertEquals(PipelineVerdict.FORWARDED, lab.process(fromClient().source("240.0.0.1").tcp(41000, 80)
+                .tcpFlags(TcpFlyweight.SYN).build()), "class E is not martian for the kernel");
+    }
 }
