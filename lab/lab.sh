@@ -129,9 +129,18 @@ link() {
     ip -n "$NS_PREFIX$host" link set "$ifname" up
 }
 
+# segment NAME: a bridge in the switch namespace. A switch does not filter: the bridge hands no
+# frame to iptables or nftables (bridge-nf-call-*, on by default where br_netfilter is built in),
+# so the lab's path costs what a wire and a switch cost, the same for every balancer measured.
 segment() {
     ip -n "$SWITCH" link add "$1" type bridge
     ip -n "$SWITCH" link set "$1" up
+    local key
+    for key in bridge-nf-call-iptables bridge-nf-call-ip6tables bridge-nf-call-arptables; do
+        if [ -e "/proc/sys/net/bridge/$key" ]; then
+            ip netns exec "$SWITCH" sysctl -q -w "net.bridge.$key=0" >/dev/null
+        fi
+    done
 }
 
 in_ns() {
