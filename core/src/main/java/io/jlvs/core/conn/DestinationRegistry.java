@@ -2,20 +2,23 @@ package io.jlvs.core.conn;
 
 import io.jlvs.core.service.Destination;
 
+import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Maps the {@code int} destination index that connection entries hold to the
- * {@link Destination} object. The control thread registers destinations (an index is
- * never reused, so an entry can never point at the wrong server); workers resolve
- * indexes with one volatile array read and no allocation.
+ * {@link Destination} object. The control thread registers destinations, and unregisters
+ * them once no connection entry refers to them any more (the service table's trash decides
+ * when), so their index can serve another; workers resolve indexes with one volatile array
+ * read and no allocation. The capacity bounds the destinations registered at once.
  */
 public final class DestinationRegistry {
     private final AtomicReferenceArray<Destination> byIndex;
     private final Map<Destination, Integer> indexes = new IdentityHashMap<>();
     private int next;
+    private final ArrayDeque<Integer> freed = new ArrayDeque<>();
     /** Identity hash table Destination → index, rebuilt on register, read by workers. */
     private volatile Lookup lookup = new Lookup(new Destination[2], new int[2]);
 
@@ -23,7 +26,7 @@ public final class DestinationRegistry {
     private record Lookup(Destination[] keys, int[] values) {
     }
 
-    /** A registry that can hold {@code capacity} destinations over its lifetime. */
+    /** A registry that can hold {@code capacity} destinations at once. */
     public DestinationRegistry(int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
@@ -41,13 +44,45 @@ public final class DestinationRegistry {
         if (known != null) {
             return known;
         }
-        if (next == byIndex.length()) {
-            throw new IllegalStateException("destination registry full (" + next
+        if (freed.isEmpty() && next == byIndex.length()) {
+            throw new IllegalStateException("destination registry full (" + indexes.size()
                     + " destinations); start with a larger registry");
         }
-        int index = next++;
+        int index = freed.isEmpty() ? next++ : freed.poll();
         byIndex.set(index, destination);
         indexes.put(destination, index);
+        rebuildLookup();
+        return index;
+    }
+
+    /**
+     * Control thread: forgets {@code destination}, so its index can be given to another. Call
+     * only when no connection entry refers to it any more.
+     *
+     * @return the index it had, or -1 when it was not registered
+     */
+    public synchronized int unregister(Destination destination) {
+        Integer index = indexes.remove(destination);
+        if (index == null) {
+            return -1;
+        }
+        byIndex.set(index, null);
+        freed.add(index);
+        rebuildLookup();
+        return index;
+    }
+
+    /** Control thread: destinations registered now. */
+    public synchronized int size() {
+        return indexes.size();
+    }
+
+    /** How many destinations it can hold at once. */
+    public int capacity() {
+        return byIndex.length();
+    }
+
+    private void rebuildLookup() {
         int size = Integer.highestOneBit(Math.max(2, indexes.size() * 3)) << 1;
         Destination[] keys = new Destination[size];
         int[] values = new int[size];
@@ -60,7 +95,6 @@ public final class DestinationRegistry {
             values[h] = e.getValue();
         }
         lookup = new Lookup(keys, values);
-        return index;
     }
 
     /**

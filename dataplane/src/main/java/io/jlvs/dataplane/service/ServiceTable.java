@@ -19,6 +19,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,13 @@ import java.util.function.LongSupplier;
  * service a new {@link TrackedService}; the scheduler restarts fresh, as with
  * {@code ipvsadm -E -s}.
  *
- * <p>Indexes of services and destinations are never reused, so per-worker counters
- * ({@link TrafficCounters}) stay attached to the right object for the process's lifetime.
+ * <p>The capacities bound what is live at once: the running services and servers, and the
+ * deleted ones still remembered. A service's index is freed when the service is gone and no
+ * remembered server refers to it; a deleted server's index when it leaves the trash. When room
+ * is short, deleted servers with no connection leave the trash before their period ends
+ * (oldest first): reviving one is then adding it anew. A freed index may serve a new object;
+ * the per-worker counters ({@link TrafficCounters}) are never cleared by another thread, so
+ * each index keeps a baseline taken when it was handed out, and the stats are counted from it.
  * Mutators are for the control thread (they are synchronized, so a reload and a listing do
  * not interleave); {@link #snapshot()} may be read by any thread.
  */
@@ -60,8 +67,9 @@ public final class ServiceTable {
     private final List<VirtualService> services = new ArrayList<>();
     private final List<TrafficCounters> counters = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private int nextServiceIndex;
-    private int registeredDestinations;
+    private final BitSet serviceIndexes = new BitSet();
+    private final long[] serviceBaseline;
+    private final long[] destinationBaseline;
     private final Map<TrashKey, Trashed> trash = new HashMap<>();
     private final LongSupplier clockMs;
     private long version;
@@ -69,7 +77,7 @@ public final class ServiceTable {
 
     /**
      * An empty table that can create up to {@code serviceCapacity} services and
-     * {@code destinationCapacity} real servers over its lifetime (reloads included).
+     * {@code destinationCapacity} real servers at once (deleted ones it still remembers included).
      */
     public ServiceTable(int serviceCapacity, int destinationCapacity) {
         this(serviceCapacity, destinationCapacity, () -> System.nanoTime() / 1_000_000);
@@ -87,6 +95,8 @@ public final class ServiceTable {
         this.registry = new DestinationRegistry(destinationCapacity);
         this.serviceOfDestination = new int[destinationCapacity];
         Arrays.fill(serviceOfDestination, -1);
+        this.serviceBaseline = new long[serviceCapacity * TrafficCounters.FIELDS];
+        this.destinationBaseline = new long[destinationCapacity * TrafficCounters.FIELDS];
         publish();
     }
 
@@ -227,26 +237,46 @@ public final class ServiceTable {
         return c;
     }
 
-    /** A service's counters summed over the workers (may lag by a few packets). */
-    public Stats serviceStats(VirtualService service) {
-        long[] totals = new long[TrafficCounters.FIELDS];
-        for (TrafficCounters c : counters) {
-            c.addService(service.index(), totals);
-        }
-        return stats(totals);
+    /** A service's counters summed over the workers, since it was created (may lag by a few packets). */
+    public synchronized Stats serviceStats(VirtualService service) {
+        return stats(sinceBaseline(serviceSums(service.index()), serviceBaseline, service.index()));
     }
 
-    /** A real server's counters summed over the workers (zero for an unregistered one). */
-    public Stats destinationStats(Destination destination) {
+    /** A real server's counters summed over the workers, since it was created (zero for an unregistered one). */
+    public synchronized Stats destinationStats(Destination destination) {
         int index = registry.indexOf(destination);
         if (index < 0) {
             return Stats.ZERO;
         }
+        return stats(sinceBaseline(destinationSums(index), destinationBaseline, index));
+    }
+
+    private long[] serviceSums(int index) {
+        long[] totals = new long[TrafficCounters.FIELDS];
+        for (TrafficCounters c : counters) {
+            c.addService(index, totals);
+        }
+        return totals;
+    }
+
+    private long[] destinationSums(int index) {
         long[] totals = new long[TrafficCounters.FIELDS];
         for (TrafficCounters c : counters) {
             c.addDestination(index, totals);
         }
-        return stats(totals);
+        return totals;
+    }
+
+    private static long[] sinceBaseline(long[] sums, long[] baseline, int index) {
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] -= baseline[index * TrafficCounters.FIELDS + i];
+        }
+        return sums;
+    }
+
+    /** Counting for a fresh index starts from what its earlier holders left in the counters. */
+    private static void takeBaseline(long[] sums, long[] baseline, int index) {
+        System.arraycopy(sums, 0, baseline, index * TrafficCounters.FIELDS, sums.length);
     }
 
     private static Stats stats(long[] t) {
@@ -256,15 +286,78 @@ public final class ServiceTable {
 
     // ------------------------------------------------------------------ changes
 
+    /**
+     * Makes room for {@code newServices} services and {@code newServers} new real servers, or
+     * says why there is none. Services removed by the change being checked still hold their
+     * places here, so a change is checked as if it added before it removed.
+     */
     private void checkCapacity(int newServices, int newServers) {
-        if (nextServiceIndex + newServices > serviceCapacity) {
-            throw new IllegalStateException("service table full: " + nextServiceIndex + " services created, "
-                    + newServices + " more asked, room for " + serviceCapacity + "; restart jlvsd to reset");
+        freeServiceIndexes();
+        int liveServices = serviceIndexes.cardinality();
+        if (liveServices + newServices > serviceCapacity) {
+            throw new IllegalStateException("service table full: " + services.size() + " services running and "
+                    + (liveServices - services.size()) + " deleted ones whose servers still have connections, "
+                    + newServices + " more asked, room for " + serviceCapacity);
         }
-        if (registeredDestinations + newServers > destinationCapacity) {
-            throw new IllegalStateException("real-server table full: " + registeredDestinations
-                    + " servers created, " + newServers + " more asked, room for " + destinationCapacity
-                    + "; restart jlvsd to reset");
+        int need = registry.size() + newServers - destinationCapacity;
+        if (need > 0) {
+            evictIdleTrash(need);
+        }
+        if (registry.size() + newServers > destinationCapacity) {
+            throw new IllegalStateException("real-server table full: " + (registry.size() - trash.size())
+                    + " servers running and " + trash.size() + " deleted ones with connections, " + newServers
+                    + " more asked, room for " + destinationCapacity);
+        }
+    }
+
+    /**
+     * Frees the index of every service that is gone and that no deleted server with connections
+     * refers to (an idle deleted server counts nothing more; revived, it takes its new service's).
+     */
+    private void freeServiceIndexes() {
+        BitSet inUse = new BitSet();
+        for (VirtualService service : services) {
+            inUse.set(service.index());
+        }
+        for (Trashed t : trash.values()) {
+            int index = registry.indexOf(t.destination());
+            if (index >= 0 && serviceOfDestination[index] >= 0 && !isIdle(t.destination())) {
+                inUse.set(serviceOfDestination[index]);
+            }
+        }
+        serviceIndexes.and(inUse);
+    }
+
+    private int allocateServiceIndex() {
+        int index = serviceIndexes.nextClearBit(0);
+        serviceIndexes.set(index);
+        takeBaseline(serviceSums(index), serviceBaseline, index);
+        return index;
+    }
+
+    /** Drops up to {@code count} deleted servers without connections from the trash, oldest first. */
+    private void evictIdleTrash(int count) {
+        List<Map.Entry<TrashKey, Trashed>> idle = new ArrayList<>();
+        for (Map.Entry<TrashKey, Trashed> e : trash.entrySet()) {
+            if (isIdle(e.getValue().destination())) {
+                idle.add(e);
+            }
+        }
+        idle.sort(Map.Entry.comparingByValue(Comparator.comparingLong(Trashed::removedMs)));
+        for (int i = 0; i < Math.min(count, idle.size()); i++) {
+            forget(idle.get(i).getKey());
+        }
+    }
+
+    private static boolean isIdle(Destination d) {
+        return d.totalConns() == 0 && d.persistConns() == 0;
+    }
+
+    /** Removes a deleted server from the trash and frees its index. */
+    private void forget(TrashKey key) {
+        Trashed t = trash.remove(key);
+        if (t != null) {
+            registry.unregister(t.destination());
         }
     }
 
@@ -287,7 +380,7 @@ public final class ServiceTable {
 
     private void addService(ServiceSpec spec) {
         ServiceScheduling scheduling = new ServiceScheduling(Schedulers.create(spec.scheduler(), spec.schedulerFlags()));
-        VirtualService service = new VirtualService(nextServiceIndex++, spec, scheduling,
+        VirtualService service = new VirtualService(allocateServiceIndex(), spec, scheduling,
                 tracked(spec, scheduling.scheduler()));
         for (RealServerSpec server : spec.servers()) {
             addServer(service, server);
@@ -306,7 +399,7 @@ public final class ServiceTable {
         } else {
             d = new Destination(server.address(), server.port(), server.method(), server.weight());
             index = registry.register(d);
-            registeredDestinations++;
+            takeBaseline(destinationSums(index), destinationBaseline, index);
         }
         d.thresholds(server.upperThreshold(), server.lowerThreshold());
         serviceOfDestination[index] = service.index();
@@ -334,8 +427,15 @@ public final class ServiceTable {
     /** Forgets the deleted servers that have no connection left and were deleted a trash period ago. */
     private void emptyTrash() {
         long nowMs = clockMs.getAsLong();
-        trash.values().removeIf(t -> t.destination().totalConns() == 0 && t.destination().persistConns() == 0
-                && nowMs - t.removedMs() >= TRASH_PERIOD_MS);
+        List<TrashKey> expired = new ArrayList<>();
+        for (Map.Entry<TrashKey, Trashed> e : trash.entrySet()) {
+            if (isIdle(e.getValue().destination()) && nowMs - e.getValue().removedMs() >= TRASH_PERIOD_MS) {
+                expired.add(e.getKey());
+            }
+        }
+        for (TrashKey key : expired) {
+            forget(key);
+        }
     }
 
     /** A deleted server as the trash knows it: its service and endpoint (host byte order). */

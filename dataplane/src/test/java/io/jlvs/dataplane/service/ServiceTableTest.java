@@ -2,6 +2,7 @@ package io.jlvs.dataplane.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -228,7 +229,9 @@ class ServiceTableTest {
         nowMs[0] += ServiceTable.TRASH_PERIOD_MS;
         table.apply(ServiceFileDiff.between(withoutRs2, withoutRs2));
         assertFalse(table.snapshot().isNatServerAddress(RS2), "forgotten: no longer a NAT server's address");
-        assertTrue(table.registry().index(fresh) != table.registry().index(rs2));
+        assertEquals(-1, table.registry().index(fresh), "forgotten: its place in the registry is free");
+        assertEquals(-1, table.registry().index(rs2));
+        assertEquals(1, table.registry().size(), "only rs1 is registered");
     }
 
     @Test
@@ -256,5 +259,83 @@ class ServiceTableTest {
             table.apply(ServiceFileDiff.between(withoutRs2, both));
         }
         assertEquals(2, table.services().getFirst().destinations().size());
+    }
+
+    @Test
+    void aThousandClearAndRestoreCyclesNeverFillTheTable() {
+        ServiceSpec dns = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, VIP, 53), "rr", 0, Optional.empty(),
+                List.of(nat(RS1, 53, 1)));
+        ServiceFile saved = file(web("wrr", nat(RS1, 80, 3), nat(RS2, 80, 1)), dns);
+        ServiceFile cleared = file();
+        ServiceTable table = ServiceTable.of(saved.services());
+        for (int cycle = 0; cycle < 1000; cycle++) {
+            table.apply(ServiceFileDiff.between(saved, cleared));
+            assertTrue(table.services().isEmpty());
+            table.apply(ServiceFileDiff.between(cleared, saved));
+            assertEquals(2, table.services().size(), "cycle " + cycle);
+        }
+        assertEquals(3, table.services().getFirst().destinations().size() + table.services().get(1).destinations()
+                .size());
+        assertNotNull(table.snapshot().lookup(UDP, VIP, 53));
+    }
+
+    @Test
+    void reloadsSwappingWholePoolsFreeThePlacesOfIdleDeletedServers() {
+        int pool = 250;
+        long[] nowMs = {0};
+        ServiceFile previous = file(web("rr", pool(0, pool)));
+        ServiceTable table = new ServiceTable(16, 4096, () -> nowMs[0]);
+        table.addAll(previous.services());
+        for (int reload = 1; reload <= 100; reload++) {
+            ServiceFile next = file(web("rr", pool(reload * pool, pool)));
+            table.apply(ServiceFileDiff.between(previous, next));
+            previous = next;
+            nowMs[0] += 1_000;
+            assertEquals(pool, table.services().getFirst().destinations().size(), "reload " + reload);
+        }
+        assertTrue(table.registry().size() <= 4096, "live registrations " + table.registry().size());
+    }
+
+    @Test
+    void aDeletedServerWithConnectionsKeepsItsPlaceAndTheTableSaysWhyItIsFull() {
+        ServiceTable table = new ServiceTable(4, 2);
+        table.addAll(List.of(web("rr", nat(RS1, 80, 1))));
+        Destination rs1 = table.services().getFirst().destinations().getFirst();
+        rs1.bindConn(false, true);
+        ServiceFile with = file(web("rr", nat(RS1, 80, 1)));
+        ServiceFile other = file(web("rr", nat(RS2, 80, 1)));
+        table.apply(ServiceFileDiff.between(with, other));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> table.apply(ServiceFileDiff.between(other, file(web("rr", nat(RS2, 80, 1), nat(RS3, 80, 1))))));
+        assertTrue(e.getMessage().contains("1 deleted ones with connections"), e.getMessage());
+        assertFalse(e.getMessage().contains("restart"), e.getMessage());
+    }
+
+    @Test
+    void aReusedIndexCountsFromZero() {
+        ServiceTable table = new ServiceTable(1, 1);
+        TrafficCounters worker = table.newCounters();
+        table.addAll(List.of(web("rr", nat(RS1, 80, 1))));
+        VirtualService first = table.services().getFirst();
+        int destination = table.registry().indexOf(first.destinations().getFirst());
+        worker.connection(first.index(), destination);
+        worker.in(first.index(), destination, 60);
+        assertEquals(1, table.serviceStats(first).conns());
+        table.apply(ServiceFileDiff.between(file(web("rr", nat(RS1, 80, 1))), file()));
+        ServiceSpec dns = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, VIP, 53), "rr", 0, Optional.empty(),
+                List.of(nat(RS2, 53, 1)));
+        table.addAll(List.of(dns));
+        VirtualService second = table.services().getFirst();
+        assertEquals(first.index(), second.index(), "the only place is used again");
+        assertEquals(Stats.ZERO, table.serviceStats(second));
+        assertEquals(Stats.ZERO, table.destinationStats(second.destinations().getFirst()));
+    }
+
+    private static RealServerSpec[] pool(int first, int count) {
+        RealServerSpec[] servers = new RealServerSpec[count];
+        for (int i = 0; i < count; i++) {
+            servers[i] = nat(Ipv4.parse("10.0.0.0") + first + i, 80, 1);
+        }
+        return servers;
     }
 }

@@ -53,6 +53,22 @@ class ControlCommandsTest {
     }
 
     @Test
+    void aThousandClearAndRestoreCyclesAllApplyAndListTheSame() {
+        ok(fixture.run("-A -t 192.168.10.100:80 -s wrr"));
+        ok(fixture.run("-a -t 192.168.10.100:80 -r 192.168.188.81:80 -m -w 3"));
+        ok(fixture.run("-a -t 192.168.10.100:80 -r 192.168.188.82:80 -m -w 1"));
+        ok(fixture.run("-A -u 192.168.10.100:53 -s rr"));
+        ok(fixture.run("-a -u 192.168.10.100:53 -r 192.168.188.81:53 -m"));
+        String saved = fixture.run("-Sn").stdout();
+        String listing = fixture.run("-Ln").stdout();
+        for (int cycle = 0; cycle < 1000; cycle++) {
+            ok(fixture.run("-C"));
+            ok(fixture.restore(saved));
+            assertEquals(listing, fixture.run("-Ln").stdout(), "cycle " + cycle);
+        }
+    }
+
+    @Test
     void statsListingSumsWorkerCounters() {
         ok(fixture.run("-A -t 192.168.10.100:80 -s wlc"));
         ok(fixture.run("-a -t 192.168.10.100:80 -r 192.168.188.81:80 -m -w 3"));
