@@ -9,6 +9,7 @@ import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.config.yaml.ServiceFileLoader;
+import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.dataplane.worker.Worker;
@@ -34,8 +35,10 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -93,6 +96,7 @@ public final class Jlvsd implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Throwable> packetSocketProbe;
+    private final LongSupplier availableMemory;
 
     Jlvsd() {
         this(System.out, System.err, AfPacket::unavailabilityCause);
@@ -102,9 +106,48 @@ public final class Jlvsd implements Callable<Integer> {
      * @param packetSocketProbe why packet sockets cannot be opened, or {@code null} when they can
      */
     Jlvsd(PrintStream out, PrintStream err, Supplier<Throwable> packetSocketProbe) {
+        this(out, err, packetSocketProbe, Jlvsd::memAvailableBytes);
+    }
+
+    /** As above, with what the machine has available ({@code MemAvailable}, bytes; -1 unknown) from {@code memory}. */
+    Jlvsd(PrintStream out, PrintStream err, Supplier<Throwable> packetSocketProbe, LongSupplier memory) {
         this.out = out;
         this.err = err;
         this.packetSocketProbe = packetSocketProbe;
+        this.availableMemory = memory;
+    }
+
+    /**
+     * Why a connection table of {@code capacity} entries cannot be mapped with
+     * {@code availableBytes} of memory available, or {@code null} when it fits (or the amount is
+     * unknown, -1).
+     */
+    static String tableMemoryProblem(int capacity, long availableBytes) {
+        long needed = ConnTable.bytesFor(capacity);
+        if (availableBytes < 0 || needed <= availableBytes) {
+            return null;
+        }
+        return "connection-table-capacity " + capacity + " needs " + gib(needed) + " of memory and "
+                + gib(availableBytes) + " is available; choose a smaller power of two (each entry takes "
+                + ConnTable.bytesFor(1 << 20) / (1 << 20) + " bytes)";
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    /** {@code MemAvailable} of {@code /proc/meminfo} in bytes, or -1 when it cannot be read. */
+    static long memAvailableBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /** Runs the daemon and exits with its status. */
@@ -141,6 +184,11 @@ public final class Jlvsd implements Callable<Integer> {
                 + global.connectionTableCapacity() + " entries, timeouts (tcp tcpfin udp) "
                 + global.timeouts().tcpSeconds() + " " + global.timeouts().tcpFinSeconds() + " "
                 + global.timeouts().udpSeconds();
+        String memory = tableMemoryProblem(global.connectionTableCapacity(), availableMemory.getAsLong());
+        if (memory != null) {
+            err.println("jlvsd: " + memory);
+            return EXIT_ERROR;
+        }
         if (dryRun) {
             out.println("jlvsd: dry run: would start " + plan + "; no socket opened");
             return 0;

@@ -119,4 +119,29 @@ class JlvsdTest {
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("jlvsd: not a MAC address: '02:00:zz:00:00:81'"), r.err());
     }
+
+    @Test
+    void aTableTooLargeForTheMachinesMemoryIsRefusedWithTheFiguresNotAStackTrace(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("big.yaml");
+        Files.writeString(file, "global:\n  interfaces: [eth0]\n  connection-table-capacity: 268435456\nservices: []\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Jlvsd jlvsd = new Jlvsd(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> null, () -> 8L << 30);
+        int status = new CommandLine(jlvsd).execute("--config", file.toString(), "--dry-run");
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, status, text);
+        assertEquals("jlvsd: connection-table-capacity 268435456 needs 21.3 GiB of memory and 8.0 GiB is"
+                + " available; choose a smaller power of two (each entry takes 85 bytes)\n", text);
+    }
+
+    @Test
+    void capacitiesAboveTheTablesLimitAreRefusedByTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("huge.yaml");
+        Files.writeString(file, "global:\n  interfaces: [eth0]\n  connection-table-capacity: 1073741824\nservices: []\n");
+        Run r = dryRun(file);
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("must be a power of two 1024..268435456, was 1073741824"), r.err());
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
 }

@@ -1,5 +1,6 @@
 package io.jlvs.config.model;
 
+import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.net.Ipv4;
 
 import java.util.List;
@@ -29,7 +30,7 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
     /** Smallest connection-table capacity. */
     public static final int MIN_CAPACITY = 1 << 10;
     /** Largest connection-table capacity. */
-    public static final int MAX_CAPACITY = 1 << 30;
+    public static final int MAX_CAPACITY = ConnTable.MAX_CAPACITY;
     /** Default metrics endpoint, loopback only. */
     public static final Endpoint DEFAULT_METRICS = new Endpoint(Ipv4.parse("127.0.0.1"), 9180);
     /** Default control socket path. */

@@ -593,7 +593,7 @@ class ServiceFileLoaderTest {
     void capacityMustBeAPowerOfTwoAndSaysWhichOne() {
         ConfigError error = onlyError(GLOBAL + "  connection-table-capacity: 1000000\n");
         assertEquals("global.connection-table-capacity", error.path());
-        assertEquals("must be a power of two 1024..1073741824, was 1000000 (try 1048576)", error.message());
+        assertEquals("must be a power of two 1024..268435456, was 1000000 (try 1048576)", error.message());
         assertTrue(onlyError(GLOBAL + "  connection-table-capacity: 512\n").message().endsWith("(try 1024)"));
     }
 

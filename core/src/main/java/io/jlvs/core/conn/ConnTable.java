@@ -75,6 +75,10 @@ import java.lang.invoke.VarHandle;
 public final class ConnTable implements AutoCloseable {
     /** Bytes of one IPv4 slot. */
     public static final int SLOT_BYTES = 64;
+    /** Most live entries a table admits: 2^28. */
+    public static final int MAX_CAPACITY = 1 << 28;
+    /** Slots in use at capacity, by default. */
+    public static final double DEFAULT_LOAD_FACTOR = 0.8;
 
     /** Key kind: a connection. */
     public static final int KIND_CONN = 0;
@@ -181,8 +185,8 @@ public final class ConnTable implements AutoCloseable {
      * @throws IllegalArgumentException naming a value out of range
      */
     public ConnTable(int capacity, double loadFactor) {
-        if (capacity < 1 || capacity > 1 << 28) {
-            throw new IllegalArgumentException("capacity must be 1..268435456, was " + capacity);
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ", was " + capacity);
         }
         if (!(loadFactor >= 0.1 && loadFactor <= 0.95)) {
             throw new IllegalArgumentException("load factor must be 0.1..0.95, was " + loadFactor);
@@ -202,7 +206,13 @@ public final class ConnTable implements AutoCloseable {
 
     /** A table for {@code capacity} entries at load factor 0.8. */
     public ConnTable(int capacity) {
-        this(capacity, 0.8);
+        this(capacity, DEFAULT_LOAD_FACTOR);
+    }
+
+    /** Native memory a table of {@code capacity} entries at the default load factor maps: slots and reply index. */
+    public static long bytesFor(int capacity) {
+        long slots = (long) Math.max(2, Math.ceil(capacity / DEFAULT_LOAD_FACTOR));
+        return slots * (SLOT_BYTES + Integer.BYTES);
     }
 
     /** Most live entries the table admits. */
