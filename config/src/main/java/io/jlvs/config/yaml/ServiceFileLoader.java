@@ -2,6 +2,7 @@ package io.jlvs.config.yaml;
 
 import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
+import io.jlvs.config.TextInput;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.IoSettings;
@@ -33,7 +34,6 @@ import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +105,9 @@ public final class ServiceFileLoader {
         String name = file.toString();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextInput.read(file);
+        } catch (TextInput.TooLargeException e) {
+            throw single(name, "cannot read the service file: " + e.getMessage());
         } catch (NoSuchFileException e) {
             throw single(name, "cannot read the service file: no such file");
         } catch (AccessDeniedException e) {
@@ -113,7 +115,7 @@ public final class ServiceFileLoader {
         } catch (CharacterCodingException e) {
             throw single(name, "cannot read the service file: it is not UTF-8 text");
         } catch (IOException e) {
-            throw single(name, "cannot read the service file: " + e);
+            throw single(name, "cannot read the service file: " + e.getMessage());
         }
         return parse(text, name);
     }
@@ -129,8 +131,11 @@ public final class ServiceFileLoader {
         Node root;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(fileName).setSchema(new JsonSchema())
-                    .setUseMarks(true).setAllowNonScalarKeys(true).build();
+                    .setUseMarks(true).setAllowNonScalarKeys(true).setCodePointLimit(TextInput.MAX_BYTES).build();
             root = new Compose(settings).composeString(yaml).orElse(null);
+        } catch (StackOverflowError e) {
+            throw single(fileName, 0, "not valid here: the YAML nests deeper than a service file can"
+                    + " (a service file needs four levels)");
         } catch (MarkedYamlEngineException e) {
             throw single(fileName, syntaxLine(e), syntaxMessage(e));
         } catch (YamlEngineException e) {

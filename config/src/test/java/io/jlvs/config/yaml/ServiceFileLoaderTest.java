@@ -722,4 +722,21 @@ class ServiceFileLoaderTest {
         assertEquals(List.of(resource("examples/nat.yaml"), resource("examples/dr.yaml"), resource("examples/tun.yaml")),
                 blocks);
     }
+
+    @Test
+    void deeplyNestedYamlIsOneClearErrorNotAStackOverflow() {
+        String yaml = "global: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        ConfigError e = onlyError(yaml);
+        assertTrue(e.message().contains("nests deeper than a service file can"), e.message());
+    }
+
+    @Test
+    void aFileLargerThanTheLimitIsRefusedAfterReadingNoMoreThanIt(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load(Path.of("/dev/zero")));
+        assertEquals("/dev/zero: cannot read the service file: the file is larger than 8 MiB; jlvs reads no more",
+                e.errors().getFirst().toString());
+        ConfigException d = assertThrows(ConfigException.class, () -> loader.load(dir));
+        assertTrue(d.errors().getFirst().message().endsWith("cannot read the service file: it is a directory"),
+                d.errors().getFirst().toString());
+    }
 }

@@ -1,15 +1,12 @@
 package io.jlvs.director.importer;
 
+import io.jlvs.config.TextInput;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.yaml.ServiceFileWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +118,7 @@ public final class ImportCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         String text;
         try {
-            text = file.equals("-") ? decode(stdin.readAllBytes()) : read(Path.of(file));
+            text = file.equals("-") ? TextInput.read(stdin, "the input") : TextInput.read(Path.of(file));
         } catch (IOException e) {
             err.println(PREFIX + describe(file, e));
             err.flush();
@@ -153,16 +150,6 @@ public final class ImportCommand implements Runnable {
             out.flush();
         });
         return result.exitCode();
-    }
-
-    /** The file's text, refused when it is not UTF-8. */
-    static String read(Path file) throws IOException {
-        return decode(Files.readAllBytes(file));
-    }
-
-    private static String decode(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     private static String describe(String file, IOException e) {
