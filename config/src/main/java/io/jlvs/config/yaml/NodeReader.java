@@ -72,9 +72,20 @@ final class NodeReader {
             return "the boolean " + scalar.getValue();
         }
         if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag)) {
-            return "the number " + scalar.getValue();
+            String v = scalar.getValue();
+            return "the number " + (v.length() <= MAX_QUOTED ? v
+                    : v.substring(0, MAX_QUOTED) + "... (" + v.length() + " characters)");
         }
-        return "the string \"" + scalar.getValue() + "\"";
+        return "the string " + quoted(scalar.getValue());
+    }
+
+    /** Most characters of a value quoted in a message. */
+    static final int MAX_QUOTED = 60;
+
+    /** {@code "value"}, or for a long one {@code "its first 60 characters..." (N characters)}. */
+    static String quoted(String value) {
+        return value.length() <= MAX_QUOTED ? "\"" + value + "\""
+                : "\"" + value.substring(0, MAX_QUOTED) + "...\" (" + value.length() + " characters)";
     }
 
     static boolean isNull(Node node) {

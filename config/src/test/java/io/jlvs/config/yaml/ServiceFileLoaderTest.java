@@ -733,7 +733,7 @@ class ServiceFileLoaderTest {
     @Test
     void aFileLargerThanTheLimitIsRefusedAfterReadingNoMoreThanIt(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(Path.of("/dev/zero")));
-        assertEquals("/dev/zero: cannot read the service file: the file is larger than 8 MiB; jlvs reads no more",
+        assertEquals("/dev/zero: cannot read the service file: the file is larger than 2 MiB; jlvs reads no more",
                 e.errors().getFirst().toString());
         ConfigException d = assertThrows(ConfigException.class, () -> loader.load(dir));
         assertTrue(d.errors().getFirst().message().endsWith("cannot read the service file: it is a directory"),
