@@ -695,6 +695,12 @@ public final class ServiceFileLoader {
             Integer address = f.has("address")
                     ? r.ipv4(f.value("address"), NodeReader.child(path, "address"), "the real server's address")
                     : null;
+            String problem = address == null ? null : Ipv4.realServerProblem(address);
+            if (problem != null) {
+                r.error(f.value("address"), NodeReader.child(path, "address"), "not a real-server address: " + problem
+                        + " (the kernel refuses it: Invalid argument)");
+                address = null;
+            }
             ok &= address != null;
             Integer port = servicePort;
             if (f.has("port")) {

@@ -739,4 +739,13 @@ class ServiceFileLoaderTest {
         assertTrue(d.errors().getFirst().message().endsWith("cannot read the service file: it is a directory"),
                 d.errors().getFirst().toString());
     }
+
+    @Test
+    void realServerAddressesTheKernelRefusesAreErrors() {
+        for (String address : List.of("0.0.0.0", "224.0.0.1", "255.255.255.255")) {
+            ConfigError e = onlyError(service("    servers:\n      - address: " + address + "\n"));
+            assertEquals("services[0].servers[0].address", e.path(), address);
+            assertTrue(e.message().startsWith("not a real-server address: " + address + " is a "), e.message());
+        }
+    }
 }

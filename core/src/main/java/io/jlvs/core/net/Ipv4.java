@@ -57,6 +57,22 @@ public final class Ipv4 {
         }
     }
 
+    /**
+     * Why the kernel refuses {@code address} as a real server's ({@code ip_vs_ctl.c} asks
+     * {@code inet_addr_type} for a local or unicast address and answers {@code EINVAL}
+     * otherwise), or {@code null} when it accepts it: this network (0/8) and the limited
+     * broadcast are broadcast addresses, 224/4 multicast.
+     */
+    public static String realServerProblem(int address) {
+        if ((address >>> 24) == 0 || address == -1) {
+            return format(address) + " is a broadcast address";
+        }
+        if ((address >>> 28) == 0xE) {
+            return format(address) + " is a multicast address";
+        }
+        return null;
+    }
+
     /** The host-order value of a Java IPv4 address. */
     public static int of(Inet4Address address) {
         byte[] b = address.getAddress();

@@ -1,5 +1,6 @@
 package io.jlvs.director.adm;
 
+import io.jlvs.core.net.Ipv4;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
@@ -107,6 +108,9 @@ public final class RuleTable {
             if (existing.address() == server.address() && existing.port() == server.port()) {
                 index = i;
             }
+        }
+        if (command.kind() != AdmCommandKind.DELETE_SERVER && Ipv4.realServerProblem(server.address()) != null) {
+            return Optional.of("Invalid argument");
         }
         if (command.kind() != AdmCommandKind.DELETE_SERVER && server.lowerThreshold() > server.upperThreshold()) {
             return Optional.of("Numerical result out of range");

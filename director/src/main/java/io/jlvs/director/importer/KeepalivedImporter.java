@@ -309,6 +309,10 @@ public final class KeepalivedImporter {
             throw refusal(rs, "real_server " + rs.arg(0) + ": IPv6 is not supported; expected an IPv4 address");
         }
         int address = address(rs, rs.arg(0), "real_server address");
+        String problem = Ipv4.realServerProblem(address);
+        if (problem != null) {
+            throw refusal(rs, "real_server " + rs.arg(0) + ": " + problem + "; the kernel refuses it as a real server");
+        }
         if (rs.arg(1) == null) {
             throw refusal(rs, "real_server " + rs.arg(0) + " has no port; expected real_server ADDRESS PORT");
         }

@@ -107,6 +107,18 @@ class ControlCommandsTest {
     }
 
     @Test
+    void realServerAddressesTheKernelRefusesAreRefusedAsIpvsadmShowsIt() {
+        ok(fixture.run("-A -t 10.0.0.1:80"));
+        for (String address : new String[] {"0.0.0.0", "224.0.0.1", "255.255.255.255"}) {
+            ControlResponse r = fixture.run("-a -t 10.0.0.1:80 -r " + address + ":80 -m");
+            assertEquals("Invalid argument\n", r.stderr(), address);
+            assertEquals(ControlCommands.EXIT_REFUSED, r.exitCode(), address);
+        }
+        assertEquals("-A -t 10.0.0.1:80 -s wlc\n", fixture.run("-Sn").stdout(), "nothing added");
+        ok(fixture.run("-a -t 10.0.0.1:80 -r 127.0.0.1:80"));
+    }
+
+    @Test
     void serverOnMissingServiceIsNotDefined() {
         ControlResponse r = fixture.run("-a -t 10.0.0.1:80 -r 10.0.0.2:80");
         assertEquals("Service not defined\n", r.stderr());
