@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -251,8 +252,7 @@ public final class Jlvsd implements Callable<Integer> {
         Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
         while (true) {
             try {
-                Files.writeString(temporary, director.listing());
-                Files.move(temporary, statusFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                writeStatusOnce(temporary, statusFile, director.listing());
                 Thread.sleep(STATUS_PERIOD_MS);
             } catch (IOException e) {
                 err.println("jlvsd: cannot write the status file " + statusFile + ": " + e.getMessage());
@@ -261,6 +261,18 @@ public final class Jlvsd implements Callable<Integer> {
                 return;
             }
         }
+    }
+
+    /**
+     * Writes {@code text} to {@code file} through {@code temporary} without following a link
+     * that another user may have planted in a shared directory: a leftover temporary (or a link
+     * by that name) is removed, not followed, the temporary is created anew ({@code O_EXCL}), and
+     * the rename replaces a link at {@code file} instead of writing through it.
+     */
+    static void writeStatusOnce(Path temporary, Path file, String text) throws IOException {
+        Files.deleteIfExists(temporary);
+        Files.writeString(temporary, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

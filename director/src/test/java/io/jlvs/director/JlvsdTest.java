@@ -144,4 +144,18 @@ class JlvsdTest {
         assertTrue(r.err().contains("must be a power of two 1024..268435456, was 1073741824"), r.err());
         assertTrue(!r.err().contains("Exception"), r.err());
     }
+
+    @Test
+    void theStatusFileNeverWritesThroughALinkPlantedBesideIt(@TempDir Path dir) throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim"), "precious\n");
+        Path status = dir.resolve("jlvsd.status");
+        Path temporary = dir.resolve("jlvsd.status.tmp");
+        Files.createSymbolicLink(status, victim);
+        Files.createSymbolicLink(temporary, victim);
+        Jlvsd.writeStatusOnce(temporary, status, "IP Virtual Server version 1.2.1 (size=1024)\n");
+        assertEquals("precious\n", Files.readString(victim), "the links' target is untouched");
+        assertTrue(!Files.isSymbolicLink(status), "the link was replaced by the file");
+        assertEquals("IP Virtual Server version 1.2.1 (size=1024)\n", Files.readString(status));
+        assertTrue(!Files.exists(temporary, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
 }
