@@ -261,7 +261,8 @@ public final class AdmParser {
                     };
                     HostPort parsed = hostPort(value);
                     if (parsed == null) {
-                        throw fail("illegal virtual server address[:port] specified");
+                        throw fail(isIpv6(value) ? IPV6_NOT_YET + "virtual server address " + value
+                                : "illegal virtual server address[:port] specified");
                     }
                     address = parsed.address();
                     if (parsed.port() >= 0) {
@@ -296,7 +297,8 @@ public final class AdmParser {
                     set(AdmOption.SERVER);
                     HostPort parsed = hostPort(value);
                     if (parsed == null) {
-                        throw fail("illegal real server address[:port] specified");
+                        throw fail(isIpv6(value) ? IPV6_NOT_YET + "real server address " + value
+                                : "illegal real server address[:port] specified");
                     }
                     serverAddress = parsed.address();
                     serverPort = parsed.port() >= 0 ? parsed.port() : port;
@@ -521,6 +523,14 @@ public final class AdmParser {
      * {@code address[:port]} as ipvsadm's parse_service reads it, IPv4 only; {@code null}
      * when it is not legal (all digits, bracketed IPv6, an unresolved name, a bad port).
      */
+    /** How an IPv6 address is refused until jlvs balances IPv6 (ipvsadm takes it). */
+    static final String IPV6_NOT_YET = "IPv6 is not supported yet (jlvs balances IPv4 only): ";
+
+    /** Whether {@code text} is written as an IPv6 address ({@code [2001:db8::1]:80} or two colons). */
+    private static boolean isIpv6(String text) {
+        return text.startsWith("[") || text.indexOf(':') != text.lastIndexOf(':');
+    }
+
     private static HostPort hostPort(String text) {
         if (isAllDigits(text) || text.startsWith("[")) {
             return null;

@@ -12,7 +12,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,12 +95,22 @@ public final class Jlvsadm {
         try {
             response = call(Path.of(socket), new ControlRequest(argv, stdin));
         } catch (IOException e) {
+            if (isPermissionDenied(e)) {
+                err.println(ControlServer.NOT_ROOT.stderr().strip());
+                return ControlServer.NOT_ROOT.exitCode();
+            }
             err.println("jlvsadm: cannot reach jlvsd at " + socket + ": " + e.getMessage() + "; is jlvsd running?");
             return EXIT_NO_DAEMON;
         }
         if (yamlFile != null && response.exitCode() == 0) {
             try {
                 Files.writeString(Path.of(yamlFile), response.stdout());
+            } catch (NoSuchFileException e) {
+                err.println("jlvsadm: cannot write " + yamlFile + ": its directory does not exist");
+                return EXIT_NO_DAEMON;
+            } catch (AccessDeniedException e) {
+                err.println("jlvsadm: cannot write " + yamlFile + ": permission denied");
+                return EXIT_NO_DAEMON;
             } catch (IOException e) {
                 err.println("jlvsadm: cannot write " + yamlFile + ": " + e.getMessage());
                 return EXIT_NO_DAEMON;
@@ -110,6 +122,11 @@ public final class Jlvsadm {
         err.print(response.stderr());
         err.flush();
         return response.exitCode();
+    }
+
+    /** The control socket is root's only: a refused connection is ipvsadm's "you must be root". */
+    static boolean isPermissionDenied(IOException e) {
+        return e instanceof AccessDeniedException || String.valueOf(e.getMessage()).contains("Permission denied");
     }
 
     /**

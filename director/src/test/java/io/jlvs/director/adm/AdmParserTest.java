@@ -379,7 +379,7 @@ class AdmParserTest {
         refused("-A -t 10.0.0.1:http", "illegal virtual server address[:port] specified");
         refused("-A -t 10.0.0.1:65536", "illegal virtual server address[:port] specified");
         refused("-A -t 8080", "illegal virtual server address[:port] specified");
-        refused("-A -t [::1]:80", "illegal virtual server address[:port] specified");
+        refused("-A -t [::1]:80", "IPv6 is not supported yet (jlvs balances IPv4 only): virtual server address [::1]:80");
         refused("-a -t 10.0.0.1:80 -r 80", "illegal real server address[:port] specified");
         refused("-A -t 10.0.0.1:80 -p -M 24", "illegal virtual server persistent mask specified");
     }
@@ -431,5 +431,16 @@ class AdmParserTest {
                 "Illegal 'tun-csum' option with the 'ipip' tunnel type");
         refused("-a -t 10.0.0.1:80 -r 192.168.1.1 -i --tun-type vxlan", "illegal tunnel type specified");
         refused("-a -t 10.0.0.1:80 -r 192.168.1.1 -i --tun-type gue --tun-port 0", "illegal tunnel port specified");
+    }
+
+    @Test
+    void ipv6AddressesAreRefusedAsNotSupportedYet() {
+        AdmResult r = new AdmParser().parse(List.of("-A", "-t", "[2001:db8::1]:80"));
+        assertTrue(r instanceof AdmResult.Failed f
+                && f.message().contains("IPv6 is not supported yet (jlvs balances IPv4 only): virtual server address"
+                        + " [2001:db8::1]:80"), r.toString());
+        AdmResult s = new AdmParser().parse(List.of("-a", "-t", "10.0.0.1:80", "-r", "2001:db8::2"));
+        assertTrue(s instanceof AdmResult.Failed f && f.message().contains("real server address 2001:db8::2"),
+                s.toString());
     }
 }

@@ -12,6 +12,7 @@ import io.jlvs.director.adm.RuleTable;
 import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -253,5 +254,39 @@ class ControlSocketTest {
         assertEquals(2, p.exitValue(), output);
         assertTrue(output.startsWith("Can't initialize ipvs: Permission denied (you must be root)\n"), output);
         assertEquals(0, jlvsadm("-Ln").exitCode(), "root is still served");
+    }
+
+    @Test
+    void jlvsadmRunByANonRootUserSaysWhatIpvsadmSays() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")),
+                "running a client as another user needs root");
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "needs /usr/bin/setpriv to run jlvsadm as uid 65534");
+        // The socket stays root's (0600); the user can reach the file but not connect to it.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // The user cannot read root's home, where Maven keeps the jars: give it copies.
+        Path jars = Files.createDirectories(dir.resolve("cp"));
+        List<String> classPath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (Files.isRegularFile(source)) {
+                Path copy = jars.resolve(classPath.size() + "-" + source.getFileName());
+                Files.copy(source, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                classPath.add(copy.toString());
+            } else {
+                classPath.add(entry);
+            }
+        }
+        Files.setPosixFilePermissions(jars, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process p = new ProcessBuilder(setpriv.toString(), "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                java.toString(), "-XX:-UsePerfData", "-cp", String.join(File.pathSeparator, classPath),
+                Jlvsadm.class.getName(), "--socket", socket.toString(), "-Ln").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jlvsadm finished");
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(output.startsWith("Can't initialize ipvs: Permission denied (you must be root)\n"), output);
+        assertEquals(2, p.exitValue(), output);
     }
 }
