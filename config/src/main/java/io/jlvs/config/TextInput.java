@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * Reads the text files jlvs is given (the service file, ipvsadm rules, keepalived.conf): UTF-8
- * only, and at most {@link #MAX_BYTES}, so a wrong path ({@code /dev/zero}, a log, a disk
+ * only (a leading byte-order mark is dropped), and at most {@link #MAX_BYTES}, so a wrong path ({@code /dev/zero}, a log, a disk
  * image) is refused with a reason instead of filling the memory.
  */
 public final class TextInput {
@@ -50,7 +50,10 @@ public final class TextInput {
         if (bytes.length > MAX_BYTES) {
             throw new TooLargeException(what);
         }
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        // A byte-order mark some editors write is no part of the text (it hid a keepalived
+        // file's first virtual_server keyword).
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 }

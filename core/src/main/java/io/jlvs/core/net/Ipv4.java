@@ -32,6 +32,10 @@ public final class Ipv4 {
             if (i == start || octet > 255) {
                 break;
             }
+            if (i - start > 1 && text.charAt(start) == '0') {
+                throw new IllegalArgumentException("not an IPv4 address: '" + text + "': an octet with a leading"
+                        + " zero is ambiguous (ipvsadm and inet_aton read 010 as octal 8); write it without");
+            }
             value = (value << 8) | octet;
             octets++;
             if (octets < 4) {
@@ -45,6 +49,57 @@ public final class Ipv4 {
             throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
         }
         return value;
+    }
+
+    /**
+     * Parses an address as C's {@code inet_aton} does, which is how ipvsadm reads one: one to
+     * four parts separated by dots, each decimal, octal with a leading {@code 0} or hexadecimal
+     * with {@code 0x}; the last part fills the remaining bytes ({@code 10.1} is {@code 10.0.0.1},
+     * {@code 192.168.188.010} is {@code 192.168.188.8}).
+     *
+     * @throws IllegalArgumentException naming the text when inet_aton would refuse it
+     */
+    public static int parseInetAton(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length > 4) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+        }
+        long value = 0;
+        for (int p = 0; p < parts.length; p++) {
+            long part = cNumber(parts[p]);
+            boolean last = p == parts.length - 1;
+            long limit = last ? (1L << (8 * (4 - p))) - 1 : 255;
+            if (part < 0 || part > limit) {
+                throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+            }
+            value = last ? (value << (8 * (4 - p))) | part : (value << 8) | part;
+        }
+        return (int) value;
+    }
+
+    /** A part as {@code strtoul(s, &end, 0)} reads it, whole, or -1. */
+    private static long cNumber(String s) {
+        int radix = 10;
+        int from = 0;
+        if (s.length() > 1 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X')) {
+            radix = 16;
+            from = 2;
+        } else if (s.length() > 1 && s.charAt(0) == '0') {
+            radix = 8;
+            from = 1;
+        }
+        if (from >= s.length() || s.length() - from > 11) {
+            return s.equals("0") ? 0 : -1;
+        }
+        long v = 0;
+        for (int i = from; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), radix);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * radix + d;
+        }
+        return v;
     }
 
     /** Whether {@link #parse} would accept the text. */

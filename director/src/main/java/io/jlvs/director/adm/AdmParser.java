@@ -537,7 +537,10 @@ public final class AdmParser {
         }
         int colon = text.lastIndexOf(':');
         String host = colon < 0 ? text : text.substring(0, colon);
-        if (!Ipv4.isValid(host)) {
+        int address;
+        try {
+            address = Ipv4.parseInetAton(host);
+        } catch (IllegalArgumentException e) {
             return null;
         }
         int portValue = -1;
@@ -548,7 +551,7 @@ public final class AdmParser {
             }
             portValue = (int) (long) parsed;
         }
-        return new HostPort(Ipv4.parse(host), portValue);
+        return new HostPort(address, portValue);
     }
 
     private static boolean isAllDigits(String text) {

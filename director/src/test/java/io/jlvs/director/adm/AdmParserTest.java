@@ -443,4 +443,13 @@ class AdmParserTest {
         assertTrue(s instanceof AdmResult.Failed f && f.message().contains("real server address 2001:db8::2"),
                 s.toString());
     }
+
+    @Test
+    void addressesAreReadAsInetAtonReadsThem() {
+        AdmResult r = new AdmParser().parse(List.of("-a", "-t", "192.168.10.0100:80", "-r", "192.168.188.010:80"));
+        assertTrue(r instanceof AdmResult.Parsed, r.toString());
+        AdmCommand command = ((AdmResult.Parsed) r).command();
+        assertEquals(Ipv4.parse("192.168.10.64"), command.service().orElseThrow().address());
+        assertEquals(Ipv4.parse("192.168.188.8"), command.server().orElseThrow().address());
+    }
 }
