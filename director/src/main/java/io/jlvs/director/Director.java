@@ -60,6 +60,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A running director: the service table, the data plane and the kernel interplay around it.
@@ -99,6 +101,9 @@ public final class Director implements AutoCloseable {
     private DataPlane dataPlane;
     private Thread refresher;
     private volatile boolean closed;
+    private final Object routesLock = new Object();
+    private final AtomicReference<List<VirtualService>> pendingSync = new AtomicReference<>();
+    private volatile Thread kernelSync;
 
     /**
      * What the command line adds.
@@ -154,12 +159,20 @@ public final class Director implements AutoCloseable {
         undo.add(neighbours);
         nextHops = new KernelNextHops(neighbours::snapshot, neighbours::reportMissing, options.overrides(),
                 options.gatewayMac(), options.gatewayPort());
-        refreshRoutes();
+        refreshRoutes(true);
         awaitRealServers();
         for (int w = 0; w < global.workers(); w++) {
             arpHandlers.add(new VipArpHandler(ports));
         }
-        services.addListener((snapshot, now) -> published(now));
+        services.addListener((snapshot, now) -> {
+            if (kernelSync == null) {
+                published(now);
+            } else {
+                pendingSync.set(now);
+                LockSupport.unpark(kernelSync);
+            }
+        });
+        kernelSync = Thread.ofPlatform().daemon().name("jlvs-kernel-sync").start(this::kernelSyncLoop);
         timeouts = new Timeouts();
         timeouts.set(global.timeouts().tcpSeconds(), global.timeouts().tcpFinSeconds(), global.timeouts().udpSeconds());
         table = new ConnTable(global.connectionTableCapacity());
@@ -240,6 +253,23 @@ public final class Director implements AutoCloseable {
         return AdmFormatter.listAll(views, ListFormat.NUMERIC, global.connectionTableCapacity());
     }
 
+    /**
+     * Brings the kernel's side up to the latest published services, on a thread of its own, so a
+     * change answers as soon as the data plane has it and a burst of changes ({@code -R} of a
+     * thousand lines) costs a few kernel updates, not one per line: each round takes the newest
+     * state and drops the ones it overtook.
+     */
+    private void kernelSyncLoop() {
+        while (!closed) {
+            List<VirtualService> now = pendingSync.getAndSet(null);
+            if (now == null) {
+                LockSupport.park(this);
+                continue;
+            }
+            published(now);
+        }
+    }
+
     /** The service table changed: new guard rules, new ARP VIPs, new real servers to resolve. */
     private void published(List<VirtualService> now) {
         if (closed || guard == null) {
@@ -255,7 +285,7 @@ public final class Director implements AutoCloseable {
             handler.vips(vips);
         }
         try {
-            refreshRoutes();
+            refreshRoutes(false);
         } catch (KernelCommandException e) {
             log.println("jlvsd: could not read the routes: " + e.getMessage());
         }
@@ -309,12 +339,23 @@ public final class Director implements AutoCloseable {
     }
 
     /** Reads the main routing table and the routes to the real servers into the next hops. */
-    private void refreshRoutes() {
+    /**
+     * Reads the kernel's routes to the real servers: every one again when {@code all} (the
+     * periodic refresh), else only those not asked yet (a change adds a server). Callers on
+     * several threads take turns.
+     */
+    private void refreshRoutes(boolean all) {
+        synchronized (routesLock) {
+            refreshRoutesLocked(all);
+        }
+    }
+
+    private void refreshRoutesLocked(boolean all) {
         RouteTable table = RouteTable.query(runner, global.interfaces());
         Map<Integer, Route> pinned = new LinkedHashMap<>();
         for (int address : realServers()) {
             try {
-                pinned.put(address, routes.refresh(address));
+                pinned.put(address, all ? routes.refresh(address) : routes.lookup(address));
             } catch (KernelCommandException e) {
                 log.println("jlvsd: real server " + Ipv4.format(address) + ": " + e.getMessage());
             }
@@ -375,7 +416,7 @@ public final class Director implements AutoCloseable {
             try {
                 neighbours.refresh();
                 if (++round % 10 == 0) {
-                    refreshRoutes();
+                    refreshRoutes(true);
                 }
             } catch (KernelCommandException e) {
                 if (closed) {
@@ -451,6 +492,9 @@ public final class Director implements AutoCloseable {
             return;
         }
         closed = true;
+        if (kernelSync != null) {
+            LockSupport.unpark(kernelSync);
+        }
         if (refresher != null) {
             // It sees the flag or the interrupt and ends; a refresh under way only reads the kernel's tables.
             refresher.interrupt();

@@ -59,6 +59,10 @@ import java.util.function.LongSupplier;
 public final class ServiceTable {
     /** The kernel's {@code IP_VS_DEST_TRASH_PERIOD}: how long a deleted, idle server can still be revived. */
     public static final long TRASH_PERIOD_MS = 120_000;
+    /** Fewest services a table from {@link #of} has room for (each costs 40 bytes of counters per worker). */
+    public static final int MIN_SERVICES = 4096;
+    /** Fewest real servers a table from {@link #of} has room for (each costs 40 bytes of counters per worker). */
+    public static final int MIN_SERVERS = 65_536;
 
     private final DestinationRegistry registry;
     private final int serviceCapacity;
@@ -100,13 +104,14 @@ public final class ServiceTable {
         publish();
     }
 
-    /** A table holding {@code specs}, with room for reloads of a few times as many. */
+    /** A table holding {@code specs}, with room for sixteen times as many, and at least the minimums. */
     public static ServiceTable of(List<ServiceSpec> specs) {
         int servers = 0;
         for (ServiceSpec spec : specs) {
             servers += spec.servers().size();
         }
-        ServiceTable table = new ServiceTable(Math.max(256, specs.size() * 16), Math.max(4096, servers * 16));
+        ServiceTable table = new ServiceTable(Math.max(MIN_SERVICES, specs.size() * 16),
+                Math.max(MIN_SERVERS, servers * 16));
         table.addAll(specs);
         return table;
     }

@@ -224,6 +224,10 @@ public final class ControlCommands {
     private ControlResponse restore(String input) {
         RestoreReader.Result read = new RestoreReader(parser).read(input);
         int stopAt = read.errors().isEmpty() ? Integer.MAX_VALUE : read.errors().getFirst().lineNumber();
+        ControlResponse batched = restoreAtOnce(read, stopAt);
+        if (batched != null) {
+            return batched;
+        }
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         int exitCode = 0;
@@ -242,6 +246,54 @@ public final class ControlCommands {
             exitCode = error.exitCode();
         }
         return new ControlResponse(out.toString(), err.toString(), exitCode);
+    }
+
+    /**
+     * {@code -R} of rule lines only (no listing, no {@code --set}), as one change: each line is
+     * applied in order to a copy of the rules, a refused one printing its message as it would
+     * alone, and the result is committed once, so a thousand lines cost one update of the
+     * table and the kernel, not a thousand. Returns {@code null} (nothing changed) when the
+     * input holds other commands or the whole cannot be committed; the caller then runs the lines
+     * one by one.
+     */
+    private ControlResponse restoreAtOnce(RestoreReader.Result read, int stopAt) {
+        RuleTable table = RuleTable.of(running);
+        StringBuilder err = new StringBuilder();
+        int exitCode = 0;
+        for (RestoreReader.Line line : read.lines()) {
+            if (line.lineNumber() > stopAt) {
+                break;
+            }
+            switch (line.command().kind()) {
+                case ADD_SERVICE, EDIT_SERVICE, DELETE_SERVICE, FLUSH, ADD_SERVER, EDIT_SERVER, DELETE_SERVER -> {
+                }
+                default -> {
+                    return null;
+                }
+            }
+            Optional<String> refused = table.apply(line.command());
+            if (refused.isPresent()) {
+                err.append(refused.get()).append('\n');
+                exitCode = EXIT_REFUSED;
+            } else {
+                exitCode = 0;
+            }
+        }
+        RuleTable.Conversion conversion;
+        try {
+            conversion = table.toServiceFile(running.global());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!conversion.problems().isEmpty() || commit(conversion.file()).isPresent()) {
+            return null;
+        }
+        if (!read.errors().isEmpty()) {
+            RestoreReader.LineError error = read.errors().getFirst();
+            err.append(error.message()).append('\n');
+            exitCode = error.exitCode();
+        }
+        return new ControlResponse("", err.toString(), exitCode);
     }
 
     private ControlResponse change(AdmCommand command) {
