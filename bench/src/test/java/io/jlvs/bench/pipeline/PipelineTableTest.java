@@ -50,6 +50,15 @@ class PipelineTableTest {
     }
 
     @Test
+    void tableInTheDocsIsTheFormattersOutputForTheCommittedResults() throws IOException {
+        Run run = run("../docs/bench-pipeline.json");
+        assertEquals(0, run.status(), run.err());
+        String doc = Files.readString(Path.of("../docs/bench-pipeline.md"), StandardCharsets.UTF_8);
+        assertTrue(doc.contains(run.out()), "docs/bench-pipeline.md does not hold, unedited, the table PipelineTable "
+                + "prints for docs/bench-pipeline.json:\n" + run.out());
+    }
+
+    @Test
     void medianOfAnOddCountIsTheMiddleAndOfAnEvenCountTheMeanOfTheTwoMiddle() {
         assertEquals(3.0, PipelineTable.median(new double[] {1, 3, 100}));
         assertEquals(2.5, PipelineTable.median(new double[] {1, 2, 3, 100}));
