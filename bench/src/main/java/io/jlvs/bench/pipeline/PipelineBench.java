@@ -1,30 +1,7 @@
 package io.jlvs.bench.pipeline;
 
-import io.jlvs.config.model.RealServerSpec;
-import io.jlvs.config.model.ServiceKey;
-import io.jlvs.config.model.ServiceSpec;
-import io.jlvs.core.conn.ConnSysctls;
-import io.jlvs.core.conn.ConnTable;
-import io.jlvs.core.conn.ConnTracker;
-import io.jlvs.core.conn.Timeouts;
-import io.jlvs.core.net.Ipv4;
-import io.jlvs.core.packet.PacketBuilder;
-import io.jlvs.core.packet.TcpFlyweight;
-import io.jlvs.core.service.ForwardingMethod;
-import io.jlvs.core.service.Protocol;
-import io.jlvs.dataplane.pipeline.ArpHandler;
-import io.jlvs.dataplane.pipeline.FrameSink;
-import io.jlvs.dataplane.pipeline.MemoryFrameSink;
-import io.jlvs.dataplane.pipeline.Pipeline;
+import io.jlvs.bench.pipeline.BenchDirector.Frames;
 import io.jlvs.dataplane.pipeline.PipelineVerdict;
-import io.jlvs.dataplane.pipeline.Port;
-import io.jlvs.dataplane.pipeline.StaticNextHops;
-import io.jlvs.dataplane.service.ServiceTable;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,94 +15,165 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One worker's pipeline on an established connection: a client ACK with 64 bytes of data
- * forwarded by DR, NAT or TUN, and (NAT) the real server's reply, each copied into a
- * native "ring" slot, processed in place and sent into an in-memory sink. Measures the
- * whole path: parse, service lookup, connection lookup and state, counters, rewrite, copy out.
+ * One worker's whole per-packet path, per forwarding method: a frame copied into a native
+ * ring slot, parsed, the service and the connection looked up (and on a miss, scheduled and
+ * inserted), state and counters updated, the frame rewritten in place and copied into an
+ * in-memory sink. The director is {@link BenchDirector}: one service, one real server, a
+ * table already holding 131,072 connections of other clients.
+ *
+ * <ul>
+ *   <li>{@link #hit}: a client ACK with 64 bytes of data on an established connection
+ *       (the same one every time, so its entry stays in the cache).</li>
+ *   <li>{@link #natReply}: the real server's ACK with 64 bytes back to the client on a NAT
+ *       connection, found through the reply index and rewritten to come from the VIP.</li>
+ *   <li>{@link #miss}: the SYN of a new connection: the connection lookup misses, the
+ *       scheduler picks the real server, an entry is claimed, filled and published (NAT:
+ *       also indexed by its reply side), the frame is rewritten and sent. The SYNs come from
+ *       {@code keys} client address/port pairs in turn; before each call the next SYN is
+ *       staged in a buffer, and after it the connection is removed the way an expired one
+ *       is (a later packet finds it expired, the tracker reclaims it), both outside the
+ *       measured time, so the table never fills and every SYN is a true miss.
+ *       With 65,536 keys the new entry lands in a cold part of the 21 MB table, as a new
+ *       connection's would; with 1 key the same slot is reused and stays in the cache.
+ *       The per-call setup makes JMH read the clock around every call: compare
+ *       {@code miss} with {@link PipelinePeerBench#copyStaged}, which pays the same.</li>
+ * </ul>
+ *
+ * Peers measured in the same run: {@link PipelinePeerBench}.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PipelineBench {
-    private static final int VIP = Ipv4.parse("192.168.10.100");
-    private static final int CLIENT = Ipv4.parse("203.0.113.5");
-    private static final int RS = Ipv4.parse("192.168.188.81");
-    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_DDL;
-    private static final long RS_MAC = 0x02_00_00_00_00_81L;
-    private static final int HEADROOM = 64;
-    private static final long NOW_MS = 1_000_000;
 
-    /** Forwarding method of the service. */
-    @Param({"dr", "nat", "tun"})
-    public String method;
+    /** A director with one connection opened by a SYN, and that connection's next client packet. */
+    @State(Scope.Thread)
+    public static class Established {
+        /** Forwarding method of the real server. */
+        @Param({"dr", "nat", "tun"})
+        public String method;
 
-    private Arena arena;
-    private MemorySegment pristine;
-    private MemorySegment reply;
-    private MemorySegment slot;
-    private int requestLength;
-    private int replyLength;
-    private ConnTable table;
-    private Pipeline pipeline;
-    private MemoryFrameSink sink;
+        BenchDirector director;
+        Frames ack;
 
-    /** Builds the director, opens the connection with a SYN, and stores the frames in native memory. */
-    @Setup(Level.Trial)
-    public void setUp() {
-        ForwardingMethod m = switch (method) {
-            case "nat" -> ForwardingMethod.MASQ;
-            case "tun" -> ForwardingMethod.TUNNEL;
-            default -> ForwardingMethod.ROUTE;
-        };
-        ServiceTable services = ServiceTable.of(List.of(new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 80),
-                "rr", 0, Optional.empty(), List.of(new RealServerSpec(RS, 80, 1, m, 0, 0)))));
-        table = new ConnTable(1 << 16);
-        ConnTracker tracker = new ConnTracker(table, services.registry(), new Timeouts(), new ConnSysctls());
-        sink = new MemoryFrameSink(4, 2048);
-        pipeline = new Pipeline(0, tracker, services, services.newCounters(),
-                new Port[] {new Port("eth0", 2, DIRECTOR_MAC, 1500, Ipv4.parse("192.168.10.1"))},
-                new FrameSink[] {sink}, new StaticNextHops().neighbour(RS, RS_MAC, 0).defaultRoute(0x02_00_00_00_00_01L, 0),
-                ArpHandler.IGNORE);
-        arena = Arena.ofShared();
-        slot = arena.allocate(HEADROOM + 2048);
-        byte[] syn = new PacketBuilder().destinationMac(DIRECTOR_MAC).source(CLIENT).destination(VIP).tcp(40000, 80)
-                .tcpFlags(TcpFlyweight.SYN).build();
-        byte[] ack = new PacketBuilder().destinationMac(DIRECTOR_MAC).source(CLIENT).destination(VIP).tcp(40000, 80)
-                .tcpFlags(TcpFlyweight.ACK).sequence(1, 1).payload(new byte[64]).build();
-        byte[] back = new PacketBuilder().sourceMac(RS_MAC).destinationMac(DIRECTOR_MAC).source(RS).destination(CLIENT)
-                .tcp(80, 40000).tcpFlags(TcpFlyweight.ACK).sequence(1, 65).payload(new byte[64]).build();
-        pristine = arena.allocate(ack.length);
-        MemorySegment.copy(ack, 0, pristine, ValueLayout.JAVA_BYTE, 0, ack.length);
-        reply = arena.allocate(back.length);
-        MemorySegment.copy(back, 0, reply, ValueLayout.JAVA_BYTE, 0, back.length);
-        requestLength = ack.length;
-        replyLength = back.length;
-        MemorySegment.copy(syn, 0, slot, ValueLayout.JAVA_BYTE, HEADROOM, syn.length);
-        if (pipeline.process(0, slot, HEADROOM, syn.length, 0, NOW_MS) != PipelineVerdict.FORWARDED) {
-            throw new IllegalStateException("the SYN was not forwarded");
+        /** Builds the director and opens {@code CLIENT:CLIENT_PORT} with a SYN. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            director = new BenchDirector(method);
+            try (Frames syn = BenchDirector.frames(BenchDirector.clientSyn())) {
+                if (director.process(syn, 0) != PipelineVerdict.FORWARDED) {
+                    throw new IllegalStateException("the SYN was not forwarded");
+                }
+            }
+            ack = BenchDirector.frames(BenchDirector.clientAck());
+        }
+
+        /** Frees the table and the frames. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            ack.close();
+            director.close();
         }
     }
 
-    /** Frees the native memory and the table. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        arena.close();
-        table.close();
+    /** A NAT director with one connection opened by a SYN, and the real server's next packet on it. */
+    @State(Scope.Thread)
+    public static class NatEstablished {
+        BenchDirector director;
+        Frames reply;
+
+        /** Builds the director and opens {@code CLIENT:CLIENT_PORT} with a SYN. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            director = new BenchDirector("nat");
+            try (Frames syn = BenchDirector.frames(BenchDirector.clientSyn())) {
+                if (director.process(syn, 0) != PipelineVerdict.FORWARDED) {
+                    throw new IllegalStateException("the SYN was not forwarded");
+                }
+            }
+            reply = BenchDirector.frames(BenchDirector.serverAck());
+        }
+
+        /** Frees the table and the frames. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            reply.close();
+            director.close();
+        }
     }
 
-    /** A client packet of an established connection, in and out of the pipeline. */
-    @Benchmark
-    public PipelineVerdict clientPacket() {
-        MemorySegment.copy(pristine, 0, slot, HEADROOM, requestLength);
-        sink.clear();
-        return pipeline.process(0, slot, HEADROOM, requestLength, 0, NOW_MS);
+    /** A director and SYNs of {@code keys} new connections, one staged before each call and removed after it. */
+    @State(Scope.Thread)
+    public static class NewConnections {
+        /** Forwarding method of the real server. */
+        @Param({"dr", "nat", "tun"})
+        public String method;
+
+        /** How many client address/port pairs the SYNs cycle through. */
+        @Param({"65536", "1"})
+        public int keys;
+
+        BenchDirector director;
+        Frames syns;
+        Frames staged;
+        int key = -1;
+        long background;
+
+        /** Builds the director and the SYNs. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            director = new BenchDirector(method);
+            byte[][] frames = new byte[keys][];
+            for (int i = 0; i < keys; i++) {
+                frames[i] = BenchDirector.syn(i);
+            }
+            syns = BenchDirector.frames(frames);
+            staged = BenchDirector.frames(frames[0]);
+            background = director.connections();
+        }
+
+        /** Stages the next key's SYN (not measured). */
+        @Setup(Level.Invocation)
+        public void stage() {
+            key = key + 1 == keys ? 0 : key + 1;
+            staged.stage(syns, key);
+        }
+
+        /**
+         * Removes the connection the SYN created (not measured); fails the run unless the SYN
+         * was sent on as one frame and made exactly one new connection, and that is gone again.
+         */
+        @TearDown(Level.Invocation)
+        public void expire() {
+            if (director.sink().count() != 1 || director.connections() != background + 1
+                    || !director.expire(BenchDirector.keyClient(key), BenchDirector.keyPort(key))) {
+                throw new IllegalStateException("the SYN of key " + key + " was not forwarded as exactly one new connection");
+            }
+        }
+
+        /** Frees the table and the frames. */
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            staged.close();
+            syns.close();
+            director.close();
+        }
     }
 
-    /** A real-server reply of the NAT connection (passed, untouched, for DR and TUN). */
+    /** A client packet of an established connection. */
     @Benchmark
-    public PipelineVerdict serverReply() {
-        MemorySegment.copy(reply, 0, slot, HEADROOM, replyLength);
-        sink.clear();
-        return pipeline.process(0, slot, HEADROOM, replyLength, 0, NOW_MS);
+    public PipelineVerdict hit(Established s) {
+        return s.director.process(s.ack, 0);
+    }
+
+    /** A real server's packet of an established NAT connection. */
+    @Benchmark
+    public PipelineVerdict natReply(NatEstablished s) {
+        return s.director.process(s.reply, 0);
+    }
+
+    /** The SYN of a new connection: lookup miss, schedule, insert, rewrite, send. */
+    @Benchmark
+    public PipelineVerdict miss(NewConnections s) {
+        return s.director.process(s.staged, 0);
     }
 }
