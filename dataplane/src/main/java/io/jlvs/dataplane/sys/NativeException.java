@@ -21,6 +21,16 @@ public final class NativeException extends IOException {
         this.errno = errno;
     }
 
+    /**
+     * A failure of {@code call} with the positive {@code errno}, and what the kernel said beyond
+     * the errno (e.g. the BPF verifier's log), on the lines after the first.
+     */
+    public NativeException(String call, int errno, String detail) {
+        super(call + ": " + Errno.describe(errno) + "\n" + detail);
+        this.call = call;
+        this.errno = errno;
+    }
+
     /** The failed call as written in the message, e.g. {@code setsockopt(PACKET_RX_RING)}. */
     public String call() {
         return call;

@@ -1,0 +1,352 @@
+package io.jlvs.dataplane.xdp;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.jlvs.core.service.Protocol;
+import io.jlvs.dataplane.kernel.NatServer;
+import io.jlvs.dataplane.kernel.OwnedFlow;
+import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.Bpf;
+import io.jlvs.dataplane.sys.NativeException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link XdpProgram} attached to one interface, with its maps: what to redirect to jlvs is
+ * changed by {@link #apply} (map updates only, the program stays attached), where to redirect it
+ * by {@link #register} (one AF_XDP socket per RX queue).
+ *
+ * <p>Its inputs are those of the nftables guard: the {@link OwnedFlow}s of the virtual services,
+ * the {@link NatServer}s whose replies jlvs rewrites, and the addresses whose ARP requests jlvs
+ * answers. From them it derives, for {@value XdpProgram#SERVICES}, one entry per flow plus one
+ * ICMP entry per distinct VIP (or fwmark prefix); for {@value XdpProgram#NAT_SERVERS}, one entry
+ * per server plus one ICMP entry per distinct real-server address. A fwmark flow is matched by
+ * its address prefix, protocol and port; the mark itself is invisible at XDP (it is set later,
+ * by netfilter).
+ *
+ * <p>Lifecycle: {@link #open} creates the maps, loads the program (the verifier's log is in the
+ * exception if it refuses) and attaches it through a BPF link, in native mode when the driver
+ * has it, else generic; {@link #close} detaches by closing the link, as does the process ending.
+ * Control path: every method is synchronized; none is meant for a worker's packet loop.
+ */
+public final class XdpFilter implements AutoCloseable {
+    /** Default capacity of the services and NAT server maps, in entries. */
+    public static final int DEFAULT_MAX_ENTRIES = 16384;
+    /** Default number of RX queues the XSKMAP has slots for. */
+    public static final int DEFAULT_MAX_QUEUES = 64;
+
+    private static final ValueLayout.OfInt U32_BE = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort U16_BE = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int ICMP = 1;
+
+    /** A {@value XdpProgram#SERVICES} entry: protocol number, port (0: all) and address/prefix, host order. */
+    record ServiceKey(int protocol, int port, int address, int prefixLength) {
+        void write(MemorySegment key) {
+            key.set(JAVA_INT, 0, 32 + prefixLength);
+            key.set(ValueLayout.JAVA_BYTE, 4, (byte) protocol);
+            key.set(ValueLayout.JAVA_BYTE, 5, (byte) 0);
+            key.set(U16_BE, 6, (short) port);
+            key.set(U32_BE, 8, address);
+        }
+    }
+
+    /** A {@value XdpProgram#NAT_SERVERS} entry: protocol number, source port (0: all) and address, host order. */
+    record NatKey(int protocol, int port, int address) {
+        void write(MemorySegment key) {
+            key.set(ValueLayout.JAVA_BYTE, 0, (byte) protocol);
+            key.set(ValueLayout.JAVA_BYTE, 1, (byte) 0);
+            key.set(U16_BE, 2, (short) port);
+            key.set(U32_BE, 4, address);
+        }
+    }
+
+    private final String interfaceName;
+    private final int ifindex;
+    private final int maxEntries;
+    private final int maxQueues;
+    private final int servicesFd;
+    private final int natFd;
+    private final int arpFd;
+    private final int xsksFd;
+    private final int progFd;
+    private final int linkFd;
+    private final Bpf.XdpMode mode;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment serviceKey;
+    private final MemorySegment natKey;
+    private final MemorySegment arpKey;
+    private final MemorySegment queueKey;
+    private final MemorySegment value;
+    private final Set<ServiceKey> services = new HashSet<>();
+    private final Set<NatKey> nat = new HashSet<>();
+    private final Set<Integer> arp = new HashSet<>();
+    private boolean closed;
+
+    private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, int[] fds, Bpf.XdpLink link) {
+        this.interfaceName = interfaceName;
+        this.ifindex = ifindex;
+        this.maxEntries = maxEntries;
+        this.maxQueues = maxQueues;
+        this.servicesFd = fds[0];
+        this.natFd = fds[1];
+        this.arpFd = fds[2];
+        this.xsksFd = fds[3];
+        this.progFd = fds[4];
+        this.linkFd = link.fd();
+        this.mode = link.mode();
+        this.serviceKey = arena.allocate(XdpProgram.SERVICE_KEY_BYTES, 8);
+        this.natKey = arena.allocate(XdpProgram.NAT_KEY_BYTES, 8);
+        this.arpKey = arena.allocate(XdpProgram.ARP_KEY_BYTES, 8);
+        this.queueKey = arena.allocate(4, 8);
+        this.value = arena.allocate(XdpProgram.VALUE_BYTES, 8);
+    }
+
+    /** {@link #open(String, int, int)} with the default capacities. */
+    public static XdpFilter open(String interfaceName) throws NativeException {
+        return open(interfaceName, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_QUEUES);
+    }
+
+    /**
+     * Creates the maps, loads the program and attaches it to {@code interfaceName}, redirecting
+     * nothing until {@link #apply} and {@link #register} are called.
+     *
+     * @param maxEntries capacity of the services and NAT server maps (each; ICMP entries count)
+     * @param maxQueues RX queues the XSKMAP has slots for (queue indexes 0..maxQueues-1)
+     * @throws NativeException naming the call that failed (for the program, with the verifier's log)
+     */
+    public static XdpFilter open(String interfaceName, int maxEntries, int maxQueues) throws NativeException {
+        if (maxEntries < 1 || maxQueues < 1) {
+            throw new IllegalArgumentException("maxEntries and maxQueues must be positive");
+        }
+        int ifindex = AfPacket.interfaceIndex(interfaceName);
+        int[] fds = {-1, -1, -1, -1, -1};
+        try {
+            createAndLoad(fds, maxEntries, maxQueues);
+            Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex);
+            return new XdpFilter(interfaceName, ifindex, maxEntries, maxQueues, fds, link);
+        } catch (NativeException | RuntimeException e) {
+            for (int fd : fds) {
+                Bpf.close(fd);
+            }
+            throw e;
+        }
+    }
+
+    private static void createAndLoad(int[] fds, int maxEntries, int maxQueues) throws NativeException {
+        fds[0] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_LPM_TRIE, XdpProgram.SERVICE_KEY_BYTES, XdpProgram.VALUE_BYTES,
+                maxEntries, Bpf.BPF_F_NO_PREALLOC, "jlvs_services");
+        fds[1] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.NAT_KEY_BYTES, XdpProgram.VALUE_BYTES,
+                maxEntries, 0, "jlvs_nat");
+        fds[2] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
+                maxEntries, 0, "jlvs_arp");
+        fds[3] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
+        byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds[0],
+                XdpProgram.NAT_SERVERS, fds[1], XdpProgram.ARP_VIPS, fds[2], XdpProgram.XSKS, fds[3]));
+        fds[4] = Bpf.progLoadXdp(code, "jlvs_xdp");
+    }
+
+    /**
+     * Loads the program with its maps, without attaching it, and closes everything: null when
+     * this kernel and process can run jlvs's XDP program, else why not (for a test's
+     * {@code Assumptions} or a startup message).
+     */
+    public static String unavailabilityReason() {
+        if (!Bpf.isLittleEndian()) {
+            return "the XDP program is assembled for little-endian hosts";
+        }
+        int[] fds = {-1, -1, -1, -1, -1};
+        try {
+            createAndLoad(fds, 16, 1);
+            return null;
+        } catch (NativeException | RuntimeException | LinkageError e) {
+            return e.getMessage();
+        } finally {
+            for (int fd : fds) {
+                Bpf.close(fd);
+            }
+        }
+    }
+
+    /**
+     * Makes the maps hold exactly what these inputs call for: adds the new entries first, then
+     * deletes the ones no longer wanted; entries in both are not touched, so their traffic is
+     * never passed to the kernel in between. Checks capacity before changing anything; after a
+     * failed update the maps hold part of the change and the next call completes it.
+     *
+     * @param arpVips addresses (host order) whose ARP requests are redirected to jlvs
+     * @throws NativeException a map update that failed
+     * @throws IllegalArgumentException more entries than the maps hold
+     */
+    public synchronized void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips)
+            throws NativeException {
+        ensureOpen();
+        Set<ServiceKey> wantServices = serviceKeys(flows);
+        Set<NatKey> wantNat = natKeys(natServers);
+        Set<Integer> wantArp = new LinkedHashSet<>(arpVips);
+        if (wantServices.size() > maxEntries || wantNat.size() > maxEntries || wantArp.size() > maxEntries) {
+            throw new IllegalArgumentException("XDP filter on " + interfaceName + ": " + wantServices.size()
+                    + " service, " + wantNat.size() + " NAT and " + wantArp.size() + " ARP entries, more than the "
+                    + maxEntries + " each map holds");
+        }
+        value.set(JAVA_INT, 0, 1);
+        for (ServiceKey k : wantServices) {
+            if (!services.contains(k)) {
+                k.write(serviceKey);
+                Bpf.mapUpdate(servicesFd, serviceKey, value, Bpf.BPF_ANY, "services");
+                services.add(k);
+            }
+        }
+        for (NatKey k : wantNat) {
+            if (!nat.contains(k)) {
+                k.write(natKey);
+                Bpf.mapUpdate(natFd, natKey, value, Bpf.BPF_ANY, "nat_servers");
+                nat.add(k);
+            }
+        }
+        for (Integer address : wantArp) {
+            if (!arp.contains(address)) {
+                arpKey.set(U32_BE, 0, address);
+                Bpf.mapUpdate(arpFd, arpKey, value, Bpf.BPF_ANY, "arp_vips");
+                arp.add(address);
+            }
+        }
+        for (ServiceKey k : new ArrayList<>(services)) {
+            if (!wantServices.contains(k)) {
+                k.write(serviceKey);
+                Bpf.mapDelete(servicesFd, serviceKey, "services");
+                services.remove(k);
+            }
+        }
+        for (NatKey k : new ArrayList<>(nat)) {
+            if (!wantNat.contains(k)) {
+                k.write(natKey);
+                Bpf.mapDelete(natFd, natKey, "nat_servers");
+                nat.remove(k);
+            }
+        }
+        for (Integer address : new ArrayList<>(arp)) {
+            if (!wantArp.contains(address)) {
+                arpKey.set(U32_BE, 0, address);
+                Bpf.mapDelete(arpFd, arpKey, "arp_vips");
+                arp.remove(address);
+            }
+        }
+    }
+
+    /** The {@value XdpProgram#SERVICES} entries for {@code flows}: each flow, and ICMP to each distinct prefix. */
+    static Set<ServiceKey> serviceKeys(List<OwnedFlow> flows) {
+        Set<ServiceKey> keys = new LinkedHashSet<>();
+        for (OwnedFlow f : flows) {
+            keys.add(new ServiceKey(f.protocol().number(), f.port(), f.address(), f.prefixLength()));
+        }
+        for (OwnedFlow f : flows) {
+            keys.add(new ServiceKey(ICMP, 0, f.address(), f.prefixLength()));
+        }
+        return keys;
+    }
+
+    /** The {@value XdpProgram#NAT_SERVERS} entries: each server, and ICMP from each distinct address. */
+    static Set<NatKey> natKeys(List<NatServer> servers) {
+        Set<NatKey> keys = new LinkedHashSet<>();
+        for (NatServer s : servers) {
+            keys.add(new NatKey(s.protocol().number(), s.port(), s.address()));
+        }
+        for (NatServer s : servers) {
+            keys.add(new NatKey(ICMP, 0, s.address()));
+        }
+        return keys;
+    }
+
+    /**
+     * Sends the frames the program redirects on RX queue {@code queue} to AF_XDP socket
+     * {@code xskFd} (bound to this interface and queue), replacing any socket there.
+     *
+     * @throws NativeException the XSKMAP update failed (e.g. the socket is bound elsewhere)
+     */
+    public synchronized void register(int queue, int xskFd) throws NativeException {
+        ensureOpen();
+        checkQueue(queue);
+        queueKey.set(JAVA_INT, 0, queue);
+        value.set(JAVA_INT, 0, xskFd);
+        Bpf.mapUpdate(xsksFd, queueKey, value, Bpf.BPF_ANY, "xsks[" + queue + "]");
+    }
+
+    /** Empties queue {@code queue}'s slot: its frames go to the kernel again. */
+    public synchronized void unregister(int queue) throws NativeException {
+        ensureOpen();
+        checkQueue(queue);
+        queueKey.set(JAVA_INT, 0, queue);
+        Bpf.mapDelete(xsksFd, queueKey, "xsks[" + queue + "]");
+    }
+
+    private void checkQueue(int queue) {
+        if (queue < 0 || queue >= maxQueues) {
+            throw new IllegalArgumentException("queue must be 0.." + (maxQueues - 1) + ", was " + queue);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("XDP filter on " + interfaceName + " is closed");
+        }
+    }
+
+    /** Whether the program runs in the driver or after the skb is built. */
+    public Bpf.XdpMode mode() {
+        return mode;
+    }
+
+    /** The interface's name. */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** The interface's index. */
+    public int ifindex() {
+        return ifindex;
+    }
+
+    /** Entries in the services map now (flows and their ICMP entries). */
+    public synchronized int serviceEntries() {
+        return services.size();
+    }
+
+    /** Entries in the NAT servers map now. */
+    public synchronized int natEntries() {
+        return nat.size();
+    }
+
+    /** Addresses in the ARP map now. */
+    public synchronized int arpEntries() {
+        return arp.size();
+    }
+
+    /** The protocols whose ports the program matches (ICMP is matched by address). */
+    public static Set<Protocol> protocols() {
+        return Set.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP);
+    }
+
+    /** Detaches the program (closes the link), then closes it and its maps; later calls do nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Bpf.close(linkFd);
+        Bpf.close(progFd);
+        Bpf.close(xsksFd);
+        Bpf.close(arpFd);
+        Bpf.close(natFd);
+        Bpf.close(servicesFd);
+        arena.close();
+    }
+}
