@@ -1,17 +1,10 @@
 package io.jlvs.director;
 
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
-import io.jlvs.director.adm.AdmFormatter;
-import io.jlvs.director.adm.DestView;
-import io.jlvs.director.adm.ListFormat;
-import io.jlvs.director.adm.ServerOptions;
-import io.jlvs.director.adm.ServiceOptions;
-import io.jlvs.director.adm.ServiceRef;
-import io.jlvs.director.adm.ServiceView;
-import io.jlvs.director.adm.StatsView;
 import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
@@ -19,6 +12,10 @@ import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.dataplane.io.TxRing;
+import io.jlvs.dataplane.io.TxRingConfig;
+import io.jlvs.dataplane.kernel.ArpFrames;
+import io.jlvs.dataplane.kernel.ArpResponder;
 import io.jlvs.dataplane.kernel.CommandRunner;
 import io.jlvs.dataplane.kernel.KernelCommandException;
 import io.jlvs.dataplane.kernel.KernelNextHops;
@@ -32,10 +29,6 @@ import io.jlvs.dataplane.kernel.Route;
 import io.jlvs.dataplane.kernel.RouteTable;
 import io.jlvs.dataplane.kernel.Routes;
 import io.jlvs.dataplane.kernel.VipArpHandler;
-import io.jlvs.dataplane.io.TxRing;
-import io.jlvs.dataplane.io.TxRingConfig;
-import io.jlvs.dataplane.kernel.ArpFrames;
-import io.jlvs.dataplane.kernel.ArpResponder;
 import io.jlvs.dataplane.pipeline.Port;
 import io.jlvs.dataplane.pipeline.StaticNextHops;
 import io.jlvs.dataplane.service.ServiceTable;
@@ -44,7 +37,17 @@ import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
 import io.jlvs.dataplane.worker.DataPlane;
 import io.jlvs.dataplane.worker.TxRingSink;
+import io.jlvs.dataplane.xdp.XdpFilter;
+import io.jlvs.director.adm.AdmFormatter;
+import io.jlvs.director.adm.DestView;
+import io.jlvs.director.adm.ListFormat;
+import io.jlvs.director.adm.ServerOptions;
+import io.jlvs.director.adm.ServiceOptions;
+import io.jlvs.director.adm.ServiceRef;
+import io.jlvs.director.adm.ServiceView;
+import io.jlvs.director.adm.StatsView;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -52,6 +55,8 @@ import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,6 +67,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * A running director: the service table, the data plane and the kernel interplay around it.
@@ -94,6 +100,7 @@ public final class Director implements AutoCloseable {
     private NeighbourTable neighbours;
     private KernelNextHops nextHops;
     private NftGuard guard;
+    private List<XdpFilter> xdpFilters = List.of();
     private final List<VipArpHandler> arpHandlers = new ArrayList<>();
     private ConnTable table;
     private ConnTracker tracker;
@@ -149,11 +156,14 @@ public final class Director implements AutoCloseable {
         List<String> interfaces = global.interfaces();
         ports = ports(interfaces);
         checkOffloads(interfaces);
-        guard = NftGuard.install(runner, options.nftTable(), rules(services.services()));
-        undo.add(guard);
-        guard.removeOnShutdown();
-        log.println("jlvsd: nftables table netdev " + guard.table() + " guards " + String.join(", ", interfaces)
-                + " (" + guard.counters().size() + " rules)");
+        xdpFilters = openXdpFilters(interfaces);
+        if (xdpFilters.isEmpty()) {
+            guard = NftGuard.install(runner, options.nftTable(), rules(services.services()));
+            undo.add(guard);
+            guard.removeOnShutdown();
+            log.println("jlvsd: nftables table netdev " + guard.table() + " guards " + String.join(", ", interfaces)
+                    + " (" + guard.counters().size() + " rules)");
+        }
         routes = new Routes(runner);
         neighbours = new NeighbourTable(runner, routes, new HashSet<>(interfaces));
         undo.add(neighbours);
@@ -178,7 +188,8 @@ public final class Director implements AutoCloseable {
         table = new ConnTable(global.connectionTableCapacity());
         undo.add(table);
         tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls());
-        dataPlane = DataPlane.open(ports, global.workers(), global.io(), tracker, services, nextHops, arpHandlers::get);
+        dataPlane = DataPlane.open(ports, global.workers(), global.io(), xdpFilters, tracker, services, nextHops,
+                arpHandlers::get);
         undo.add(dataPlane);
         announce(unconfiguredVips(services.services()));
         refresher = Thread.ofPlatform().daemon().name("jlvs-kernel-tables").start(this::refreshLoop);
@@ -270,17 +281,100 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    /** The service table changed: new guard rules, new ARP VIPs, new real servers to resolve. */
+    /**
+     * The I/O backend ({@code global.io.backend}): for {@code af_xdp} and {@code auto}, jlvs's
+     * XDP program attached to every interface (one filter each), or, when that cannot be done,
+     * an error ({@code af_xdp}) or AF_PACKET with the reason in one line ({@code auto}). An
+     * empty list means AF_PACKET.
+     */
+    private List<XdpFilter> openXdpFilters(List<String> interfaces) {
+        IoSettings.Backend backend = global.io().backend();
+        if (backend == IoSettings.Backend.AF_PACKET) {
+            log.println("jlvsd: io af_packet (TPACKET_V2 rings, fanout per interface)");
+            return List.of();
+        }
+        String problem = XdpFilter.unavailabilityReason();
+        if (problem == null) {
+            problem = queueShortage(interfaces, global.workers());
+        }
+        List<XdpFilter> filters = new ArrayList<>();
+        if (problem == null) {
+            try {
+                for (String name : interfaces) {
+                    XdpFilter filter = XdpFilter.open(name);
+                    filters.add(filter);
+                    undo.add(filter);
+                }
+            } catch (NativeException | RuntimeException e) {
+                problem = e.getMessage();
+                for (XdpFilter filter : filters) {
+                    filter.close();
+                    undo.remove(filter);
+                }
+                filters.clear();
+            }
+        }
+        if (problem != null) {
+            if (backend == IoSettings.Backend.AF_XDP) {
+                throw new KernelCommandException("io backend af_xdp: " + problem);
+            }
+            log.println("jlvsd: io af_packet (AF_XDP not used: " + problem + ")");
+            return List.of();
+        }
+        log.println("jlvsd: io af_xdp (" + filters.stream().map(f -> f.interfaceName() + " " + f.mode())
+                .collect(Collectors.joining(", ")) + ", " + global.workers() + " queue"
+                + (global.workers() == 1 ? "" : "s") + " each; the XDP program takes jlvs's traffic from the"
+                + " kernel, no nftables guard)");
+        return List.copyOf(filters);
+    }
+
+    /** Why an interface has fewer RX queues than workers (each worker needs a queue of its own), or null. */
+    private static String queueShortage(List<String> interfaces, int workers) {
+        for (String name : interfaces) {
+            int queues = rxQueues(name);
+            if (queues > 0 && queues < workers) {
+                return name + " has " + queues + " RX queue" + (queues == 1 ? "" : "s") + " for " + workers
+                        + " workers";
+            }
+        }
+        return null;
+    }
+
+    /** RX queues of {@code name} from sysfs, or 0 when unknown. */
+    private static int rxQueues(String name) {
+        try (var entries = Files.list(Path.of("/sys/class/net", name, "queues"))) {
+            return (int) entries.filter(p -> p.getFileName().toString().startsWith("rx-")).count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The service table changed: new guard rules or XDP maps, new ARP VIPs, new real servers to resolve. */
     private void published(List<VirtualService> now) {
-        if (closed || guard == null) {
+        if (closed || (guard == null && xdpFilters.isEmpty())) {
             return;
         }
-        try {
-            guard.apply(rules(now));
-        } catch (KernelCommandException | IllegalStateException e) {
-            log.println("jlvsd: could not update the nftables rules: " + e.getMessage());
+        NftGuard.Rules rules = rules(now);
+        if (guard != null) {
+            try {
+                guard.apply(rules);
+            } catch (KernelCommandException | IllegalStateException e) {
+                log.println("jlvsd: could not update the nftables rules: " + e.getMessage());
+            }
         }
         int[] vips = unconfiguredVips(now);
+        Set<Integer> arpVips = new LinkedHashSet<>();
+        for (int vip : vips) {
+            arpVips.add(vip);
+        }
+        for (XdpFilter filter : xdpFilters) {
+            try {
+                filter.apply(rules.flows(), rules.natServers(), arpVips);
+            } catch (NativeException | IllegalArgumentException | IllegalStateException e) {
+                log.println("jlvsd: could not update the XDP maps of " + filter.interfaceName() + ": "
+                        + e.getMessage());
+            }
+        }
         for (VipArpHandler handler : arpHandlers) {
             handler.vips(vips);
         }
@@ -332,7 +426,7 @@ public final class Director implements AutoCloseable {
 
     private boolean isLocal(int address) {
         try {
-            return routes.refresh(address).isLocal();
+            return routes.lookup(address).isLocal();
         } catch (KernelCommandException e) {
             return false;
         }

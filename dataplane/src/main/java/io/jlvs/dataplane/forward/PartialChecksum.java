@@ -1,6 +1,7 @@
 package io.jlvs.dataplane.forward;
 
 import io.jlvs.core.checksum.InternetChecksum;
+import io.jlvs.core.checksum.TransportChecksum;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
 import io.jlvs.core.packet.TcpFlyweight;
@@ -19,6 +20,39 @@ import io.jlvs.core.packet.UdpFlyweight;
  */
 public final class PartialChecksum {
     private PartialChecksum() {
+    }
+
+    /**
+     * Whether the TCP or UDP checksum of the frame last parsed by {@code frame} was left for
+     * offload, judged from the frame alone, for sockets that do not report it (AF_XDP): its
+     * field holds exactly the pseudo-header sum, and the checksum does not verify. A complete
+     * checksum that happens to equal the pseudo-header sum still verifies, so it is never taken
+     * for partial. Costs a few additions, and a pass over the segment only when the field
+     * matches. Allocation-free.
+     */
+    public static boolean looksPartial(PacketParser frame) {
+        if (!Ipv4Rewriter.isIpv4(frame) || frame.ipv4().isFragment()) {
+            return false;
+        }
+        Ipv4Flyweight ip = frame.ipv4();
+        int protocol = ip.protocol();
+        int field;
+        if (protocol == Ipv4Flyweight.PROTO_TCP) {
+            field = frame.tcp().checksum();
+        } else if (protocol == Ipv4Flyweight.PROTO_UDP) {
+            field = frame.udp().checksum();
+            if (field == 0) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        long pseudo = TransportChecksum.ipv4PseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol,
+                frame.l4Length());
+        if (field != InternetChecksum.fold(pseudo)) {
+            return false;
+        }
+        return !TransportChecksum.isValid(pseudo, frame.ipv4().segment(), frame.l4Offset(), frame.l4Length());
     }
 
     /**

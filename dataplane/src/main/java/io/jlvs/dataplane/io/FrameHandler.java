@@ -10,6 +10,13 @@ import java.lang.foreign.MemorySegment;
 @FunctionalInterface
 public interface FrameHandler {
     /**
+     * A status bit of jlvs's own, above the kernel's {@code TP_STATUS_*} bits: the socket cannot
+     * tell whether the frame's transport checksum is complete or left for offload (AF_XDP has no
+     * {@code TP_STATUS_CSUMNOTREADY}), so the pipeline looks at the frame to know.
+     */
+    int STATUS_CHECKSUM_UNKNOWN = 1 << 30;
+
+    /**
      * Handles one frame.
      *
      * @param ring the whole mapped ring

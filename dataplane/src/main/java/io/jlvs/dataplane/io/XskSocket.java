@@ -190,7 +190,7 @@ public final class XskSocket implements FrameSource {
             long desc = rxDesc + (long) ((head + i) & rxMask) * AfXdp.DESC_BYTES;
             long addr = rx.get(JAVA_LONG, desc);
             int length = rx.get(JAVA_INT, desc + 8);
-            handler.onFrame(umem, addr, length, length, 0);
+            handler.onFrame(umem, addr, length, length, FrameHandler.STATUS_CHECKSUM_UNKNOWN);
             fill.set(JAVA_LONG, fillDesc + (long) ((tail + i) & fillMask) * AfXdp.ADDR_BYTES, addr & chunkMask);
         }
         rxHead = head + frames;

@@ -21,6 +21,7 @@ import io.jlvs.dataplane.forward.NatRewriter;
 import io.jlvs.dataplane.forward.PartialChecksum;
 import io.jlvs.dataplane.forward.ReplyBuffer;
 import io.jlvs.dataplane.forward.TunnelRewriter;
+import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.service.ServiceSnapshot;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.TrafficCounters;
@@ -96,6 +97,7 @@ public final class Pipeline {
     private long nowMs;
     private int ingress;
     private boolean checksumPartial;
+    private boolean checksumUnknown;
     private int headroomBytes;
     private long nextHopMac;
     private int egress;
@@ -190,6 +192,7 @@ public final class Pipeline {
         this.nowMs = nowMs;
         this.ingress = port;
         this.checksumPartial = (tpStatus & AfPacket.TP_STATUS_CSUMNOTREADY) != 0;
+        this.checksumUnknown = (tpStatus & FrameHandler.STATUS_CHECKSUM_UNKNOWN) != 0;
         this.headroomBytes = (int) Math.min(offset, TunnelRewriter.OVERHEAD_BYTES);
         Verdict verdict = parser.parse(segment, offset, lengthBytes);
         if (verdict != Verdict.DROP && ((tpStatus & AfPacket.TP_STATUS_VLAN_VALID) != 0
@@ -386,7 +389,7 @@ public final class Pipeline {
         nextHopMac = mac;
         egress = port >= 0 && port < ports.length ? port : 0;
         reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), replySource);
-        if (checksumPartial) {
+        if (checksumPartial || (checksumUnknown && PartialChecksum.looksPartial(parser))) {
             PartialChecksum.complete(parser);
         }
         return true;

@@ -2,12 +2,15 @@ package io.jlvs.dataplane.worker;
 
 import io.jlvs.config.model.IoSettings;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.io.RxRing;
 import io.jlvs.dataplane.io.RxRingConfig;
 import io.jlvs.dataplane.io.TxRing;
 import io.jlvs.dataplane.io.TxRingConfig;
+import io.jlvs.dataplane.io.XskConfig;
+import io.jlvs.dataplane.io.XskSocket;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.FrameSink;
 import io.jlvs.dataplane.pipeline.NextHops;
@@ -17,6 +20,7 @@ import io.jlvs.dataplane.pipeline.PipelineVerdict;
 import io.jlvs.dataplane.pipeline.Port;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sys.NativeException;
+import io.jlvs.dataplane.xdp.XdpFilter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +28,11 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * The workers of a director and their rings: per worker and interface an RX ring
+ * The workers of a director and their sockets: per worker and interface either an RX ring
  * ({@code ETH_P_ALL}, TPACKET_V2, {@code PACKET_IGNORE_OUTGOING}) in a
- * {@code PACKET_FANOUT_HASH} group shared by the workers on that interface, and a TX ring
- * ({@code PACKET_QDISC_BYPASS}). Worker 0 sweeps the connection table.
+ * {@code PACKET_FANOUT_HASH} group shared by the workers on that interface and a TX ring
+ * ({@code PACKET_QDISC_BYPASS}), or an AF_XDP socket on the worker's RX queue fed by the
+ * interface's {@link XdpFilter}. Worker 0 sweeps the connection table.
  *
  * <p>Control thread: {@link #open}, {@link #start}, {@link #close}; counters may be read
  * from any thread and lag a little.
@@ -66,6 +71,22 @@ public final class DataPlane implements AutoCloseable {
      */
     public static DataPlane open(List<Port> ports, int workerCount, IoSettings io, ConnTracker tracker,
             ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker) throws NativeException {
+        return open(ports, workerCount, io, List.of(), tracker, services, nextHops, arpOfWorker);
+    }
+
+    /**
+     * As above; with {@code xdp} (one attached {@link XdpFilter} per port, in port order) each
+     * worker {@code w} reads and sends through an AF_XDP socket on RX queue {@code w} of every
+     * port, registered in that port's filter; with an empty list, through AF_PACKET rings.
+     *
+     * @throws NativeException naming the socket call that failed
+     */
+    public static DataPlane open(List<Port> ports, int workerCount, IoSettings io, List<XdpFilter> xdp,
+            ConnTracker tracker, ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker)
+            throws NativeException {
+        if (!xdp.isEmpty() && xdp.size() != ports.size()) {
+            throw new IllegalArgumentException("one XDP filter per port: " + xdp.size() + " for " + ports.size());
+        }
         int[] fanoutGroups = new int[ports.size()];
         long pid = ProcessHandle.current().pid();
         for (int p = 0; p < ports.size(); p++) {
@@ -76,11 +97,20 @@ public final class DataPlane implements AutoCloseable {
         List<Worker> workers = new ArrayList<>();
         try {
             for (int w = 0; w < workerCount; w++) {
-                RxRing[] rx = new RxRing[ports.size()];
+                FrameSource[] rx = new FrameSource[ports.size()];
                 FrameSink[] sinks = new FrameSink[ports.size()];
                 List<AutoCloseable> owned = new ArrayList<>();
                 for (int p = 0; p < ports.size(); p++) {
                     Port port = ports.get(p);
+                    if (!xdp.isEmpty()) {
+                        XskSocket xsk = XskSocket.open(XskConfig.of(port.name()).withQueue(w));
+                        opened.add(xsk);
+                        owned.add(xsk);
+                        xdp.get(p).register(w, xsk.fd());
+                        rx[p] = xsk;
+                        sinks[p] = xsk.sink();
+                        continue;
+                    }
                     RxRingConfig rxConfig = RxRingConfig.of(port.name()).withFrames(io.rxRingFrames())
                             .withFanoutGroup(fanoutGroups[p]).withIgnoreOutgoing(true);
                     rx[p] = RxRing.open(rxConfig, port.ifindex());
