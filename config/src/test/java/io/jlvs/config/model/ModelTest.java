@@ -64,7 +64,8 @@ class ModelTest {
     @Test
     void capacityMustBeAPowerOfTwoInRange() {
         assertTrue(GlobalSettings.isValidCapacity(1024));
-        assertTrue(GlobalSettings.isValidCapacity(1 << 30));
+        assertTrue(GlobalSettings.isValidCapacity(1 << 28));
+        assertFalse(GlobalSettings.isValidCapacity(1 << 29), "more than the table can hold");
         assertFalse(GlobalSettings.isValidCapacity(512));
         assertFalse(GlobalSettings.isValidCapacity(3000));
         assertFalse(GlobalSettings.isValidCapacity(1L << 31));
