@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # jlvs lab: the NAT, DR and TUN topologies of the LVS tutorials in network namespaces.
 #
-#   lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W,..] [--workers N] [--backend builtin|nginx] [--no-jlvsd]
+#   lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W,..] [--workers N] [--io B] [--backend builtin|nginx] [--no-jlvsd]
 #   lab down | lab status | lab exec client|router|director|rsN -- CMD...
 #
 # Every host is a namespace named jlvs-<host>; the network segments are bridges in the
@@ -26,7 +26,8 @@ READY_TIMEOUT_S=${JLVS_LAB_READY_TIMEOUT_S:-30}
 usage() {
     cat <<'USAGE'
 usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
-                              [--workers N] [--backend builtin|nginx] [--no-jlvsd]
+                              [--workers N] [--io auto|af_xdp|af_packet]
+                              [--backend builtin|nginx] [--no-jlvsd]
        jlvs lab down
        jlvs lab status
        jlvs lab exec client|router|director|rsN -- COMMAND [ARGS...]
@@ -39,6 +40,8 @@ usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
            --scheduler S  scheduler of the service file (default rr)
            --weights W,.. the real servers' weights in order (default 1 each)
            --workers N    jlvsd's worker threads, 1..8 (default 1)
+           --io B         jlvsd's I/O backend: auto (default: AF_XDP where it works),
+                          af_xdp or af_packet (global.io.backend of the service file)
            --no-jlvsd     do not start jlvsd (the service file is still written)
            --backend B    nginx (default when nginx is installed) or builtin (the jlvs
                           HTTP server); each real server answers with its name (rs1...)
@@ -120,9 +123,15 @@ ns_add() {
 }
 
 # link HOST IF SEGMENT ADDRESS/PREFIX: a veth from bridge SEGMENT (in jlvs-switch) to HOST's IF.
+# The director's links have a queue per jlvsd worker ($DIRECTOR_QUEUES), as a multi-queue NIC
+# has: the switch side spreads flows over them by hash, and with AF_XDP each worker reads its
+# own queue (a queue without a worker's socket would hand its frames to the kernel).
+DIRECTOR_QUEUES=1
 link() {
-    local host=$1 ifname=$2 segment=$3 cidr=$4 port="$1-$2"
-    ip -n "$SWITCH" link add "$port" type veth peer name "$ifname" netns "$NS_PREFIX$host"
+    local host=$1 ifname=$2 segment=$3 cidr=$4 port="$1-$2" queues=1
+    [ "$host" = director ] && queues=$DIRECTOR_QUEUES
+    ip -n "$SWITCH" link add "$port" numtxqueues "$queues" numrxqueues "$queues" type veth \
+        peer name "$ifname" netns "$NS_PREFIX$host" numtxqueues "$queues" numrxqueues "$queues"
     ip -n "$SWITCH" link set "$port" master "$segment"
     ip -n "$SWITCH" link set "$port" up
     ip -n "$NS_PREFIX$host" addr add "$cidr" dev "$ifname"
@@ -374,7 +383,7 @@ check_alive() {
 # ---- the director's service file -----------------------------------------------------------
 
 write_service_file() {
-    local mode=$1 n=$2 scheduler=$3 weights=$4 workers=$5 i interfaces method port socket weight
+    local mode=$1 n=$2 scheduler=$3 weights=$4 workers=$5 io=$6 i interfaces method port socket weight
     case "$mode" in
         nat) interfaces="[eth1, eth0]"; method=nat ;;
         dr) interfaces="[eth0]"; method=dr ;;
@@ -391,6 +400,10 @@ write_service_file() {
         echo "  workers: $workers"
         echo "  connection-table-capacity: 65536"
         echo "  control-socket: $socket"
+        if [ "$io" != auto ]; then
+            echo "  io:"
+            echo "    backend: $io"
+        fi
         echo "services:"
         for port in 80 $([ "$mode" = nat ] && has_redis && echo 6379); do
             echo "  - protocol: tcp"
@@ -409,11 +422,12 @@ write_service_file() {
 # ---- commands ------------------------------------------------------------------------------
 
 cmd_up() {
-    local mode="" servers=2 scheduler=rr backend="" weights="" director=true workers=1
+    local mode="" servers=2 scheduler=rr backend="" weights="" director=true workers=1 io=auto
     while [ $# -gt 0 ]; do
         case "$1" in
             --weights) weights=${2:-}; shift 2 || die "--weights needs a list such as 3,1" ;;
             --workers) workers=${2:-}; shift 2 || die "--workers needs a number" ;;
+            --io) io=${2:-}; shift 2 || die "--io needs auto, af_xdp or af_packet" ;;
             --no-jlvsd) director=false; shift ;;
             nat|dr|tun) mode=$1; shift ;;
             --servers) servers=${2:-}; shift 2 || die "--servers needs a number" ;;
@@ -425,6 +439,8 @@ cmd_up() {
     [ -n "$mode" ] || die "lab up needs a mode: nat, dr or tun"
     [[ $servers =~ ^[1-8]$ ]] || die "--servers must be 1..8, was '$servers'"
     [[ $workers =~ ^[1-8]$ ]] || die "--workers must be 1..8, was '$workers'"
+    [[ $io =~ ^(auto|af_xdp|af_packet)$ ]] || die "--io must be auto, af_xdp or af_packet, was '$io'"
+    DIRECTOR_QUEUES=$workers
     [[ -z $weights || $weights =~ ^[0-9]{1,5}(,[0-9]{1,5}){0,7}$ ]] || die "--weights must be a list of weights such as 3,1, was '$weights'"
     [[ $SCHEDULERS == *" $scheduler "* ]] || die "--scheduler must be one of${SCHEDULERS% }, was '$scheduler'"
     if [ -z "$backend" ]; then
@@ -458,7 +474,7 @@ cmd_up() {
     trap 'echo "jlvs lab: lab up $mode did not finish; tearing down what was built" >&2; cmd_down >&2' EXIT
     trap 'exit 130' INT TERM
     "build_$mode" "$servers"
-    write_service_file "$mode" "$servers" "$scheduler" "$weights" "$workers"
+    write_service_file "$mode" "$servers" "$scheduler" "$weights" "$workers" "$io"
     start_servers "$mode" "$servers" "$backend"
     if $director; then
         start_director

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.xdp.XdpFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The lab with jlvsd forwarding, end to end, for DR, NAT and TUN: {@code lab up} starts jlvsd in
@@ -67,26 +70,37 @@ class LabForwardingTest {
         Scripts.labDownIfUp();
     }
 
-    @Test
-    void drWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndIdlesCheaply() throws Exception {
-        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0", 2);
+    @ParameterizedTest
+    @ValueSource(strings = {"af_xdp", "af_packet"})
+    void drWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndIdlesCheaply(String io)
+            throws Exception {
+        forwardsThroughJlvsd("dr", "192.168.188.100", "eth0", 2, io);
     }
 
-    @Test
-    void natWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer()
+    @ParameterizedTest
+    @ValueSource(strings = {"af_xdp", "af_packet"})
+    void natWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResetsAndRedisAnswersFromEachServer(String io)
             throws Exception {
         // Two workers in the rr half (a NAT connection's client packets and its replies may land on
         // different workers), one in the wrr half, as in every mode.
-        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1", 2);
+        forwardsThroughJlvsd("nat", "192.168.10.100", "eth1", 2, io);
     }
 
-    @Test
-    void tunWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResets() throws Exception {
-        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0", 2);
+    @ParameterizedTest
+    @ValueSource(strings = {"af_xdp", "af_packet"})
+    void tunWithTwoWorkersAndOneForwardsInTurnAndByWeightWithoutKernelResets(String io) throws Exception {
+        forwardsThroughJlvsd("tun", "192.168.188.100", "eth0", 2, io);
     }
 
-    private void forwardsThroughJlvsd(String mode, String vip, String clientSide, int workers) throws Exception {
-        labUp(mode, "--scheduler", "rr", "--workers", Integer.toString(workers));
+    private void forwardsThroughJlvsd(String mode, String vip, String clientSide, int workers, String io)
+            throws Exception {
+        if (io.equals("af_xdp")) {
+            String reason = XdpFilter.unavailabilityReason();
+            assumeTrue(reason == null, () -> "AF_XDP half skipped: this kernel cannot run jlvs's XDP program: " + reason);
+        }
+        labUp(mode, "--scheduler", "rr", "--workers", Integer.toString(workers), "--io", io);
+        assertTrue(readQuietly(RUN.resolve("director-jlvsd.log")).contains("jlvsd: io " + io + " ("),
+                Scripts::jlvsdLog);
         String url = "http://" + vip + "/";
         String directorMac = mac("jlvs-director", "eth0");
         // DR and TUN: the real servers' replies (from VIP:80) must not reach or leave the director.
@@ -136,14 +150,23 @@ class LabForwardingTest {
             assertTrue(cpuSeconds < 0.5,
                     () -> "an idle jlvsd used " + cpuSeconds + " s of CPU in 10 s (5 % of a core is 0.5 s)");
         }
-        String rules = Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "table", "netdev", "jlvs").output();
-        Matcher dropped = Pattern.compile("counter packets (\\d+) .*service TCP " + Pattern.quote(vip) + ":80")
-                .matcher(rules);
-        assertTrue(dropped.find() && Long.parseLong(dropped.group(1)) > 0,
-                () -> "the guard kept the client's packets from the director's kernel:\n" + rules);
+        if (io.equals("af_packet")) {
+            String rules = Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "table", "netdev", "jlvs")
+                    .output();
+            Matcher dropped = Pattern.compile("counter packets (\\d+) .*service TCP " + Pattern.quote(vip) + ":80")
+                    .matcher(rules);
+            assertTrue(dropped.find() && Long.parseLong(dropped.group(1)) > 0,
+                    () -> "the guard kept the client's packets from the director's kernel:\n" + rules);
+        } else {
+            // The XDP program takes the service's frames from the kernel: no guard table, a program on the link.
+            assertFalse(tableExists(), "no nftables guard with AF_XDP");
+            String link = Scripts.inNamespace("jlvs-director", Map.of(), "ip", "-d", "link", "show", "dev", clientSide)
+                    .output();
+            assertTrue(link.contains("prog/xdp"), link);
+        }
         assertEquals(0, lab("down").exitCode());
 
-        labUp(mode, "--scheduler", "wrr", "--weights", "3,1");
+        labUp(mode, "--scheduler", "wrr", "--weights", "3,1", "--io", io);
         List<String> weighted = curl(url);
         assertEquals(15, weighted.stream().filter("rs1"::equals).count(), () -> "wrr 3:1: " + weighted);
         assertEquals(5, weighted.stream().filter("rs2"::equals).count(), () -> "wrr 3:1: " + weighted);
@@ -241,7 +264,7 @@ class LabForwardingTest {
 
     @Test
     void sigtermRemovesTheNftTableAndTheNextStartRemovesOneLeftBySigkill() throws Exception {
-        labUp("dr");
+        labUp("dr", "--io", "af_packet");
         long pid = jlvsdPid();
         List<String> command = Arrays.asList(Files.readString(Path.of("/proc/" + pid + "/cmdline"),
                 StandardCharsets.UTF_8).split("\0"));
