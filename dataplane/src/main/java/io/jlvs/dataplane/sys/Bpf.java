@@ -282,11 +282,15 @@ public final class Bpf {
     }
 
     /**
-     * Attaches in native mode if the driver supports it, else in generic mode.
+     * Attaches in native mode if {@code tryNative} and the driver supports it, else in generic
+     * mode.
      *
      * @throws NativeException the generic attempt's failure, naming the native one's errno too
      */
-    public static XdpLink attachXdp(int progFd, int ifindex) throws NativeException {
+    public static XdpLink attachXdp(int progFd, int ifindex, boolean tryNative) throws NativeException {
+        if (!tryNative) {
+            return new XdpLink(linkCreateXdp(progFd, ifindex, XDP_FLAGS_SKB_MODE), XdpMode.GENERIC);
+        }
         try {
             return new XdpLink(linkCreateXdp(progFd, ifindex, XDP_FLAGS_DRV_MODE), XdpMode.NATIVE);
         } catch (NativeException nativeFailure) {

@@ -2,7 +2,6 @@ package io.jlvs.dataplane.xdp;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.jlvs.core.service.Protocol;
 import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.sys.AfPacket;
@@ -109,9 +108,9 @@ public final class XdpFilter implements AutoCloseable {
         this.value = arena.allocate(XdpProgram.VALUE_BYTES, 8);
     }
 
-    /** {@link #open(String, int, int)} with the default capacities. */
+    /** {@link #open(String, int, int, boolean)} with the default capacities, native mode when the driver has it. */
     public static XdpFilter open(String interfaceName) throws NativeException {
-        return open(interfaceName, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_QUEUES);
+        return open(interfaceName, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_QUEUES, true);
     }
 
     /**
@@ -120,9 +119,12 @@ public final class XdpFilter implements AutoCloseable {
      *
      * @param maxEntries capacity of the services and NAT server maps (each; ICMP entries count)
      * @param maxQueues RX queues the XSKMAP has slots for (queue indexes 0..maxQueues-1)
+     * @param tryNative attach in the driver when it supports XDP (falling back to generic); false:
+     *        generic mode only
      * @throws NativeException naming the call that failed (for the program, with the verifier's log)
      */
-    public static XdpFilter open(String interfaceName, int maxEntries, int maxQueues) throws NativeException {
+    public static XdpFilter open(String interfaceName, int maxEntries, int maxQueues, boolean tryNative)
+            throws NativeException {
         if (maxEntries < 1 || maxQueues < 1) {
             throw new IllegalArgumentException("maxEntries and maxQueues must be positive");
         }
@@ -130,7 +132,7 @@ public final class XdpFilter implements AutoCloseable {
         int[] fds = {-1, -1, -1, -1, -1};
         try {
             createAndLoad(fds, maxEntries, maxQueues);
-            Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex);
+            Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex, tryNative);
             return new XdpFilter(interfaceName, ifindex, maxEntries, maxQueues, fds, link);
         } catch (NativeException | RuntimeException e) {
             for (int fd : fds) {
@@ -327,11 +329,6 @@ public final class XdpFilter implements AutoCloseable {
     /** Addresses in the ARP map now. */
     public synchronized int arpEntries() {
         return arp.size();
-    }
-
-    /** The protocols whose ports the program matches (ICMP is matched by address). */
-    public static Set<Protocol> protocols() {
-        return Set.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP);
     }
 
     /** Detaches the program (closes the link), then closes it and its maps; later calls do nothing. */

@@ -16,6 +16,7 @@ import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.Bpf;
 import io.jlvs.dataplane.sys.NativeException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,6 +31,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The XDP filter and an AF_XDP socket on a veth pair: the director's end stays in this process's
@@ -94,6 +97,10 @@ class XdpNetnsTest {
         final XskSocket xsk;
 
         Rig(int rxFrames, int txFrames) throws NativeException {
+            this(rxFrames, txFrames, true);
+        }
+
+        Rig(int rxFrames, int txFrames, boolean tryNative) throws NativeException {
             NetnsLab.assumeNetnsAvailable();
             XdpProgramTest.assumeRootAndBpf();
             String reason = XdpFilter.unavailabilityReason();
@@ -120,7 +127,7 @@ class XdpNetnsTest {
                 lab.up(client, c);
                 dMac = AfPacket.hardwareAddress(d);
                 cMac = HexFormat.ofDelimiter(":").parseHex(lab.run(client, "cat", "/sys/class/net/" + c + "/address").strip());
-                f = XdpFilter.open(d, 1024, 4);
+                f = XdpFilter.open(d, 1024, 4, tryNative);
                 s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames));
                 f.register(0, s.fd());
                 f.apply(FLOWS, NAT, Set.of(ARP_VIP));
@@ -283,9 +290,11 @@ class XdpNetnsTest {
 
     // ---- tests -------------------------------------------------------------------------------
 
-    @Test
-    void redirectsExactlyJlvsTrafficAndPassesTheRest() throws Exception {
-        try (Rig rig = new Rig(256, 256)) {
+    @ParameterizedTest(name = "native mode tried first: {0}")
+    @ValueSource(booleans = {true, false})
+    void redirectsExactlyJlvsTrafficAndPassesTheRest(boolean tryNative) throws Exception {
+        try (Rig rig = new Rig(256, 256, tryNative)) {
+            assertEquals(tryNative ? Bpf.XdpMode.NATIVE : Bpf.XdpMode.GENERIC, rig.filter.mode(), "veth has native XDP");
             List<Case> cases = cases(rig);
             rig.send(1, cases.stream().map(Case::frame).toList());
             TagRecorder got = receiveUntilSentinel(rig.xsk);
