@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
  *                48 prog_name[16] | 64 prog_ifindex | 68 expected_attach_type
  * LINK_CREATE    0 prog_fd | 4 target_ifindex | 8 attach_type | 12 flags
  * </pre>
- * Callable from any thread. Linux on x86-64 (the system call number is that ABI's).
+ * Callable from any thread. Linux on x86-64 (the system call number is that ABI's). Like
+ * {@link LibC}, it links its one native function ({@code syscall}) itself, so javac's
+ * {@code restricted} lint is silenced here too.
  */
 @SuppressWarnings("restricted")
 public final class Bpf {

@@ -35,9 +35,12 @@ import io.jlvs.dataplane.sys.Bpf;
  *     (proto, daddr, dport) or (proto, daddr, port 0), or {@value #NAT_SERVERS} holds
  *     (proto, saddr, sport) or (proto, saddr, port 0): a packet to a virtual service, or a real
  *     server's reply through NAT.
- * <li>ICMP: the same lookups with port 0 and protocol ICMP, for which {@link XdpFilter} stores
- *     every VIP and every NAT real server's address: ICMP to a VIP, and ICMP errors from a real
- *     server about a connection jlvs tracks.
+ * <li>ICMP errors IPVS relays (destination unreachable 3, source quench 4, time exceeded 11;
+ *     the type must be in the frame): the same lookups with port 0 and protocol ICMP, for which
+ *     {@link XdpFilter} stores every VIP and every NAT real server's address: errors towards a
+ *     VIP, and errors from a real server, about connections jlvs tracks. Echo and every other
+ *     ICMP type pass: they are the director's own (ping to a VIP or from a real server, as
+ *     health checks do, keeps working).
  * <li>Redirect is {@code bpf_redirect_map(xsks, rx_queue_index, XDP_PASS)}: with no socket at
  *     that queue the frame goes to the kernel.
  * </ol>
@@ -86,6 +89,9 @@ public final class XdpProgram {
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
     static final int IPPROTO_SCTP = 132;
+    static final int ICMP_DEST_UNREACH = 3;
+    static final int ICMP_SOURCE_QUENCH = 4;
+    static final int ICMP_TIME_EXCEEDED = 11;
 
     /** Stack slot of the {@value #SERVICES} key (frame pointer - 16 .. - 4). */
     static final int SERVICE_KEY = -16;
@@ -140,6 +146,14 @@ public final class XdpProgram {
                 .load(H, R2, R5, 2, "r2 = destination port (network order)")
                 .jump("keys", "build the keys")
                 .label("icmp")
+                .mov64Reg(R0, R5, "r0 = ICMP header")
+                .add64Imm(R0, 1, "r0 = end of the ICMP type")
+                .jumpReg(JGT, R0, R8, "pass", "ICMP type not in the frame: pass")
+                .load(B, R3, R5, 0, "r3 = ICMP type")
+                .jumpImm(JEQ, R3, ICMP_DEST_UNREACH, "icmp_error", "destination unreachable (3)")
+                .jumpImm(JEQ, R3, ICMP_SOURCE_QUENCH, "icmp_error", "source quench (4)")
+                .jumpImm(JNE, R3, ICMP_TIME_EXCEEDED, "pass", "not time exceeded (11) either: echo and the rest are the kernel's")
+                .label("icmp_error")
                 .mov64Imm(R1, 0, "ICMP: source port 0")
                 .mov64Imm(R2, 0, "ICMP: destination port 0")
                 .label("keys")

@@ -225,7 +225,7 @@ class XdpNetnsTest {
             b.putInt(0x01010101);                                      // NOP options
         }
         if (protocol == 1) {
-            b.put((byte) 8).put((byte) 0);                             // ICMP echo request
+            b.put((byte) sport).put((byte) dport);                     // ICMP type, code
         } else {
             b.putShort((short) sport).putShort((short) dport);         // ports
         }
@@ -268,9 +268,13 @@ class XdpNetnsTest {
                 new Case("UDP to the all-ports TCP VIP", 5, ipv4(r, udp, CLIENT, VIP_ALL_PORTS, 40000, 9999, 5), false),
                 new Case("TCP reply from a NAT server port", 6, ipv4(r, tcp, RIP, CLIENT, 8080, 40000, 6), true),
                 new Case("TCP from another port of the NAT server", 7, ipv4(r, tcp, RIP, CLIENT, 22, 40000, 7), false),
-                new Case("ICMP to a VIP", 8, ipv4(r, icmp, CLIENT, VIP, 0, 0, 8), true),
-                new Case("ICMP from a NAT server", 9, ipv4(r, icmp, RIP, CLIENT, 0, 0, 9), true),
-                new Case("ICMP to the director", 10, ipv4(r, icmp, CLIENT, DIRECTOR, 0, 0, 10), false),
+                new Case("ICMP destination unreachable to a VIP", 8, ipv4(r, icmp, CLIENT, VIP, 3, 4, 8), true),
+                new Case("ICMP time exceeded from a NAT server", 9, ipv4(r, icmp, RIP, CLIENT, 11, 0, 9), true),
+                new Case("ICMP source quench from a NAT server", 20, ipv4(r, icmp, RIP, CLIENT, 4, 0, 20), true),
+                new Case("ICMP unreachable to the director", 10, ipv4(r, icmp, CLIENT, DIRECTOR, 3, 3, 10), false),
+                new Case("ICMP echo request to a VIP", 21, ipv4(r, icmp, CLIENT, VIP, 8, 0, 21), false),
+                new Case("ICMP echo reply from a NAT server", 22, ipv4(r, icmp, RIP, CLIENT, 0, 0, 22), false),
+                new Case("ICMP redirect to a VIP", 23, ipv4(r, icmp, CLIENT, VIP, 5, 1, 23), false),
                 new Case("UDP to a service with IPv4 options", 11,
                         ipv4(r.dMac, r.cMac, udp, CLIENT, VIP, 40000, 53, 11, 2, 0), true),
                 new Case("UDP to a service, first fragment (MF)", 12,
