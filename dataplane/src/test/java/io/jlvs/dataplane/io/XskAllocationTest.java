@@ -84,14 +84,18 @@ class XskAllocationTest {
                 warmUp(work);
                 long before = counter.frames;
 
+                long startNs = System.nanoTime();
                 long bytes = Allocations.measure(work);
+                long elapsedNs = System.nanoTime() - startNs;
 
                 assertEquals(FRAMES, counter.frames - before, "frames received while measuring");
                 assertEquals(0, bytes, "bytes allocated sending and receiving " + FRAMES + " frames");
                 rx.refreshCounters();
                 System.out.println("XDP " + filter.mode() + ": " + rx.counters().received() + " received, "
                         + rx.counters().totalDrops() + " dropped, " + tx.sink().kicks() + " kicks for "
-                        + tx.sink().framesCommitted() + " frames sent");
+                        + tx.sink().framesCommitted() + " frames sent; the measured " + FRAMES + " in "
+                        + elapsedNs / 1000 + " us (" + FRAMES * 1_000_000_000L / Math.max(1, elapsedNs) + " frames/s, "
+                        + "sender and receiver on one thread)");
             }
         }
     }

@@ -101,6 +101,10 @@ class XdpNetnsTest {
         }
 
         Rig(int rxFrames, int txFrames, boolean tryNative) throws NativeException {
+            this(rxFrames, txFrames, tryNative, true);
+        }
+
+        Rig(int rxFrames, int txFrames, boolean tryNative, boolean needWakeup) throws NativeException {
             NetnsLab.assumeNetnsAvailable();
             XdpProgramTest.assumeRootAndBpf();
             String reason = XdpFilter.unavailabilityReason();
@@ -128,7 +132,7 @@ class XdpNetnsTest {
                 dMac = AfPacket.hardwareAddress(d);
                 cMac = HexFormat.ofDelimiter(":").parseHex(lab.run(client, "cat", "/sys/class/net/" + c + "/address").strip());
                 f = XdpFilter.open(d, 1024, 4, tryNative);
-                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames));
+                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames).withNeedWakeup(needWakeup));
                 f.register(0, s.fd());
                 f.apply(FLOWS, NAT, Set.of(ARP_VIP));
             } catch (NativeException | RuntimeException e) {
@@ -328,9 +332,11 @@ class XdpNetnsTest {
         }
     }
 
-    @Test
-    void framesSentThroughTheSinkReachThePeer() throws Exception {
-        try (Rig rig = new Rig(256, 256)) {
+    @ParameterizedTest(name = "XDP_USE_NEED_WAKEUP asked: {0}")
+    @ValueSource(booleans = {true, false})
+    void framesSentThroughTheSinkReachThePeer(boolean needWakeup) throws Exception {
+        try (Rig rig = new Rig(256, 256, true, needWakeup)) {
+            assertEquals(needWakeup, rig.xsk.usesNeedWakeup());
             int frames = 5000;
             XskSink sink = rig.xsk.sink();
             long before = rig.clientRxPackets();
@@ -358,7 +364,7 @@ class XdpNetnsTest {
             assertEquals(frames, sink.framesCompleted());
             assertEquals(frames, rig.xsk.counters().sent());
             long arrived = rig.clientRxPackets() - before;
-            System.out.println("TX: " + frames + " frames committed, " + sink.framesCompleted() + " completed, "
+            System.out.println("TX (need_wakeup " + needWakeup + "): " + frames + " frames committed, " + sink.framesCompleted() + " completed, "
                     + arrived + " counted by the peer, " + sink.kicks() + " kicks, " + sink.ringFullCount()
                     + " full claims, " + sink.sendErrors() + " kick errors");
             assertTrue(arrived >= frames && arrived <= frames + 5, "peer counted " + arrived);
