@@ -2,16 +2,25 @@ package io.jlvs.dataplane.xdp;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.dataplane.io.XskSocket;
 import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Bpf;
+import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.NativeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +34,8 @@ import java.util.Set;
  *
  * <p>Its inputs are those of the nftables guard: the {@link OwnedFlow}s of the virtual services,
  * the {@link NatServer}s whose replies jlvs rewrites, and the addresses whose ARP requests jlvs
- * answers. From them it derives, for {@value XdpProgram#SERVICES}, one entry per flow plus one
+ * answers, and the director's own addresses (by default those its interfaces have when
+ * {@link #apply} runs). From them it derives, for {@value XdpProgram#SERVICES}, one entry per flow plus one
  * ICMP entry per distinct VIP (or fwmark prefix); for {@value XdpProgram#NAT_SERVERS}, one entry
  * per server plus one ICMP entry per distinct real-server address. A fwmark flow is matched by
  * its address prefix, protocol and port; the mark itself is invisible at XDP (it is set later,
@@ -74,6 +84,7 @@ public final class XdpFilter implements AutoCloseable {
     private final int servicesFd;
     private final int natFd;
     private final int arpFd;
+    private final int localFd;
     private final int xsksFd;
     private final int progFd;
     private final int linkFd;
@@ -87,6 +98,7 @@ public final class XdpFilter implements AutoCloseable {
     private final Set<ServiceKey> services = new HashSet<>();
     private final Set<NatKey> nat = new HashSet<>();
     private final Set<Integer> arp = new HashSet<>();
+    private final Set<Integer> local = new HashSet<>();
     private boolean closed;
 
     private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, int[] fds, Bpf.XdpLink link) {
@@ -97,6 +109,7 @@ public final class XdpFilter implements AutoCloseable {
         this.servicesFd = fds[0];
         this.natFd = fds[1];
         this.arpFd = fds[2];
+        this.localFd = fds[5];
         this.xsksFd = fds[3];
         this.progFd = fds[4];
         this.linkFd = link.fd();
@@ -129,7 +142,7 @@ public final class XdpFilter implements AutoCloseable {
             throw new IllegalArgumentException("maxEntries and maxQueues must be positive");
         }
         int ifindex = AfPacket.interfaceIndex(interfaceName);
-        int[] fds = {-1, -1, -1, -1, -1};
+        int[] fds = {-1, -1, -1, -1, -1, -1};
         try {
             createAndLoad(fds, maxEntries, maxQueues);
             Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex, tryNative);
@@ -150,8 +163,11 @@ public final class XdpFilter implements AutoCloseable {
         fds[2] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_arp");
         fds[3] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
+        fds[5] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
+                maxEntries, 0, "jlvs_local");
         byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds[0],
-                XdpProgram.NAT_SERVERS, fds[1], XdpProgram.ARP_VIPS, fds[2], XdpProgram.XSKS, fds[3]));
+                XdpProgram.NAT_SERVERS, fds[1], XdpProgram.ARP_VIPS, fds[2], XdpProgram.XSKS, fds[3],
+                XdpProgram.LOCAL_ADDRESSES, fds[5]));
         fds[4] = Bpf.progLoadXdp(code, "jlvs_xdp");
     }
 
@@ -164,7 +180,7 @@ public final class XdpFilter implements AutoCloseable {
         if (!Bpf.isLittleEndian()) {
             return "the XDP program is assembled for little-endian hosts";
         }
-        int[] fds = {-1, -1, -1, -1, -1};
+        int[] fds = {-1, -1, -1, -1, -1, -1};
         try {
             createAndLoad(fds, 16, 1);
             return null;
@@ -178,26 +194,42 @@ public final class XdpFilter implements AutoCloseable {
     }
 
     /**
+     * {@link #apply(List, List, Set, Set)} with the IPv4 addresses this host's interfaces have
+     * now (read through {@link NetworkInterface}) as the director's own addresses.
+     */
+    public void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips)
+            throws NativeException {
+        apply(flows, natServers, arpVips, hostAddresses());
+    }
+
+    /**
      * Makes the maps hold exactly what these inputs call for: adds the new entries first, then
      * deletes the ones no longer wanted; entries in both are not touched, so their traffic is
      * never passed to the kernel in between. Checks capacity before changing anything; after a
      * failed update the maps hold part of the change and the next call completes it.
      *
      * @param arpVips addresses (host order) whose ARP requests are redirected to jlvs
+     * @param localAddresses the director's own addresses (host order): traffic from a NAT real
+     *        server to one of them is the director's own (a health check's reply) and stays with
+     *        the kernel, as with the nftables guard
      * @throws NativeException a map update that failed
      * @throws IllegalArgumentException more entries than the maps hold
      */
-    public synchronized void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips)
-            throws NativeException {
+    public synchronized void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips,
+                                   Set<Integer> localAddresses) throws NativeException {
         ensureOpen();
         Set<ServiceKey> wantServices = serviceKeys(flows);
         Set<NatKey> wantNat = natKeys(natServers);
         Set<Integer> wantArp = new LinkedHashSet<>(arpVips);
-        if (wantServices.size() > maxEntries || wantNat.size() > maxEntries || wantArp.size() > maxEntries) {
+        Set<Integer> wantLocal = new LinkedHashSet<>(localAddresses);
+        if (wantServices.size() > maxEntries || wantNat.size() > maxEntries || wantArp.size() > maxEntries
+                || wantLocal.size() > maxEntries) {
             throw new IllegalArgumentException("XDP filter on " + interfaceName + ": " + wantServices.size()
-                    + " service, " + wantNat.size() + " NAT and " + wantArp.size() + " ARP entries, more than the "
-                    + maxEntries + " each map holds");
+                    + " service, " + wantNat.size() + " NAT, " + wantArp.size() + " ARP and " + wantLocal.size()
+                    + " local-address entries, more than the " + maxEntries + " each map holds");
         }
+        // The director's own addresses first, so a new NAT server never catches its replies to them.
+        updateAddresses(localFd, local, wantLocal, "local_addrs");
         value.set(JAVA_INT, 0, 1);
         for (ServiceKey k : wantServices) {
             if (!services.contains(k)) {
@@ -213,13 +245,7 @@ public final class XdpFilter implements AutoCloseable {
                 nat.add(k);
             }
         }
-        for (Integer address : wantArp) {
-            if (!arp.contains(address)) {
-                arpKey.set(U32_BE, 0, address);
-                Bpf.mapUpdate(arpFd, arpKey, value, Bpf.BPF_ANY, "arp_vips");
-                arp.add(address);
-            }
-        }
+        updateAddresses(arpFd, arp, wantArp, "arp_vips");
         for (ServiceKey k : new ArrayList<>(services)) {
             if (!wantServices.contains(k)) {
                 k.write(serviceKey);
@@ -234,13 +260,50 @@ public final class XdpFilter implements AutoCloseable {
                 nat.remove(k);
             }
         }
-        for (Integer address : new ArrayList<>(arp)) {
-            if (!wantArp.contains(address)) {
+        deleteAddresses(arpFd, arp, wantArp, "arp_vips");
+        deleteAddresses(localFd, local, wantLocal, "local_addrs");
+    }
+
+    private void updateAddresses(int mapFd, Set<Integer> have, Set<Integer> want, String name)
+            throws NativeException {
+        value.set(JAVA_INT, 0, 1);
+        for (Integer address : want) {
+            if (!have.contains(address)) {
                 arpKey.set(U32_BE, 0, address);
-                Bpf.mapDelete(arpFd, arpKey, "arp_vips");
-                arp.remove(address);
+                Bpf.mapUpdate(mapFd, arpKey, value, Bpf.BPF_ANY, name);
+                have.add(address);
             }
         }
+    }
+
+    private void deleteAddresses(int mapFd, Set<Integer> have, Set<Integer> want, String name)
+            throws NativeException {
+        for (Integer address : new ArrayList<>(have)) {
+            if (!want.contains(address)) {
+                arpKey.set(U32_BE, 0, address);
+                Bpf.mapDelete(mapFd, arpKey, name);
+                have.remove(address);
+            }
+        }
+    }
+
+    /** The IPv4 addresses of this host's interfaces now, host order (control path: allocates). */
+    public static Set<Integer> hostAddresses() throws NativeException {
+        Set<Integer> addresses = new LinkedHashSet<>();
+        try {
+            Enumeration<NetworkInterface> interfaces = NetworkInterface.getNetworkInterfaces();
+            while (interfaces != null && interfaces.hasMoreElements()) {
+                for (InetAddress a : Collections.list(interfaces.nextElement().getInetAddresses())) {
+                    if (a instanceof Inet4Address v4) {
+                        addresses.add(Ipv4.of(v4));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new NativeException("getifaddrs (listing this host's addresses: " + e.getMessage() + ")",
+                    Errno.EINVAL);
+        }
+        return addresses;
     }
 
     /** The {@value XdpProgram#SERVICES} entries for {@code flows}: each flow, and ICMP to each distinct prefix. */
@@ -279,6 +342,20 @@ public final class XdpFilter implements AutoCloseable {
         queueKey.set(JAVA_INT, 0, queue);
         value.set(JAVA_INT, 0, xskFd);
         Bpf.mapUpdate(xsksFd, queueKey, value, Bpf.BPF_ANY, "xsks[" + queue + "]");
+    }
+
+    /**
+     * Registers {@code socket} at its queue, after checking it is bound to this interface.
+     *
+     * @throws NativeException the XSKMAP update failed
+     * @throws IllegalArgumentException the socket is bound to another interface
+     */
+    public void register(XskSocket socket) throws NativeException {
+        if (socket.ifindex() != ifindex) {
+            throw new IllegalArgumentException("the AF_XDP socket is bound to ifindex " + socket.ifindex()
+                    + ", not to " + interfaceName + " (ifindex " + ifindex + ")");
+        }
+        register(socket.queue(), socket.fd());
     }
 
     /** Empties queue {@code queue}'s slot: its frames go to the kernel again. */
@@ -326,6 +403,11 @@ public final class XdpFilter implements AutoCloseable {
         return nat.size();
     }
 
+    /** Addresses in the local-address map now. */
+    public synchronized int localEntries() {
+        return local.size();
+    }
+
     /** Addresses in the ARP map now. */
     public synchronized int arpEntries() {
         return arp.size();
@@ -342,6 +424,7 @@ public final class XdpFilter implements AutoCloseable {
         Bpf.close(progFd);
         Bpf.close(xsksFd);
         Bpf.close(arpFd);
+        Bpf.close(localFd);
         Bpf.close(natFd);
         Bpf.close(servicesFd);
         arena.close();

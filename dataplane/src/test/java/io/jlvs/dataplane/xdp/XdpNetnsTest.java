@@ -133,7 +133,7 @@ class XdpNetnsTest {
                 cMac = HexFormat.ofDelimiter(":").parseHex(lab.run(client, "cat", "/sys/class/net/" + c + "/address").strip());
                 f = XdpFilter.open(d, 1024, 4, tryNative);
                 s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames).withNeedWakeup(needWakeup));
-                f.register(0, s.fd());
+                f.register(s);
                 f.apply(FLOWS, NAT, Set.of(ARP_VIP));
             } catch (NativeException | RuntimeException e) {
                 if (s != null) {
@@ -272,6 +272,10 @@ class XdpNetnsTest {
                 new Case("UDP to the all-ports TCP VIP", 5, ipv4(r, udp, CLIENT, VIP_ALL_PORTS, 40000, 9999, 5), false),
                 new Case("TCP reply from a NAT server port", 6, ipv4(r, tcp, RIP, CLIENT, 8080, 40000, 6), true),
                 new Case("TCP from another port of the NAT server", 7, ipv4(r, tcp, RIP, CLIENT, 22, 40000, 7), false),
+                new Case("TCP from a NAT server port to the director (health check)", 24,
+                        ipv4(r, tcp, RIP, DIRECTOR, 8080, 40000, 24), false),
+                new Case("ICMP unreachable from a NAT server to the director", 25,
+                        ipv4(r, icmp, RIP, DIRECTOR, 3, 3, 25), false),
                 new Case("ICMP destination unreachable to a VIP", 8, ipv4(r, icmp, CLIENT, VIP, 3, 4, 8), true),
                 new Case("ICMP time exceeded from a NAT server", 9, ipv4(r, icmp, RIP, CLIENT, 11, 0, 9), true),
                 new Case("ICMP source quench from a NAT server", 20, ipv4(r, icmp, RIP, CLIENT, 4, 0, 20), true),
@@ -408,6 +412,7 @@ class XdpNetnsTest {
             assertEquals(7, rig.filter.serviceEntries());            // 4 flows + ICMP to 3 distinct VIPs/prefixes
             assertEquals(2, rig.filter.natEntries());
             assertEquals(1, rig.filter.arpEntries());
+            assertTrue(rig.filter.localEntries() >= 2, "127.0.0.1 and the director's address");
             List<OwnedFlow> fewer = List.of(OwnedFlow.service(Protocol.TCP, VIP, 80));
             rig.filter.apply(fewer, List.of(), Set.of());
             assertEquals(2, rig.filter.serviceEntries());
@@ -424,6 +429,35 @@ class XdpNetnsTest {
             rig.filter.apply(FLOWS, NAT, Set.of(ARP_VIP));
             rig.send(1, List.of(ipv4(rig, 17, CLIENT, VIP, 40000, 53, 1), ipv4(rig, 6, CLIENT, VIP, 40000, 80, SENTINEL)));
             assertEquals(Set.of(1, SENTINEL), receiveUntilSentinel(rig.xsk).tags);
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsConsumesOnlyTheFramesItSaw() throws Exception {
+        try (Rig rig = new Rig(64, 8)) {
+            rig.send(1, List.of(ipv4(rig, 17, CLIENT, VIP, 40000, 53, 1), ipv4(rig, 17, CLIENT, VIP, 40000, 53, 2),
+                    ipv4(rig, 17, CLIENT, VIP, 40000, 53, SENTINEL)));
+            long deadline = System.nanoTime() + DEADLINE_NS;
+            while (System.nanoTime() < deadline && rig.xsk.readyFrames() < 3) {
+                Thread.onSpinWait();
+            }
+            assertEquals(3, rig.xsk.readyFrames(), "all three wait in the RX ring");
+            TagRecorder seen = new TagRecorder();
+            FrameHandler throwsOnTag2 = (ring, offset, length, wire, status) -> {
+                seen.onFrame(ring, offset, length, wire, status);
+                if (ring.get(U16_BE, offset + 18) == 2) {
+                    throw new IllegalStateException("handler failure on tag 2");
+                }
+            };
+            try {
+                rig.xsk.drain(throwsOnTag2, 64);
+            } catch (IllegalStateException expected) {
+                // The worker's loop catches and counts this; the ring must still move on.
+            }
+            assertEquals(Set.of(1, 2), seen.tags);
+            TagRecorder rest = receiveUntilSentinel(rig.xsk);
+            assertEquals(Set.of(SENTINEL), rest.tags, "frames 1 and 2 are not handed over twice");
+            assertEquals(3, rig.xsk.counters().received());
         }
     }
 
