@@ -92,7 +92,7 @@ public final class XdpFilter implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment serviceKey;
     private final MemorySegment natKey;
-    private final MemorySegment arpKey;
+    private final MemorySegment addressKey;
     private final MemorySegment queueKey;
     private final MemorySegment value;
     private final Set<ServiceKey> services = new HashSet<>();
@@ -101,22 +101,38 @@ public final class XdpFilter implements AutoCloseable {
     private final Set<Integer> local = new HashSet<>();
     private boolean closed;
 
-    private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, int[] fds, Bpf.XdpLink link) {
+    /** The maps' and the program's file descriptors while they are being made; -1 until made. */
+    private static final class Loaded {
+        int services = -1;
+        int nat = -1;
+        int arp = -1;
+        int local = -1;
+        int xsks = -1;
+        int program = -1;
+
+        void closeAll() {
+            for (int fd : new int[] {program, xsks, local, arp, nat, services}) {
+                Bpf.close(fd);
+            }
+        }
+    }
+
+    private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, Loaded fds, Bpf.XdpLink link) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.maxEntries = maxEntries;
         this.maxQueues = maxQueues;
-        this.servicesFd = fds[0];
-        this.natFd = fds[1];
-        this.arpFd = fds[2];
-        this.localFd = fds[5];
-        this.xsksFd = fds[3];
-        this.progFd = fds[4];
+        this.servicesFd = fds.services;
+        this.natFd = fds.nat;
+        this.arpFd = fds.arp;
+        this.localFd = fds.local;
+        this.xsksFd = fds.xsks;
+        this.progFd = fds.program;
         this.linkFd = link.fd();
         this.mode = link.mode();
         this.serviceKey = arena.allocate(XdpProgram.SERVICE_KEY_BYTES, 8);
         this.natKey = arena.allocate(XdpProgram.NAT_KEY_BYTES, 8);
-        this.arpKey = arena.allocate(XdpProgram.ARP_KEY_BYTES, 8);
+        this.addressKey = arena.allocate(XdpProgram.ADDRESS_KEY_BYTES, 8);
         this.queueKey = arena.allocate(4, 8);
         this.value = arena.allocate(XdpProgram.VALUE_BYTES, 8);
     }
@@ -142,33 +158,31 @@ public final class XdpFilter implements AutoCloseable {
             throw new IllegalArgumentException("maxEntries and maxQueues must be positive");
         }
         int ifindex = AfPacket.interfaceIndex(interfaceName);
-        int[] fds = {-1, -1, -1, -1, -1, -1};
+        Loaded fds = new Loaded();
         try {
             createAndLoad(fds, maxEntries, maxQueues);
-            Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex, tryNative);
+            Bpf.XdpLink link = Bpf.attachXdp(fds.program, ifindex, tryNative);
             return new XdpFilter(interfaceName, ifindex, maxEntries, maxQueues, fds, link);
         } catch (NativeException | RuntimeException e) {
-            for (int fd : fds) {
-                Bpf.close(fd);
-            }
+            fds.closeAll();
             throw e;
         }
     }
 
-    private static void createAndLoad(int[] fds, int maxEntries, int maxQueues) throws NativeException {
-        fds[0] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_LPM_TRIE, XdpProgram.SERVICE_KEY_BYTES, XdpProgram.VALUE_BYTES,
+    private static void createAndLoad(Loaded fds, int maxEntries, int maxQueues) throws NativeException {
+        fds.services = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_LPM_TRIE, XdpProgram.SERVICE_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, Bpf.BPF_F_NO_PREALLOC, "jlvs_services");
-        fds[1] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.NAT_KEY_BYTES, XdpProgram.VALUE_BYTES,
+        fds.nat = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.NAT_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_nat");
-        fds[2] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
+        fds.arp = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ADDRESS_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_arp");
-        fds[3] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
-        fds[5] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
+        fds.local = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ADDRESS_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_local");
-        byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds[0],
-                XdpProgram.NAT_SERVERS, fds[1], XdpProgram.ARP_VIPS, fds[2], XdpProgram.XSKS, fds[3],
-                XdpProgram.LOCAL_ADDRESSES, fds[5]));
-        fds[4] = Bpf.progLoadXdp(code, "jlvs_xdp");
+        fds.xsks = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
+        byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds.services,
+                XdpProgram.NAT_SERVERS, fds.nat, XdpProgram.ARP_VIPS, fds.arp,
+                XdpProgram.LOCAL_ADDRESSES, fds.local, XdpProgram.XSKS, fds.xsks));
+        fds.program = Bpf.progLoadXdp(code, "jlvs_xdp");
     }
 
     /**
@@ -180,16 +194,14 @@ public final class XdpFilter implements AutoCloseable {
         if (!Bpf.isLittleEndian()) {
             return "the XDP program is assembled for little-endian hosts";
         }
-        int[] fds = {-1, -1, -1, -1, -1, -1};
+        Loaded fds = new Loaded();
         try {
             createAndLoad(fds, 16, 1);
             return null;
         } catch (NativeException | RuntimeException | LinkageError e) {
             return e.getMessage();
         } finally {
-            for (int fd : fds) {
-                Bpf.close(fd);
-            }
+            fds.closeAll();
         }
     }
 
@@ -269,8 +281,8 @@ public final class XdpFilter implements AutoCloseable {
         value.set(JAVA_INT, 0, 1);
         for (Integer address : want) {
             if (!have.contains(address)) {
-                arpKey.set(U32_BE, 0, address);
-                Bpf.mapUpdate(mapFd, arpKey, value, Bpf.BPF_ANY, name);
+                addressKey.set(U32_BE, 0, address);
+                Bpf.mapUpdate(mapFd, addressKey, value, Bpf.BPF_ANY, name);
                 have.add(address);
             }
         }
@@ -280,8 +292,8 @@ public final class XdpFilter implements AutoCloseable {
             throws NativeException {
         for (Integer address : new ArrayList<>(have)) {
             if (!want.contains(address)) {
-                arpKey.set(U32_BE, 0, address);
-                Bpf.mapDelete(mapFd, arpKey, name);
+                addressKey.set(U32_BE, 0, address);
+                Bpf.mapDelete(mapFd, addressKey, name);
                 have.remove(address);
             }
         }

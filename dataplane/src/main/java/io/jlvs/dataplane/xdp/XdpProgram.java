@@ -82,8 +82,8 @@ public final class XdpProgram {
     public static final int SERVICE_KEY_FULL_PREFIX = 64;
     /** Bytes of a {@value #NAT_SERVERS} key. */
     public static final int NAT_KEY_BYTES = 8;
-    /** Bytes of an {@value #ARP_VIPS} key. */
-    public static final int ARP_KEY_BYTES = 4;
+    /** Bytes of an {@value #ARP_VIPS} or {@value #LOCAL_ADDRESSES} key. */
+    public static final int ADDRESS_KEY_BYTES = 4;
     /** Bytes of every value but the XSKMAP's. */
     public static final int VALUE_BYTES = 4;
 
