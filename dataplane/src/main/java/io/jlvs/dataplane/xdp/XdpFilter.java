@@ -7,6 +7,7 @@ import io.jlvs.dataplane.io.XskSocket;
 import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.AfXdp;
 import io.jlvs.dataplane.sys.Bpf;
 import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.NativeException;
@@ -186,9 +187,9 @@ public final class XdpFilter implements AutoCloseable {
     }
 
     /**
-     * Loads the program with its maps, without attaching it, and closes everything: null when
-     * this kernel and process can run jlvs's XDP program, else why not (for a test's
-     * {@code Assumptions} or a startup message).
+     * Loads the program with its maps, without attaching it, opens an AF_XDP socket, and closes
+     * everything: null when this kernel and process can run the AF_XDP backend, else why not
+     * (for a test's {@code Assumptions} or a startup message). Control path; a few system calls.
      */
     public static String unavailabilityReason() {
         if (!Bpf.isLittleEndian()) {
@@ -197,6 +198,7 @@ public final class XdpFilter implements AutoCloseable {
         Loaded fds = new Loaded();
         try {
             createAndLoad(fds, 16, 1);
+            Bpf.close(AfXdp.openSocket());
             return null;
         } catch (NativeException | RuntimeException | LinkageError e) {
             return e.getMessage();
