@@ -186,29 +186,41 @@ public final class XskSocket implements FrameSource {
             return 0;
         }
         int tail = fillTail;
-        for (int i = 0; i < frames; i++) {
-            long desc = rxDesc + (long) ((head + i) & rxMask) * AfXdp.DESC_BYTES;
-            long addr = rx.get(JAVA_LONG, desc);
-            int length = rx.get(JAVA_INT, desc + 8);
-            handler.onFrame(umem, addr, length, length, FrameHandler.STATUS_CHECKSUM_UNKNOWN);
-            fill.set(JAVA_LONG, fillDesc + (long) ((tail + i) & fillMask) * AfXdp.ADDR_BYTES, addr & chunkMask);
+        int done = 0;
+        try {
+            while (done < frames) {
+                long desc = rxDesc + (long) ((head + done) & rxMask) * AfXdp.DESC_BYTES;
+                long addr = rx.get(JAVA_LONG, desc);
+                int length = rx.get(JAVA_INT, desc + 8);
+                // The kernel sees the chunk again only at the release store below, after the handler.
+                fill.set(JAVA_LONG, fillDesc + (long) ((tail + done) & fillMask) * AfXdp.ADDR_BYTES, addr & chunkMask);
+                done++;
+                handler.onFrame(umem, addr, length, length, FrameHandler.STATUS_CHECKSUM_UNKNOWN);
+            }
+        } finally {
+            // Also when a handler threw: the frames it saw, the one that threw included, are consumed.
+            rxHead = head + done;
+            fillTail = tail + done;
+            INT.setRelease(rx, rxConsumer, rxHead);
+            INT.setRelease(fill, fillProducer, fillTail);
+            counters.addReceived(done);
         }
-        rxHead = head + frames;
-        fillTail = tail + frames;
-        INT.setRelease(rx, rxConsumer, rxHead);
-        INT.setRelease(fill, fillProducer, fillTail);
         if (needWakeup && ((int) INT.getAcquire(fill, fillFlags) & AfXdp.XDP_RING_NEED_WAKEUP) != 0) {
             fillWakeups++;
             pollFd.set(JAVA_SHORT, LibC.POLLFD_REVENTS_OFFSET, (short) 0);
             LibC.poll(pollFd, 1, 0);
         }
-        counters.addReceived(frames);
         return frames;
     }
 
     @Override
     public boolean isReady() {
         return (int) INT.getAcquire(rx, rxProducer) != rxHead;
+    }
+
+    /** Frames waiting in the RX ring now (one acquire read; no system call). */
+    public int readyFrames() {
+        return (int) INT.getAcquire(rx, rxProducer) - rxHead;
     }
 
     @Override

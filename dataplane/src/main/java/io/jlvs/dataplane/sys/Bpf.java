@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
  *                48 prog_name[16] | 64 prog_ifindex | 68 expected_attach_type
  * LINK_CREATE    0 prog_fd | 4 target_ifindex | 8 attach_type | 12 flags
  * </pre>
- * Callable from any thread. Linux on x86-64 (the system call number is that ABI's).
+ * Callable from any thread. Linux on x86-64 (the system call number is that ABI's). Like
+ * {@link LibC}, it links its one native function ({@code syscall}) itself, so javac's
+ * {@code restricted} lint is silenced here too.
  */
 @SuppressWarnings("restricted")
 public final class Bpf {
@@ -217,8 +219,10 @@ public final class Bpf {
 
     /**
      * Loads an XDP program (license GPL, expected attach type {@link #BPF_XDP}) and returns its
-     * file descriptor. The verifier's log is requested; when the kernel refuses the program the
-     * exception's message ends with the log's last lines, where the verifier says why.
+     * file descriptor. The first attempt asks for no log (a log that overflows its buffer fails
+     * even a good program); when the kernel refuses the program, a second attempt asks for the
+     * verifier's log, and the exception's message ends with its last lines, where the verifier
+     * says why.
      *
      * @param instructions the program, 8 bytes per instruction, host byte order
      * @param name up to 15 ASCII characters, shown by {@code bpftool prog}
@@ -232,25 +236,36 @@ public final class Bpf {
             MemorySegment insns = arena.allocate(instructions.length, 8);
             MemorySegment.copy(instructions, 0, insns, JAVA_BYTE, 0, instructions.length);
             MemorySegment license = arena.allocateFrom("GPL", StandardCharsets.US_ASCII);
+            MemorySegment a = progLoadAttr(arena, insns, instructions.length / 8, license, name);
+            long r = bpf(BPF_PROG_LOAD, a, arena);
+            if (r >= 0) {
+                return (int) r;
+            }
             MemorySegment log = arena.allocate(LOG_BYTES);
-            MemorySegment a = attr(arena);
-            a.set(JAVA_INT, 0, BPF_PROG_TYPE_XDP);
-            a.set(JAVA_INT, 4, instructions.length / 8);
-            a.set(JAVA_LONG, 8, insns.address());
-            a.set(JAVA_LONG, 16, license.address());
+            a = progLoadAttr(arena, insns, instructions.length / 8, license, name);
             a.set(JAVA_INT, 24, 1);
             a.set(JAVA_INT, 28, LOG_BYTES);
             a.set(JAVA_LONG, 32, log.address());
-            putName(a, 48, name);
-            a.set(JAVA_INT, 68, BPF_XDP);
-            long r = bpf(BPF_PROG_LOAD, a, arena);
-            if (r < 0) {
-                String text = log.getString(0, StandardCharsets.US_ASCII).strip();
-                throw new NativeException("bpf(BPF_PROG_LOAD " + name + ")", (int) -r,
-                        text.isEmpty() ? "the verifier wrote no log" : "verifier log (end):\n" + tail(text));
+            long again = bpf(BPF_PROG_LOAD, a, arena);
+            if (again >= 0) {
+                return (int) again;
             }
-            return (int) r;
+            String text = log.getString(0, StandardCharsets.US_ASCII).strip();
+            throw new NativeException("bpf(BPF_PROG_LOAD " + name + ")", (int) -r,
+                    text.isEmpty() ? "the verifier wrote no log" : "verifier log (end):\n" + tail(text));
         }
+    }
+
+    private static MemorySegment progLoadAttr(Arena arena, MemorySegment insns, int count, MemorySegment license,
+                                              String name) {
+        MemorySegment a = attr(arena);
+        a.set(JAVA_INT, 0, BPF_PROG_TYPE_XDP);
+        a.set(JAVA_INT, 4, count);
+        a.set(JAVA_LONG, 8, insns.address());
+        a.set(JAVA_LONG, 16, license.address());
+        putName(a, 48, name);
+        a.set(JAVA_INT, 68, BPF_XDP);
+        return a;
     }
 
     /**
@@ -282,11 +297,15 @@ public final class Bpf {
     }
 
     /**
-     * Attaches in native mode if the driver supports it, else in generic mode.
+     * Attaches in native mode if {@code tryNative} and the driver supports it, else in generic
+     * mode.
      *
      * @throws NativeException the generic attempt's failure, naming the native one's errno too
      */
-    public static XdpLink attachXdp(int progFd, int ifindex) throws NativeException {
+    public static XdpLink attachXdp(int progFd, int ifindex, boolean tryNative) throws NativeException {
+        if (!tryNative) {
+            return new XdpLink(linkCreateXdp(progFd, ifindex, XDP_FLAGS_SKB_MODE), XdpMode.GENERIC);
+        }
         try {
             return new XdpLink(linkCreateXdp(progFd, ifindex, XDP_FLAGS_DRV_MODE), XdpMode.NATIVE);
         } catch (NativeException nativeFailure) {

@@ -2,17 +2,26 @@ package io.jlvs.dataplane.xdp;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.jlvs.core.service.Protocol;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.dataplane.io.XskSocket;
 import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.AfXdp;
 import io.jlvs.dataplane.sys.Bpf;
+import io.jlvs.dataplane.sys.Errno;
 import io.jlvs.dataplane.sys.NativeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +35,8 @@ import java.util.Set;
  *
  * <p>Its inputs are those of the nftables guard: the {@link OwnedFlow}s of the virtual services,
  * the {@link NatServer}s whose replies jlvs rewrites, and the addresses whose ARP requests jlvs
- * answers. From them it derives, for {@value XdpProgram#SERVICES}, one entry per flow plus one
+ * answers, and the director's own addresses (by default those its interfaces have when
+ * {@link #apply} runs). From them it derives, for {@value XdpProgram#SERVICES}, one entry per flow plus one
  * ICMP entry per distinct VIP (or fwmark prefix); for {@value XdpProgram#NAT_SERVERS}, one entry
  * per server plus one ICMP entry per distinct real-server address. A fwmark flow is matched by
  * its address prefix, protocol and port; the mark itself is invisible at XDP (it is set later,
@@ -75,6 +85,7 @@ public final class XdpFilter implements AutoCloseable {
     private final int servicesFd;
     private final int natFd;
     private final int arpFd;
+    private final int localFd;
     private final int xsksFd;
     private final int progFd;
     private final int linkFd;
@@ -82,36 +93,54 @@ public final class XdpFilter implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment serviceKey;
     private final MemorySegment natKey;
-    private final MemorySegment arpKey;
+    private final MemorySegment addressKey;
     private final MemorySegment queueKey;
     private final MemorySegment value;
     private final Set<ServiceKey> services = new HashSet<>();
     private final Set<NatKey> nat = new HashSet<>();
     private final Set<Integer> arp = new HashSet<>();
+    private final Set<Integer> local = new HashSet<>();
     private boolean closed;
 
-    private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, int[] fds, Bpf.XdpLink link) {
+    /** The maps' and the program's file descriptors while they are being made; -1 until made. */
+    private static final class Loaded {
+        int services = -1;
+        int nat = -1;
+        int arp = -1;
+        int local = -1;
+        int xsks = -1;
+        int program = -1;
+
+        void closeAll() {
+            for (int fd : new int[] {program, xsks, local, arp, nat, services}) {
+                Bpf.close(fd);
+            }
+        }
+    }
+
+    private XdpFilter(String interfaceName, int ifindex, int maxEntries, int maxQueues, Loaded fds, Bpf.XdpLink link) {
         this.interfaceName = interfaceName;
         this.ifindex = ifindex;
         this.maxEntries = maxEntries;
         this.maxQueues = maxQueues;
-        this.servicesFd = fds[0];
-        this.natFd = fds[1];
-        this.arpFd = fds[2];
-        this.xsksFd = fds[3];
-        this.progFd = fds[4];
+        this.servicesFd = fds.services;
+        this.natFd = fds.nat;
+        this.arpFd = fds.arp;
+        this.localFd = fds.local;
+        this.xsksFd = fds.xsks;
+        this.progFd = fds.program;
         this.linkFd = link.fd();
         this.mode = link.mode();
         this.serviceKey = arena.allocate(XdpProgram.SERVICE_KEY_BYTES, 8);
         this.natKey = arena.allocate(XdpProgram.NAT_KEY_BYTES, 8);
-        this.arpKey = arena.allocate(XdpProgram.ARP_KEY_BYTES, 8);
+        this.addressKey = arena.allocate(XdpProgram.ADDRESS_KEY_BYTES, 8);
         this.queueKey = arena.allocate(4, 8);
         this.value = arena.allocate(XdpProgram.VALUE_BYTES, 8);
     }
 
-    /** {@link #open(String, int, int)} with the default capacities. */
+    /** {@link #open(String, int, int, boolean)} with the default capacities, native mode when the driver has it. */
     public static XdpFilter open(String interfaceName) throws NativeException {
-        return open(interfaceName, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_QUEUES);
+        return open(interfaceName, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_QUEUES, true);
     }
 
     /**
@@ -120,59 +149,71 @@ public final class XdpFilter implements AutoCloseable {
      *
      * @param maxEntries capacity of the services and NAT server maps (each; ICMP entries count)
      * @param maxQueues RX queues the XSKMAP has slots for (queue indexes 0..maxQueues-1)
+     * @param tryNative attach in the driver when it supports XDP (falling back to generic); false:
+     *        generic mode only
      * @throws NativeException naming the call that failed (for the program, with the verifier's log)
      */
-    public static XdpFilter open(String interfaceName, int maxEntries, int maxQueues) throws NativeException {
+    public static XdpFilter open(String interfaceName, int maxEntries, int maxQueues, boolean tryNative)
+            throws NativeException {
         if (maxEntries < 1 || maxQueues < 1) {
             throw new IllegalArgumentException("maxEntries and maxQueues must be positive");
         }
         int ifindex = AfPacket.interfaceIndex(interfaceName);
-        int[] fds = {-1, -1, -1, -1, -1};
+        Loaded fds = new Loaded();
         try {
             createAndLoad(fds, maxEntries, maxQueues);
-            Bpf.XdpLink link = Bpf.attachXdp(fds[4], ifindex);
+            Bpf.XdpLink link = Bpf.attachXdp(fds.program, ifindex, tryNative);
             return new XdpFilter(interfaceName, ifindex, maxEntries, maxQueues, fds, link);
         } catch (NativeException | RuntimeException e) {
-            for (int fd : fds) {
-                Bpf.close(fd);
-            }
+            fds.closeAll();
             throw e;
         }
     }
 
-    private static void createAndLoad(int[] fds, int maxEntries, int maxQueues) throws NativeException {
-        fds[0] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_LPM_TRIE, XdpProgram.SERVICE_KEY_BYTES, XdpProgram.VALUE_BYTES,
+    private static void createAndLoad(Loaded fds, int maxEntries, int maxQueues) throws NativeException {
+        fds.services = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_LPM_TRIE, XdpProgram.SERVICE_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, Bpf.BPF_F_NO_PREALLOC, "jlvs_services");
-        fds[1] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.NAT_KEY_BYTES, XdpProgram.VALUE_BYTES,
+        fds.nat = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.NAT_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_nat");
-        fds[2] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ARP_KEY_BYTES, XdpProgram.VALUE_BYTES,
+        fds.arp = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ADDRESS_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_arp");
-        fds[3] = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
-        byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds[0],
-                XdpProgram.NAT_SERVERS, fds[1], XdpProgram.ARP_VIPS, fds[2], XdpProgram.XSKS, fds[3]));
-        fds[4] = Bpf.progLoadXdp(code, "jlvs_xdp");
+        fds.local = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ADDRESS_KEY_BYTES, XdpProgram.VALUE_BYTES,
+                maxEntries, 0, "jlvs_local");
+        fds.xsks = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
+        byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds.services,
+                XdpProgram.NAT_SERVERS, fds.nat, XdpProgram.ARP_VIPS, fds.arp,
+                XdpProgram.LOCAL_ADDRESSES, fds.local, XdpProgram.XSKS, fds.xsks));
+        fds.program = Bpf.progLoadXdp(code, "jlvs_xdp");
     }
 
     /**
-     * Loads the program with its maps, without attaching it, and closes everything: null when
-     * this kernel and process can run jlvs's XDP program, else why not (for a test's
-     * {@code Assumptions} or a startup message).
+     * Loads the program with its maps, without attaching it, opens an AF_XDP socket, and closes
+     * everything: null when this kernel and process can run the AF_XDP backend, else why not
+     * (for a test's {@code Assumptions} or a startup message). Control path; a few system calls.
      */
     public static String unavailabilityReason() {
         if (!Bpf.isLittleEndian()) {
             return "the XDP program is assembled for little-endian hosts";
         }
-        int[] fds = {-1, -1, -1, -1, -1};
+        Loaded fds = new Loaded();
         try {
             createAndLoad(fds, 16, 1);
+            Bpf.close(AfXdp.openSocket());
             return null;
         } catch (NativeException | RuntimeException | LinkageError e) {
             return e.getMessage();
         } finally {
-            for (int fd : fds) {
-                Bpf.close(fd);
-            }
+            fds.closeAll();
         }
+    }
+
+    /**
+     * {@link #apply(List, List, Set, Set)} with the IPv4 addresses this host's interfaces have
+     * now (read through {@link NetworkInterface}) as the director's own addresses.
+     */
+    public void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips)
+            throws NativeException {
+        apply(flows, natServers, arpVips, hostAddresses());
     }
 
     /**
@@ -182,20 +223,27 @@ public final class XdpFilter implements AutoCloseable {
      * failed update the maps hold part of the change and the next call completes it.
      *
      * @param arpVips addresses (host order) whose ARP requests are redirected to jlvs
+     * @param localAddresses the director's own addresses (host order): traffic from a NAT real
+     *        server to one of them is the director's own (a health check's reply) and stays with
+     *        the kernel, as with the nftables guard
      * @throws NativeException a map update that failed
      * @throws IllegalArgumentException more entries than the maps hold
      */
-    public synchronized void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips)
-            throws NativeException {
+    public synchronized void apply(List<OwnedFlow> flows, List<NatServer> natServers, Set<Integer> arpVips,
+                                   Set<Integer> localAddresses) throws NativeException {
         ensureOpen();
         Set<ServiceKey> wantServices = serviceKeys(flows);
         Set<NatKey> wantNat = natKeys(natServers);
         Set<Integer> wantArp = new LinkedHashSet<>(arpVips);
-        if (wantServices.size() > maxEntries || wantNat.size() > maxEntries || wantArp.size() > maxEntries) {
+        Set<Integer> wantLocal = new LinkedHashSet<>(localAddresses);
+        if (wantServices.size() > maxEntries || wantNat.size() > maxEntries || wantArp.size() > maxEntries
+                || wantLocal.size() > maxEntries) {
             throw new IllegalArgumentException("XDP filter on " + interfaceName + ": " + wantServices.size()
-                    + " service, " + wantNat.size() + " NAT and " + wantArp.size() + " ARP entries, more than the "
-                    + maxEntries + " each map holds");
+                    + " service, " + wantNat.size() + " NAT, " + wantArp.size() + " ARP and " + wantLocal.size()
+                    + " local-address entries, more than the " + maxEntries + " each map holds");
         }
+        // The director's own addresses first, so a new NAT server never catches its replies to them.
+        updateAddresses(localFd, local, wantLocal, "local_addrs");
         value.set(JAVA_INT, 0, 1);
         for (ServiceKey k : wantServices) {
             if (!services.contains(k)) {
@@ -211,13 +259,7 @@ public final class XdpFilter implements AutoCloseable {
                 nat.add(k);
             }
         }
-        for (Integer address : wantArp) {
-            if (!arp.contains(address)) {
-                arpKey.set(U32_BE, 0, address);
-                Bpf.mapUpdate(arpFd, arpKey, value, Bpf.BPF_ANY, "arp_vips");
-                arp.add(address);
-            }
-        }
+        updateAddresses(arpFd, arp, wantArp, "arp_vips");
         for (ServiceKey k : new ArrayList<>(services)) {
             if (!wantServices.contains(k)) {
                 k.write(serviceKey);
@@ -232,13 +274,50 @@ public final class XdpFilter implements AutoCloseable {
                 nat.remove(k);
             }
         }
-        for (Integer address : new ArrayList<>(arp)) {
-            if (!wantArp.contains(address)) {
-                arpKey.set(U32_BE, 0, address);
-                Bpf.mapDelete(arpFd, arpKey, "arp_vips");
-                arp.remove(address);
+        deleteAddresses(arpFd, arp, wantArp, "arp_vips");
+        deleteAddresses(localFd, local, wantLocal, "local_addrs");
+    }
+
+    private void updateAddresses(int mapFd, Set<Integer> have, Set<Integer> want, String name)
+            throws NativeException {
+        value.set(JAVA_INT, 0, 1);
+        for (Integer address : want) {
+            if (!have.contains(address)) {
+                addressKey.set(U32_BE, 0, address);
+                Bpf.mapUpdate(mapFd, addressKey, value, Bpf.BPF_ANY, name);
+                have.add(address);
             }
         }
+    }
+
+    private void deleteAddresses(int mapFd, Set<Integer> have, Set<Integer> want, String name)
+            throws NativeException {
+        for (Integer address : new ArrayList<>(have)) {
+            if (!want.contains(address)) {
+                addressKey.set(U32_BE, 0, address);
+                Bpf.mapDelete(mapFd, addressKey, name);
+                have.remove(address);
+            }
+        }
+    }
+
+    /** The IPv4 addresses of this host's interfaces now, host order (control path: allocates). */
+    public static Set<Integer> hostAddresses() throws NativeException {
+        Set<Integer> addresses = new LinkedHashSet<>();
+        try {
+            Enumeration<NetworkInterface> interfaces = NetworkInterface.getNetworkInterfaces();
+            while (interfaces != null && interfaces.hasMoreElements()) {
+                for (InetAddress a : Collections.list(interfaces.nextElement().getInetAddresses())) {
+                    if (a instanceof Inet4Address v4) {
+                        addresses.add(Ipv4.of(v4));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new NativeException("getifaddrs (listing this host's addresses: " + e.getMessage() + ")",
+                    Errno.EINVAL);
+        }
+        return addresses;
     }
 
     /** The {@value XdpProgram#SERVICES} entries for {@code flows}: each flow, and ICMP to each distinct prefix. */
@@ -277,6 +356,20 @@ public final class XdpFilter implements AutoCloseable {
         queueKey.set(JAVA_INT, 0, queue);
         value.set(JAVA_INT, 0, xskFd);
         Bpf.mapUpdate(xsksFd, queueKey, value, Bpf.BPF_ANY, "xsks[" + queue + "]");
+    }
+
+    /**
+     * Registers {@code socket} at its queue, after checking it is bound to this interface.
+     *
+     * @throws NativeException the XSKMAP update failed
+     * @throws IllegalArgumentException the socket is bound to another interface
+     */
+    public void register(XskSocket socket) throws NativeException {
+        if (socket.ifindex() != ifindex) {
+            throw new IllegalArgumentException("the AF_XDP socket is bound to ifindex " + socket.ifindex()
+                    + ", not to " + interfaceName + " (ifindex " + ifindex + ")");
+        }
+        register(socket.queue(), socket.fd());
     }
 
     /** Empties queue {@code queue}'s slot: its frames go to the kernel again. */
@@ -324,14 +417,14 @@ public final class XdpFilter implements AutoCloseable {
         return nat.size();
     }
 
+    /** Addresses in the local-address map now. */
+    public synchronized int localEntries() {
+        return local.size();
+    }
+
     /** Addresses in the ARP map now. */
     public synchronized int arpEntries() {
         return arp.size();
-    }
-
-    /** The protocols whose ports the program matches (ICMP is matched by address). */
-    public static Set<Protocol> protocols() {
-        return Set.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP);
     }
 
     /** Detaches the program (closes the link), then closes it and its maps; later calls do nothing. */
@@ -345,6 +438,7 @@ public final class XdpFilter implements AutoCloseable {
         Bpf.close(progFd);
         Bpf.close(xsksFd);
         Bpf.close(arpFd);
+        Bpf.close(localFd);
         Bpf.close(natFd);
         Bpf.close(servicesFd);
         arena.close();

@@ -31,13 +31,20 @@ import io.jlvs.dataplane.sys.Bpf;
  * <li>ARP request (Ethernet/IPv4, opcode 1) whose target IP is in {@value #ARP_VIPS}: redirect.
  * <li>IPv4: version 4, IHL 5..15 (options are skipped, not parsed); a fragment (MF set or
  *     offset not 0): pass, the kernel reassembles; not TCP, UDP, SCTP or ICMP: pass.
- * <li>TCP/UDP/SCTP (whose headers all begin with the two ports): the ports must be in the frame. Redirect when {@value #SERVICES} holds
- *     (proto, daddr, dport) or (proto, daddr, port 0), or {@value #NAT_SERVERS} holds
- *     (proto, saddr, sport) or (proto, saddr, port 0): a packet to a virtual service, or a real
- *     server's reply through NAT.
- * <li>ICMP: the same lookups with port 0 and protocol ICMP, for which {@link XdpFilter} stores
- *     every VIP and every NAT real server's address: ICMP to a VIP, and ICMP errors from a real
- *     server about a connection jlvs tracks.
+ * <li>TCP/UDP/SCTP (whose headers all begin with the two ports): the ports must be in the
+ *     frame. Redirect when {@value #SERVICES} holds (proto, daddr, dport) or
+ *     (proto, daddr, port 0): a packet to a virtual service.
+ * <li>Otherwise, a destination in {@value #LOCAL_ADDRESSES} (the director's own addresses):
+ *     pass, so the director's own connections to real servers (health checks) get their
+ *     replies, as the nftables guard lets them through.
+ * <li>Redirect when {@value #NAT_SERVERS} holds (proto, saddr, sport) or (proto, saddr, port 0):
+ *     a real server's reply through NAT.
+ * <li>ICMP errors IPVS relays (destination unreachable 3, source quench 4, time exceeded 11;
+ *     the type must be in the frame): the same lookups with port 0 and protocol ICMP, for which
+ *     {@link XdpFilter} stores every VIP and every NAT real server's address: errors towards a
+ *     VIP, and errors from a real server, about connections jlvs tracks. Echo and every other
+ *     ICMP type pass: they are the director's own (ping to a VIP or from a real server, as
+ *     health checks do, keeps working).
  * <li>Redirect is {@code bpf_redirect_map(xsks, rx_queue_index, XDP_PASS)}: with no socket at
  *     that queue the frame goes to the kernel.
  * </ol>
@@ -51,6 +58,7 @@ import io.jlvs.dataplane.sys.Bpf;
  *                        fwmark prefixes are both matched.
  * nat_servers  hash       8 bytes: 0 proto u8 | 1 zero u8 | 2 port be16 | 4 address be32
  * arp_vips     hash       4 bytes: address be32
+ * local_addrs  hash       4 bytes: address be32
  * xsks         XSKMAP     4 bytes: RX queue index -> AF_XDP socket
  * </pre>
  * Written for a little-endian host: header fields are loaded as they lie in the frame and
@@ -63,6 +71,8 @@ public final class XdpProgram {
     public static final String NAT_SERVERS = "nat_servers";
     /** Map name: addresses whose ARP requests jlvs answers. */
     public static final String ARP_VIPS = "arp_vips";
+    /** Map name: the director's own addresses, whose traffic from real servers stays with the kernel. */
+    public static final String LOCAL_ADDRESSES = "local_addrs";
     /** Map name: AF_XDP sockets by RX queue. */
     public static final String XSKS = "xsks";
 
@@ -72,8 +82,8 @@ public final class XdpProgram {
     public static final int SERVICE_KEY_FULL_PREFIX = 64;
     /** Bytes of a {@value #NAT_SERVERS} key. */
     public static final int NAT_KEY_BYTES = 8;
-    /** Bytes of an {@value #ARP_VIPS} key. */
-    public static final int ARP_KEY_BYTES = 4;
+    /** Bytes of an {@value #ARP_VIPS} or {@value #LOCAL_ADDRESSES} key. */
+    public static final int ADDRESS_KEY_BYTES = 4;
     /** Bytes of every value but the XSKMAP's. */
     public static final int VALUE_BYTES = 4;
 
@@ -86,6 +96,9 @@ public final class XdpProgram {
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
     static final int IPPROTO_SCTP = 132;
+    static final int ICMP_DEST_UNREACH = 3;
+    static final int ICMP_SOURCE_QUENCH = 4;
+    static final int ICMP_TIME_EXCEEDED = 11;
 
     /** Stack slot of the {@value #SERVICES} key (frame pointer - 16 .. - 4). */
     static final int SERVICE_KEY = -16;
@@ -140,6 +153,14 @@ public final class XdpProgram {
                 .load(H, R2, R5, 2, "r2 = destination port (network order)")
                 .jump("keys", "build the keys")
                 .label("icmp")
+                .mov64Reg(R0, R5, "r0 = ICMP header")
+                .add64Imm(R0, 1, "r0 = end of the ICMP type")
+                .jumpReg(JGT, R0, R8, "pass", "ICMP type not in the frame: pass")
+                .load(B, R3, R5, 0, "r3 = ICMP type")
+                .jumpImm(JEQ, R3, ICMP_DEST_UNREACH, "icmp_error", "destination unreachable (3)")
+                .jumpImm(JEQ, R3, ICMP_SOURCE_QUENCH, "icmp_error", "source quench (4)")
+                .jumpImm(JNE, R3, ICMP_TIME_EXCEEDED, "pass", "not time exceeded (11) either: echo and the rest are the kernel's")
+                .label("icmp_error")
                 .mov64Imm(R1, 0, "ICMP: source port 0")
                 .mov64Imm(R2, 0, "ICMP: destination port 0")
                 .label("keys")
@@ -166,6 +187,12 @@ public final class XdpProgram {
                 .add64Imm(R2, SERVICE_KEY, "r2 = &services key")
                 .call(Bpf.FN_MAP_LOOKUP_ELEM, "r0 = bpf_map_lookup_elem(services, key)")
                 .jumpImm(JNE, R0, 0, "redirect", "(proto, daddr, 0) is a service: redirect")
+                // the director's own connections stay with the kernel
+                .loadMap(R1, LOCAL_ADDRESSES, "r1 = local_addrs")
+                .mov64Reg(R2, R10, "r2 = frame pointer")
+                .add64Imm(R2, SERVICE_KEY + 8, "r2 = &destination address (in the services key)")
+                .call(Bpf.FN_MAP_LOOKUP_ELEM, "r0 = bpf_map_lookup_elem(local_addrs, daddr)")
+                .jumpImm(JNE, R0, 0, "pass", "addressed to the director itself: pass")
                 // (b) a NAT real server's reply, by port then all ports
                 .loadMap(R1, NAT_SERVERS, "r1 = nat_servers")
                 .mov64Reg(R2, R10, "r2 = frame pointer")

@@ -16,6 +16,7 @@ import io.jlvs.dataplane.kernel.NatServer;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
+import io.jlvs.dataplane.sys.Bpf;
 import io.jlvs.dataplane.sys.NativeException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,6 +31,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The XDP filter and an AF_XDP socket on a veth pair: the director's end stays in this process's
@@ -94,6 +97,14 @@ class XdpNetnsTest {
         final XskSocket xsk;
 
         Rig(int rxFrames, int txFrames) throws NativeException {
+            this(rxFrames, txFrames, true);
+        }
+
+        Rig(int rxFrames, int txFrames, boolean tryNative) throws NativeException {
+            this(rxFrames, txFrames, tryNative, true);
+        }
+
+        Rig(int rxFrames, int txFrames, boolean tryNative, boolean needWakeup) throws NativeException {
             NetnsLab.assumeNetnsAvailable();
             XdpProgramTest.assumeRootAndBpf();
             String reason = XdpFilter.unavailabilityReason();
@@ -120,9 +131,9 @@ class XdpNetnsTest {
                 lab.up(client, c);
                 dMac = AfPacket.hardwareAddress(d);
                 cMac = HexFormat.ofDelimiter(":").parseHex(lab.run(client, "cat", "/sys/class/net/" + c + "/address").strip());
-                f = XdpFilter.open(d, 1024, 4);
-                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames));
-                f.register(0, s.fd());
+                f = XdpFilter.open(d, 1024, 4, tryNative);
+                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames).withNeedWakeup(needWakeup));
+                f.register(s);
                 f.apply(FLOWS, NAT, Set.of(ARP_VIP));
             } catch (NativeException | RuntimeException e) {
                 if (s != null) {
@@ -218,7 +229,7 @@ class XdpNetnsTest {
             b.putInt(0x01010101);                                      // NOP options
         }
         if (protocol == 1) {
-            b.put((byte) 8).put((byte) 0);                             // ICMP echo request
+            b.put((byte) sport).put((byte) dport);                     // ICMP type, code
         } else {
             b.putShort((short) sport).putShort((short) dport);         // ports
         }
@@ -261,9 +272,17 @@ class XdpNetnsTest {
                 new Case("UDP to the all-ports TCP VIP", 5, ipv4(r, udp, CLIENT, VIP_ALL_PORTS, 40000, 9999, 5), false),
                 new Case("TCP reply from a NAT server port", 6, ipv4(r, tcp, RIP, CLIENT, 8080, 40000, 6), true),
                 new Case("TCP from another port of the NAT server", 7, ipv4(r, tcp, RIP, CLIENT, 22, 40000, 7), false),
-                new Case("ICMP to a VIP", 8, ipv4(r, icmp, CLIENT, VIP, 0, 0, 8), true),
-                new Case("ICMP from a NAT server", 9, ipv4(r, icmp, RIP, CLIENT, 0, 0, 9), true),
-                new Case("ICMP to the director", 10, ipv4(r, icmp, CLIENT, DIRECTOR, 0, 0, 10), false),
+                new Case("TCP from a NAT server port to the director (health check)", 24,
+                        ipv4(r, tcp, RIP, DIRECTOR, 8080, 40000, 24), false),
+                new Case("ICMP unreachable from a NAT server to the director", 25,
+                        ipv4(r, icmp, RIP, DIRECTOR, 3, 3, 25), false),
+                new Case("ICMP destination unreachable to a VIP", 8, ipv4(r, icmp, CLIENT, VIP, 3, 4, 8), true),
+                new Case("ICMP time exceeded from a NAT server", 9, ipv4(r, icmp, RIP, CLIENT, 11, 0, 9), true),
+                new Case("ICMP source quench from a NAT server", 20, ipv4(r, icmp, RIP, CLIENT, 4, 0, 20), true),
+                new Case("ICMP unreachable to the director", 10, ipv4(r, icmp, CLIENT, DIRECTOR, 3, 3, 10), false),
+                new Case("ICMP echo request to a VIP", 21, ipv4(r, icmp, CLIENT, VIP, 8, 0, 21), false),
+                new Case("ICMP echo reply from a NAT server", 22, ipv4(r, icmp, RIP, CLIENT, 0, 0, 22), false),
+                new Case("ICMP redirect to a VIP", 23, ipv4(r, icmp, CLIENT, VIP, 5, 1, 23), false),
                 new Case("UDP to a service with IPv4 options", 11,
                         ipv4(r.dMac, r.cMac, udp, CLIENT, VIP, 40000, 53, 11, 2, 0), true),
                 new Case("UDP to a service, first fragment (MF)", 12,
@@ -283,9 +302,11 @@ class XdpNetnsTest {
 
     // ---- tests -------------------------------------------------------------------------------
 
-    @Test
-    void redirectsExactlyJlvsTrafficAndPassesTheRest() throws Exception {
-        try (Rig rig = new Rig(256, 256)) {
+    @ParameterizedTest(name = "native mode tried first: {0}")
+    @ValueSource(booleans = {true, false})
+    void redirectsExactlyJlvsTrafficAndPassesTheRest(boolean tryNative) throws Exception {
+        try (Rig rig = new Rig(256, 256, tryNative)) {
+            assertEquals(tryNative ? Bpf.XdpMode.NATIVE : Bpf.XdpMode.GENERIC, rig.filter.mode(), "veth has native XDP");
             List<Case> cases = cases(rig);
             rig.send(1, cases.stream().map(Case::frame).toList());
             TagRecorder got = receiveUntilSentinel(rig.xsk);
@@ -315,9 +336,11 @@ class XdpNetnsTest {
         }
     }
 
-    @Test
-    void framesSentThroughTheSinkReachThePeer() throws Exception {
-        try (Rig rig = new Rig(256, 256)) {
+    @ParameterizedTest(name = "XDP_USE_NEED_WAKEUP asked: {0}")
+    @ValueSource(booleans = {true, false})
+    void framesSentThroughTheSinkReachThePeer(boolean needWakeup) throws Exception {
+        try (Rig rig = new Rig(256, 256, true, needWakeup)) {
+            assertEquals(needWakeup, rig.xsk.usesNeedWakeup());
             int frames = 5000;
             XskSink sink = rig.xsk.sink();
             long before = rig.clientRxPackets();
@@ -345,7 +368,7 @@ class XdpNetnsTest {
             assertEquals(frames, sink.framesCompleted());
             assertEquals(frames, rig.xsk.counters().sent());
             long arrived = rig.clientRxPackets() - before;
-            System.out.println("TX: " + frames + " frames committed, " + sink.framesCompleted() + " completed, "
+            System.out.println("TX (need_wakeup " + needWakeup + "): " + frames + " frames committed, " + sink.framesCompleted() + " completed, "
                     + arrived + " counted by the peer, " + sink.kicks() + " kicks, " + sink.ringFullCount()
                     + " full claims, " + sink.sendErrors() + " kick errors");
             assertTrue(arrived >= frames && arrived <= frames + 5, "peer counted " + arrived);
@@ -389,6 +412,7 @@ class XdpNetnsTest {
             assertEquals(7, rig.filter.serviceEntries());            // 4 flows + ICMP to 3 distinct VIPs/prefixes
             assertEquals(2, rig.filter.natEntries());
             assertEquals(1, rig.filter.arpEntries());
+            assertTrue(rig.filter.localEntries() >= 2, "127.0.0.1 and the director's address");
             List<OwnedFlow> fewer = List.of(OwnedFlow.service(Protocol.TCP, VIP, 80));
             rig.filter.apply(fewer, List.of(), Set.of());
             assertEquals(2, rig.filter.serviceEntries());
@@ -405,6 +429,35 @@ class XdpNetnsTest {
             rig.filter.apply(FLOWS, NAT, Set.of(ARP_VIP));
             rig.send(1, List.of(ipv4(rig, 17, CLIENT, VIP, 40000, 53, 1), ipv4(rig, 6, CLIENT, VIP, 40000, 80, SENTINEL)));
             assertEquals(Set.of(1, SENTINEL), receiveUntilSentinel(rig.xsk).tags);
+        }
+    }
+
+    @Test
+    void aHandlerThatThrowsConsumesOnlyTheFramesItSaw() throws Exception {
+        try (Rig rig = new Rig(64, 8)) {
+            rig.send(1, List.of(ipv4(rig, 17, CLIENT, VIP, 40000, 53, 1), ipv4(rig, 17, CLIENT, VIP, 40000, 53, 2),
+                    ipv4(rig, 17, CLIENT, VIP, 40000, 53, SENTINEL)));
+            long deadline = System.nanoTime() + DEADLINE_NS;
+            while (System.nanoTime() < deadline && rig.xsk.readyFrames() < 3) {
+                Thread.onSpinWait();
+            }
+            assertEquals(3, rig.xsk.readyFrames(), "all three wait in the RX ring");
+            TagRecorder seen = new TagRecorder();
+            FrameHandler throwsOnTag2 = (ring, offset, length, wire, status) -> {
+                seen.onFrame(ring, offset, length, wire, status);
+                if (ring.get(U16_BE, offset + 18) == 2) {
+                    throw new IllegalStateException("handler failure on tag 2");
+                }
+            };
+            try {
+                rig.xsk.drain(throwsOnTag2, 64);
+            } catch (IllegalStateException expected) {
+                // The worker's loop catches and counts this; the ring must still move on.
+            }
+            assertEquals(Set.of(1, 2), seen.tags);
+            TagRecorder rest = receiveUntilSentinel(rig.xsk);
+            assertEquals(Set.of(SENTINEL), rest.tags, "frames 1 and 2 are not handed over twice");
+            assertEquals(3, rig.xsk.counters().received());
         }
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The assembler's encoding and the XDP program's shape; the verifier test needs root. */
 class XdpProgramTest {
     private static final Map<String, Integer> FDS = Map.of(XdpProgram.SERVICES, 3, XdpProgram.NAT_SERVERS, 4,
-            XdpProgram.ARP_VIPS, 5, XdpProgram.XSKS, 6);
+            XdpProgram.ARP_VIPS, 5, XdpProgram.XSKS, 6, XdpProgram.LOCAL_ADDRESSES, 7);
 
     @Test
     void encodesTheFeasibilityProgramByteForByte() {
