@@ -2,17 +2,18 @@ package io.jlvs.director;
 
 import io.jlvs.director.importer.ImportCommand;
 import io.jlvs.director.tools.Decap;
+import io.jlvs.director.tools.Flood;
 import io.jlvs.director.tools.Httpd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code bin/jlvs}: dispatches the tool subcommands that run on the
- * director's JVM ({@code demo}, {@code httpd}, {@code decap}, {@code import}). The launcher script handles the others.
+ * director's JVM ({@code demo}, {@code httpd}, {@code decap}, {@code import}, {@code flood}). The launcher script handles the others.
  */
 @Command(name = "jlvs", mixinStandardHelpOptions = true,
         description = "jlvs tools: a user-space IPVS director.",
-        subcommands = {Demo.class, Httpd.class, Decap.class, ImportCommand.class})
+        subcommands = {Demo.class, Httpd.class, Decap.class, ImportCommand.class, Flood.class})
 public final class JlvsTool implements Runnable {
 
     @Override
