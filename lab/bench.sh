@@ -24,7 +24,7 @@ FLOOD_RATE=300000
 FLOOD_FLOWS=1000
 WARMUP_S=3
 TARGETS=$ALL_TARGETS
-OUT=$JLVS_ROOT/lab/run/bench
+OUT=$JLVS_ROOT/lab/bench-out
 DOCS=false
 LAB_UP=false
 FLOOD_SOURCE=198.51.100.7
@@ -38,7 +38,7 @@ usage: jlvs bench lab [--rounds N] [--duration S] [--flood-rate PPS] [--targets 
   connections, one connection's p50 latency, and a 64-byte SYN flood of 1000 flows offered
   at --flood-rate frames/s (default 300000). Prints progress, then a table of medians with
   min-max and the ratio to ideal; writes raw.tsv, bench-lab.json, bench-lab.md, bench-lab.svg
-  (and .png with rsvg-convert) to --out (default lab/run/bench). --docs also copies the
+  (and .png with rsvg-convert) to --out (default lab/bench-out). --docs also copies the
   table and chart to docs/ and regenerates the README's performance section.
 
   targets: ideal        the client to both real servers directly (DR lab, no balancer)
