@@ -103,7 +103,9 @@ public final class DataPlane implements AutoCloseable {
                 for (int p = 0; p < ports.size(); p++) {
                     Port port = ports.get(p);
                     if (!xdp.isEmpty()) {
-                        XskSocket xsk = XskSocket.open(XskConfig.of(port.name()).withQueue(w));
+                        int chunks = Integer.highestOneBit(io.rxRingFrames() - 1) << 1;
+                        XskSocket xsk = XskSocket.open(XskConfig.of(port.name()).withQueue(w)
+                                .withFrames(chunks, XskConfig.DEFAULT_TX_FRAMES));
                         opened.add(xsk);
                         owned.add(xsk);
                         xdp.get(p).register(w, xsk.fd());
