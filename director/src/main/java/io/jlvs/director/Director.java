@@ -27,6 +27,7 @@ import io.jlvs.dataplane.kernel.Offloads;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.kernel.Route;
 import io.jlvs.dataplane.kernel.RouteTable;
+import io.jlvs.dataplane.kernel.RtNetlink;
 import io.jlvs.dataplane.kernel.Routes;
 import io.jlvs.dataplane.kernel.VipArpHandler;
 import io.jlvs.dataplane.pipeline.Port;
@@ -76,8 +77,9 @@ import java.util.stream.Collectors;
  * (warns, or turns GRO/LRO off with {@link Options#disableGro}); installs the nftables guard
  * ({@link NftGuard}: drop rules for every service's protocol/VIP/port and every NAT server's
  * protocol/RIP/port, after removing a stale table) and keeps it in step with the service table;
- * reads the kernel's routes and neighbours into {@link KernelNextHops} and resolves the real
- * servers' next hops (refreshed every {@link #REFRESH_PERIOD}); answers ARP for the VIPs the
+ * reads the kernel's routes and neighbours through rtnetlink into {@link KernelNextHops}, follows
+ * their changes as the kernel announces them ({@link RtNetlink.Changes}) and resolves the real
+ * servers' next hops (asked again every {@link #REFRESH_PERIOD}); answers ARP for the VIPs the
  * kernel does not hold and announces them with a gratuitous ARP; opens the workers' rings and
  * starts them. {@link #close} undoes all of it; a failure half-way closes what was started.
  *
@@ -98,6 +100,7 @@ public final class Director implements AutoCloseable {
     private List<Port> ports = List.of();
     private Routes routes;
     private NeighbourTable neighbours;
+    private RtNetlink.Changes changes;
     private KernelNextHops nextHops;
     private NftGuard guard;
     private List<XdpFilter> xdpFilters = List.of();
@@ -165,7 +168,10 @@ public final class Director implements AutoCloseable {
                     + " (" + guard.counters().size() + " rules)");
         }
         routes = new Routes(runner);
-        neighbours = new NeighbourTable(runner, routes, new HashSet<>(interfaces));
+        undo.add(routes);
+        changes = RtNetlink.Changes.subscribe(runner);
+        undo.add(changes);
+        neighbours = new NeighbourTable(routes, new HashSet<>(interfaces));
         undo.add(neighbours);
         nextHops = new KernelNextHops(neighbours::snapshot, neighbours::reportMissing, options.overrides(),
                 options.gatewayMac(), options.gatewayPort());
@@ -445,7 +451,7 @@ public final class Director implements AutoCloseable {
     }
 
     private void refreshRoutesLocked(boolean all) {
-        RouteTable table = RouteTable.query(runner, global.interfaces());
+        RouteTable table = RouteTable.query(routes.netlink(), global.interfaces());
         Map<Integer, Route> pinned = new LinkedHashMap<>();
         for (int address : realServers()) {
             try {
@@ -504,24 +510,44 @@ public final class Director implements AutoCloseable {
         }
     }
 
+    /**
+     * Follows the kernel: a neighbour change re-reads the neighbour table at once, a route,
+     * address or link change the routes; every {@link #REFRESH_PERIOD} the addresses the workers
+     * missed and the watched next hops are asked for ({@code NTF_USE}), and every tenth time the
+     * routes are read again. All through rtnetlink: no process is started.
+     */
     private void refreshLoop() {
         long round = 0;
-        while (!closed) {
+        long periodNanos = REFRESH_PERIOD.toNanos();
+        long next = System.nanoTime();
+        while (!closed && !Thread.currentThread().isInterrupted()) {
             try {
-                neighbours.refresh();
-                if (++round % 10 == 0) {
+                long now = System.nanoTime();
+                if (now - next >= 0) {
+                    next = now + periodNanos;
+                    neighbours.refresh();
+                    if (++round % 10 == 0) {
+                        refreshRoutes(true);
+                    }
+                }
+                int changed = changes.await((int) Math.max(1, (next - System.nanoTime()) / 1_000_000));
+                if ((changed & RtNetlink.Changes.ROUTES) != 0) {
+                    routes.clear();
                     refreshRoutes(true);
+                }
+                if ((changed & RtNetlink.Changes.NEIGHBOURS) != 0) {
+                    neighbours.reload();
                 }
             } catch (KernelCommandException e) {
                 if (closed) {
                     return;
                 }
                 log.println("jlvsd: refreshing the kernel's tables failed: " + e.getMessage());
-            }
-            try {
-                Thread.sleep(REFRESH_PERIOD.toMillis());
-            } catch (InterruptedException e) {
-                return;
+                try {
+                    Thread.sleep(REFRESH_PERIOD.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }
@@ -590,8 +616,14 @@ public final class Director implements AutoCloseable {
             LockSupport.unpark(kernelSync);
         }
         if (refresher != null) {
-            // It sees the flag or the interrupt and ends; a refresh under way only reads the kernel's tables.
+            // It sees the flag or the interrupt and ends within one wait for the kernel's notifications
+            // (at most REFRESH_PERIOD); its sockets close only after it has.
             refresher.interrupt();
+            try {
+                refresher.join(REFRESH_PERIOD.multipliedBy(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (int i = undo.size() - 1; i >= 0; i--) {
             try {

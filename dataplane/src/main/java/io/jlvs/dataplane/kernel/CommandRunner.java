@@ -11,10 +11,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs the kernel's configuration tools ({@code nft}, {@code ip}, {@code ethtool}) as child
@@ -30,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommandRunner {
     private static final long TIMEOUT_SECONDS = 20;
+    private static final Map<String, LongAdder> STARTED = new ConcurrentHashMap<>();
     private static final List<String> TOOL_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
     private final List<String> prefix;
@@ -51,6 +56,17 @@ public final class CommandRunner {
             throw new IllegalArgumentException("network namespace name must not be empty");
         }
         return new CommandRunner(List.of("ip", "netns", "exec", namespace), namespace);
+    }
+
+    /**
+     * How many processes every runner of this JVM has started, by command name ({@code nft},
+     * {@code ip}, {@code ethtool}...), for {@code /metrics}: jlvsd forks only on changes, never in
+     * steady state.
+     */
+    public static Map<String, Long> processesStarted() {
+        Map<String, Long> counts = new TreeMap<>();
+        STARTED.forEach((name, count) -> counts.put(name, count.sum()));
+        return counts;
     }
 
     /** The network namespace commands run in, or null for this process's own. */
@@ -119,6 +135,7 @@ public final class CommandRunner {
     public Result run(List<String> command, String stdin) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
+        STARTED.computeIfAbsent(command.isEmpty() ? "" : command.getFirst(), name -> new LongAdder()).increment();
         Process process;
         try {
             process = new ProcessBuilder(full).start();

@@ -1,6 +1,7 @@
 package io.jlvs.dataplane.kernel;
 
 import io.jlvs.core.net.Ipv4;
+import java.util.List;
 import java.util.Set;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -9,7 +10,7 @@ import org.agrona.collections.Long2LongHashMap;
  * {@link #mac} neither allocates nor locks; a new snapshot replaces this one as a whole
  * ({@link NeighbourTable}), so a worker that holds a reference keeps a consistent view.
  *
- * <p>Built from {@code /proc/net/arp}:
+ * <p>Built from the kernel's entries ({@link #of}, through rtnetlink), or from {@code /proc/net/arp}:
  * <pre>
  * IP address       HW type     Flags       HW address            Mask     Device
  * 10.77.0.2        0x1         0x2         6a:bc:1d:71:b2:a5     *        eth1
@@ -43,6 +44,20 @@ public final class NeighbourSnapshot {
     /** The number of addresses with a MAC. */
     public int size() {
         return macs.size();
+    }
+
+    /**
+     * The valid entries ({@link RtNetlink.Neighbour#isValid}) among {@code neighbours} of the
+     * interfaces numbered in {@code interfaceIndexes} (null: every interface).
+     */
+    public static NeighbourSnapshot of(List<RtNetlink.Neighbour> neighbours, Set<Integer> interfaceIndexes) {
+        Long2LongHashMap macs = new Long2LongHashMap(64, 0.5f, NO_MAC);
+        for (RtNetlink.Neighbour n : neighbours) {
+            if (n.isValid() && (interfaceIndexes == null || interfaceIndexes.contains(n.interfaceIndex()))) {
+                macs.put(n.address() & 0xFFFF_FFFFL, n.mac());
+            }
+        }
+        return new NeighbourSnapshot(macs);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jlvs.dataplane.kernel;
 import io.jlvs.core.net.Ipv4;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,10 +14,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * The kernel's IPv4 neighbour table, copied into an immutable {@link NeighbourSnapshot} that
  * workers read through a volatile reference, and refreshed on the control side.
  *
- * <p>Resolution of a missing entry is left to the kernel: {@code ip neigh replace ADDR dev DEV
- * use} sets {@code NTF_USE}, which makes the kernel treat the entry as used, create it if needed
- * and send its own ARP request (or re-probe a stale entry), exactly as when it sends a packet
- * there itself. It sends nothing else to the address and works for any address on a connected
+ * <p>The table is read through rtnetlink ({@link RtNetlink#neighbours}); {@link #reload} reads
+ * it again, which the owner does whenever the kernel says a neighbour changed
+ * ({@link RtNetlink.Changes}), so a new MAC reaches the workers as the kernel learns it.
+ *
+ * <p>Resolution of a missing entry is left to the kernel: {@link RtNetlink#use} sends
+ * {@code RTM_NEWNEIGH} with {@code NTF_USE} (as {@code ip neigh replace ADDR dev DEV use} does),
+ * which makes the kernel treat the entry as used, create it if needed and send its own ARP
+ * request (or re-probe a stale entry), exactly as when it sends a packet there itself. It sends nothing else to the address and works for any address on a connected
  * network, which a UDP datagram or {@code arping} would not match on both counts. The answer
  * lands in the kernel's table and so in the next snapshot. A worker that finds no MAC calls
  * {@link #reportMissing} (allocation-free); the next {@link #refresh} asks the kernel to resolve
@@ -26,14 +31,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * for, so that path needs the worker to read the reply.
  *
  * <p>{@link #snapshot()} and {@link #reportMissing} may be called from any thread; the rest is
- * control path (forks {@code ip}, allocates).
+ * control path (netlink requests, allocates); no process is started.
  */
 public final class NeighbourTable implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NeighbourTable.class.getName());
     private static final int HINT_SLOTS = 256;
-    private static final String PROC_NET_ARP = "/proc/net/arp";
 
-    private final CommandRunner runner;
     private final Routes routes;
     private final Set<String> devices;
     private final AtomicIntegerArray missing = new AtomicIntegerArray(HINT_SLOTS);
@@ -42,13 +45,12 @@ public final class NeighbourTable implements AutoCloseable {
     private Thread refresher;
 
     /**
-     * A table over the kernel of {@code runner}'s namespace.
+     * A table over the kernel of {@code routes}' namespace.
      *
-     * @param routes  finds the interface to resolve an address on
+     * @param routes  finds the interface to resolve an address on, and talks to the kernel
      * @param devices the interfaces whose entries to keep (null: every interface)
      */
-    public NeighbourTable(CommandRunner runner, Routes routes, Set<String> devices) {
-        this.runner = runner;
+    public NeighbourTable(Routes routes, Set<String> devices) {
         this.routes = routes;
         this.devices = devices == null ? null : Set.copyOf(devices);
     }
@@ -86,8 +88,7 @@ public final class NeighbourTable implements AutoCloseable {
      * Control thread.
      */
     public void refresh() {
-        NeighbourSnapshot next = NeighbourSnapshot.parseProcNetArp(runner.readFile(PROC_NET_ARP), devices);
-        snapshot = next;
+        reload();
         Set<Integer> wanted = new LinkedHashSet<>(watched);
         for (int slot = 0; slot < HINT_SLOTS; slot++) {
             int address = missing.getAndSet(slot, 0);
@@ -100,6 +101,22 @@ public final class NeighbourTable implements AutoCloseable {
         }
     }
 
+    /** Reads the kernel's table into a new snapshot, asking nothing to be resolved. Control thread. */
+    public void reload() {
+        Set<Integer> indexes = null;
+        if (devices != null) {
+            indexes = new HashSet<>();
+            for (String device : devices) {
+                try {
+                    indexes.add(routes.link(device, false).index());
+                } catch (KernelCommandException gone) {
+                    // An interface that went away has no neighbours to keep.
+                }
+            }
+        }
+        snapshot = NeighbourSnapshot.of(routes.netlink().neighbours(), indexes);
+    }
+
     /**
      * Asks the kernel to resolve the next hops of {@code addresses} (host byte order: the
      * address itself when on-link, else its gateway) on the interfaces their routes go out of;
@@ -107,23 +124,15 @@ public final class NeighbourTable implements AutoCloseable {
      * addresses without a route are logged and skipped.
      */
     public void resolve(Set<Integer> addresses) {
-        StringBuilder batch = new StringBuilder();
         for (int address : addresses) {
-            Route route;
             try {
-                route = routes.lookup(address);
+                Route route = routes.lookup(address);
+                if (!route.isLocal()) {
+                    routes.netlink().use(route.nextHop(), routes.link(route.interfaceName(), false).index());
+                }
             } catch (KernelCommandException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot resolve " + Ipv4.format(address) + ": " + e.getMessage());
-                continue;
             }
-            if (route.isLocal()) {
-                continue;
-            }
-            batch.append("neigh replace ").append(Ipv4.format(route.nextHop())).append(" dev ")
-                    .append(route.interfaceName()).append(" use\n");
-        }
-        if (!batch.isEmpty()) {
-            runner.check(List.of("ip", "-force", "-batch", "-"), batch.toString());
         }
     }
 

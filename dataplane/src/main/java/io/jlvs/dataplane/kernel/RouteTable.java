@@ -3,11 +3,14 @@ package io.jlvs.dataplane.kernel;
 import io.jlvs.core.net.Ipv4;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The unicast routes of the main table that leave by the data-plane interfaces, for a
- * longest-prefix match per packet, parsed from {@code ip -4 -o route show table main}:
+ * longest-prefix match per packet, read through rtnetlink ({@link RtNetlink#mainRoutes}); the
+ * same table can be given as {@code ip -4 -o route show table main} text ({@link #parse}):
  * <pre>
  * default via 192.168.188.200 dev eth0
  * 192.168.188.0/24 dev eth0 proto kernel scope link src 192.168.188.8
@@ -31,16 +34,35 @@ public final class RouteTable {
         this.ports = ports;
     }
 
-    /** Reads the main table through {@code runner} ({@code ip -4 -o route show table main}). */
-    public static RouteTable query(CommandRunner runner, List<String> interfaces) {
-        runner.requireTool("ip", "iproute2");
-        return parse(runner.check(List.of("ip", "-4", "-o", "route", "show", "table", "main"), null), interfaces);
+    private record Entry(int prefix, int length, int gateway, int port) {
+    }
+
+    /**
+     * Reads the main table through {@code netlink}, keeping the unicast routes out of
+     * {@code interfaces} (their index is the route's port); an interface that does not exist
+     * keeps none.
+     */
+    public static RouteTable query(RtNetlink netlink, List<String> interfaces) {
+        Map<Integer, Integer> portOfIndex = new HashMap<>();
+        for (int port = 0; port < interfaces.size(); port++) {
+            try {
+                portOfIndex.put(netlink.link(interfaces.get(port)).index(), port);
+            } catch (KernelCommandException gone) {
+                // An interface that went away routes nothing; the data plane reports it elsewhere.
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (RtNetlink.RouteEntry route : netlink.mainRoutes()) {
+            Integer port = portOfIndex.get(route.interfaceIndex());
+            if (route.type() == RtNetlink.RTN_UNICAST && port != null) {
+                entries.add(new Entry(route.prefix() & mask(route.length()), route.length(), route.gateway(), port));
+            }
+        }
+        return of(entries);
     }
 
     /** Parses route lines, keeping those out of {@code interfaces} (their index is the route's port). */
     public static RouteTable parse(String text, List<String> interfaces) {
-        record Entry(int prefix, int length, int gateway, int port) {
-        }
         List<Entry> entries = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] tokens = line.strip().split("\\s+");
@@ -80,6 +102,10 @@ public final class RouteTable {
                 entries.add(new Entry(prefix & mask(length), length, gateway, port));
             }
         }
+        return of(entries);
+    }
+
+    private static RouteTable of(List<Entry> entries) {
         entries.sort(Comparator.comparingInt(Entry::length).reversed());
         int n = entries.size();
         int[] prefixes = new int[n];

@@ -1,17 +1,16 @@
 package io.jlvs.dataplane.kernel;
 
-import io.jlvs.core.net.Ipv4;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Route lookups through {@code ip -4 -o route get}, cached per address (real servers, gateways)
- * until {@link #refresh} or {@link #clear}. A route without its own MTU gets its interface's.
- * Control path only (forks {@code ip}); thread-safe.
+ * Route lookups through rtnetlink ({@link RtNetlink#route}, what {@code ip route get} asks),
+ * cached per address (real servers, gateways) until {@link #refresh} or {@link #clear}. A route
+ * without its own MTU gets its interface's. Control path only; thread-safe.
  */
-public final class Routes {
+public final class Routes implements AutoCloseable {
     private final CommandRunner runner;
+    private volatile RtNetlink netlink;
     private final Map<Integer, Route> cache = new ConcurrentHashMap<>();
     private final Map<String, LinkInfo> links = new ConcurrentHashMap<>();
 
@@ -33,15 +32,7 @@ public final class Routes {
      *         no route (e.g. {@code Network is unreachable})
      */
     public Route refresh(int address) {
-        runner.requireTool("ip", "iproute2");
-        String text = Ipv4.format(address);
-        CommandRunner.Result result = runner.run(List.of("ip", "-4", "-o", "route", "get", text), null);
-        if (!result.ok()) {
-            throw new KernelCommandException("no route to " + text + " (" + runner + "): " + result.diagnostic());
-        }
-        String line = result.stdout().lines().filter(l -> !l.isBlank()).findFirst()
-                .orElseThrow(() -> new KernelCommandException("'ip route get " + text + "' printed nothing"));
-        Route route = Route.parse(line);
+        Route route = netlink().route(address);
         if (route.mtuBytes() == 0) {
             route = route.withMtu(link(route.interfaceName(), false).mtuBytes());
         }
@@ -53,10 +44,34 @@ public final class Routes {
     public LinkInfo link(String name, boolean refresh) {
         LinkInfo link = refresh ? null : links.get(name);
         if (link == null) {
-            link = LinkInfo.query(runner, name);
+            link = netlink().link(name);
             links.put(name, link);
         }
         return link;
+    }
+
+    /** The rtnetlink socket of the runner's namespace, opened on first use. */
+    public RtNetlink netlink() {
+        RtNetlink n = netlink;
+        if (n == null) {
+            synchronized (this) {
+                n = netlink;
+                if (n == null) {
+                    n = RtNetlink.open(runner);
+                    netlink = n;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Closes the rtnetlink socket, if one was opened. */
+    @Override
+    public synchronized void close() {
+        if (netlink != null) {
+            netlink.close();
+            netlink = null;
+        }
     }
 
     /** Forgets every cached route and interface, e.g. after the routing table changed. */

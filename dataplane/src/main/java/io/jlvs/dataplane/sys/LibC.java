@@ -79,6 +79,14 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDTO = errnoHandle("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = errnoHandle("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("open"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = errnoHandle("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = errnoHandle("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IOCTL = LINKER.downcallHandle(
@@ -222,6 +230,39 @@ public final class LibC {
         MemorySegment cs = capture();
         try {
             long r = (long) SEND.invokeExact(cs, fd, buffer, lengthBytes, flags);
+            return r < 0 ? -errno(cs) : r;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code recv(fd, buffer, length, flags)}: bytes received, or {@code -errno}. */
+    public static long recv(int fd, MemorySegment buffer, long lengthBytes, int flags) {
+        MemorySegment cs = capture();
+        try {
+            long r = (long) RECV.invokeExact(cs, fd, buffer, lengthBytes, flags);
+            return r < 0 ? -errno(cs) : r;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code open(path, flags, 0)} for a NUL-terminated path: a file descriptor, or {@code -errno}. */
+    public static int open(MemorySegment path, int flags) {
+        MemorySegment cs = capture();
+        try {
+            int r = (int) OPEN.invokeExact(cs, path, flags, 0);
+            return r < 0 ? -errno(cs) : r;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code setns(fd, nstype)} for the calling thread: 0, or {@code -errno}. */
+    public static int setns(int fd, int nstype) {
+        MemorySegment cs = capture();
+        try {
+            int r = (int) SETNS.invokeExact(cs, fd, nstype);
             return r < 0 ? -errno(cs) : r;
         } catch (Throwable t) {
             throw linkageFailure(t);

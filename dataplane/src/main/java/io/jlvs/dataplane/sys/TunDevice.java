@@ -39,9 +39,6 @@ public final class TunDevice implements AutoCloseable {
     private static final int IFREQ_FLAGS_OFFSET = 16;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"),
-            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("write"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
 
@@ -67,10 +64,9 @@ public final class TunDevice implements AutoCloseable {
                     + name + "'");
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(Linker.Option.captureStateLayout());
-            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom("/dev/net/tun"), O_RDWR | O_CLOEXEC);
+            int fd = LibC.open(arena.allocateFrom("/dev/net/tun"), O_RDWR | O_CLOEXEC);
             if (fd < 0) {
-                throw new NativeException("open(/dev/net/tun)", capture.get(JAVA_INT, 0));
+                throw new NativeException("open(/dev/net/tun)", -fd);
             }
             MemorySegment ifreq = arena.allocate(IFREQ_BYTES);
             MemorySegment.copy(nameBytes, 0, ifreq, JAVA_BYTE, 0, nameBytes.length);
@@ -81,10 +77,6 @@ public final class TunDevice implements AutoCloseable {
                 throw new NativeException("ioctl(TUNSETIFF " + name + ")", -r);
             }
             return new TunDevice(fd, ifreq.getString(0, StandardCharsets.US_ASCII));
-        } catch (NativeException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError("open() downcall failed", t);
         }
     }
 

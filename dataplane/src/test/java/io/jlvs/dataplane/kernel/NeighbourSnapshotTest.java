@@ -67,7 +67,7 @@ class NeighbourSnapshotTest {
 
     @Test
     void reportingMissingAddressesAllocatesNothing() {
-        NeighbourTable table = new NeighbourTable(CommandRunner.root(), new Routes(CommandRunner.root()), null);
+        NeighbourTable table = new NeighbourTable(new Routes(CommandRunner.root()), null);
         Runnable work = () -> {
             for (int i = 1; i <= 10_000; i++) {
                 table.reportMissing(i);

@@ -68,26 +68,6 @@ class RouteTest {
     }
 
     @Test
-    void parsesLinkLine() {
-        LinkInfo link = LinkInfo.parse("446: kta@if445: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue "
-                + "state UP mode DEFAULT group default qlen 1000\\    link/ether 1e:58:33:38:04:12 brd "
-                + "ff:ff:ff:ff:ff:ff link-netns kt-b");
-        assertEquals("kta", link.name());
-        assertEquals(446, link.index());
-        assertEquals(1500, link.mtuBytes());
-        assertEquals(0x1e58_3338_0412L, link.mac());
-    }
-
-    @Test
-    void parsesLoopbackLinkWithoutEtherAddress() {
-        LinkInfo link = LinkInfo.parse("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN "
-                + "mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00");
-        assertEquals("lo", link.name());
-        assertEquals(65536, link.mtuBytes());
-        assertEquals(0, link.mac());
-    }
-
-    @Test
     void macRoundTripsAndRejectsGarbage() {
         assertEquals("02:00:00:00:00:01", Mac.format(Mac.parse("02:00:00:00:00:01")));
         assertEquals(0xAABB_CCDD_EEFFL, Mac.parse("AA:bb:cc:DD:ee:ff"));

@@ -44,7 +44,7 @@ class RoutesNetnsTest {
     @Test
     void missingNeighbourIsResolvedByTheKernel() throws InterruptedException {
         try (TwoHostLab lab = TwoHostLab.create();
-                NeighbourTable table = new NeighbourTable(lab.directorRunner, new Routes(lab.directorRunner),
+                NeighbourTable table = new NeighbourTable(new Routes(lab.directorRunner),
                         Set.of(lab.directorLink))) {
             long clientMac = LinkInfo.query(lab.clientRunner, lab.clientLink).mac();
             table.refresh();
@@ -66,7 +66,7 @@ class RoutesNetnsTest {
         try (TwoHostLab lab = TwoHostLab.create()) {
             lab.lab.route(lab.director, "10.213.9.0/24", "via", TwoHostLab.CLIENT_ADDRESS);
             Routes routes = new Routes(lab.directorRunner);
-            try (NeighbourTable table = new NeighbourTable(lab.directorRunner, routes, null)) {
+            try (NeighbourTable table = new NeighbourTable(routes, null)) {
                 table.watch(Ipv4.parse("10.213.9.5"));
                 table.startRefreshing(Duration.ofMillis(100));
                 long clientMac = LinkInfo.query(lab.clientRunner, lab.clientLink).mac();
@@ -82,8 +82,49 @@ class RoutesNetnsTest {
     @Test
     void unansweredResolutionGivesNoMac() throws InterruptedException {
         try (TwoHostLab lab = TwoHostLab.create();
-                NeighbourTable table = new NeighbourTable(lab.directorRunner, new Routes(lab.directorRunner), null)) {
+                NeighbourTable table = new NeighbourTable(new Routes(lab.directorRunner), null)) {
             assertEquals(NeighbourSnapshot.NO_MAC, table.awaitMac(Ipv4.parse("10.213.0.77"), Duration.ofMillis(300)));
         }
+    }
+
+    @Test
+    void aChangedNeighbourIsAnnouncedAndReadWithoutStartingAProcess() {
+        try (TwoHostLab lab = TwoHostLab.create();
+                RtNetlink.Changes changes = RtNetlink.Changes.subscribe(lab.directorRunner);
+                Routes routes = new Routes(lab.directorRunner);
+                NeighbourTable table = new NeighbourTable(routes, Set.of(lab.directorLink))) {
+            int server = Ipv4.parse("10.213.0.50");
+            table.reload();
+            assertEquals(NeighbourSnapshot.NO_MAC, table.snapshot().mac(server));
+            changes.await(0);
+
+            lab.lab.run(lab.director, "ip", "neigh", "replace", "10.213.0.50", "lladdr", "02:00:00:00:00:50",
+                    "dev", lab.directorLink, "nud", "reachable");
+            assertEquals(RtNetlink.Changes.NEIGHBOURS, awaitAny(changes) & RtNetlink.Changes.NEIGHBOURS);
+            table.reload();
+            assertEquals(0x0200_0000_0050L, table.snapshot().mac(server));
+
+            lab.lab.run(lab.director, "ip", "neigh", "replace", "10.213.0.50", "lladdr", "02:00:00:00:00:51",
+                    "dev", lab.directorLink, "nud", "reachable");
+            assertEquals(RtNetlink.Changes.NEIGHBOURS, awaitAny(changes) & RtNetlink.Changes.NEIGHBOURS);
+            table.reload();
+            assertEquals(0x0200_0000_0051L, table.snapshot().mac(server), "the new MAC, as the kernel has it now");
+
+            lab.lab.route(lab.director, "10.213.7.0/24", "via", TwoHostLab.CLIENT_ADDRESS);
+            assertEquals(RtNetlink.Changes.ROUTES, awaitAny(changes) & RtNetlink.Changes.ROUTES);
+            RouteTable main = RouteTable.query(routes.netlink(), java.util.List.of(lab.directorLink));
+            int i = main.match(Ipv4.parse("10.213.7.9"));
+            assertTrue(i >= 0, "the new route is in the table");
+            assertEquals(CLIENT, main.gateway(i));
+        }
+    }
+
+    /** Waits for notifications; a generous bound only keeps a broken subscription from hanging the run. */
+    private static int awaitAny(RtNetlink.Changes changes) {
+        int changed = 0;
+        for (int i = 0; i < 60 && changed == 0; i++) {
+            changed = changes.await(1_000);
+        }
+        return changed;
     }
 }

@@ -4,6 +4,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
+import io.jlvs.dataplane.kernel.CommandRunner;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
 import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.pipeline.PipelineReason;
@@ -150,6 +151,9 @@ final class PrometheusText {
                 "Frames lost below the pipeline (kernel ring full, AF_XDP ring and fill-queue drops), by reason");
         Family errors = new Family("jlvs_worker_errors_total", "counter",
                 "Exceptions caught while a worker handled a frame (the frame is dropped), by class");
+        Family commands = new Family("jlvs_kernel_commands_total", "counter",
+                "Processes jlvsd started to change the kernel (nft, ethtool), by command; none in steady state");
+        CommandRunner.processesStarted().forEach((name, count) -> commands.add(labels("command", name), count));
         List<WorkerCounters> workers = source.workers().get();
         for (int w = 0; w < workers.size(); w++) {
             PipelineCounters c = workers.get(w).pipeline();
@@ -180,7 +184,7 @@ final class PrometheusText {
         all.addAll(serverRates);
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
                 ioReceived, ioDrops, errors,
-                reasons));
+                reasons, commands));
         for (Family f : all) {
             f.writeTo(out);
         }
