@@ -2,7 +2,7 @@
 # jlvs bench lab: jlvs side by side with what an operator would run instead, in the tutorials'
 # lab, every target measured in the same run, in interleaved rounds.
 #
-#   bench.sh [--rounds N] [--duration S] [--flood-rate PPS] [--targets a,b,...] [--out DIR] [--docs]
+#   bench.sh [--rounds N] [--duration S] [--flood-rate PPS] [--targets a,b,...] [--workers N] [--out DIR] [--docs]
 #
 # Per round and target: wrk keep-alive (-t2 -c50), wrk with "Connection: close", one
 # connection's latency (wrk -t1 -c1, p50), and a bounded 64-byte SYN flood (1000 flows, paced
@@ -24,6 +24,7 @@ FLOOD_RATE=300000
 FLOOD_FLOWS=1000
 WARMUP_S=3
 TARGETS=$ALL_TARGETS
+WORKERS=1
 OUT=$JLVS_ROOT/lab/bench-out
 DOCS=false
 LAB_UP=false
@@ -31,14 +32,16 @@ FLOOD_SOURCE=198.51.100.7
 
 usage() {
     cat <<'USAGE'
-usage: jlvs bench lab [--rounds N] [--duration S] [--flood-rate PPS] [--targets LIST] [--out DIR] [--docs]
+usage: jlvs bench lab [--rounds N] [--duration S] [--flood-rate PPS] [--targets LIST] [--workers N]
+                     [--out DIR] [--docs]
 
   Builds the tutorials' lab for each target in turn and measures it, all targets once per
   round (default 3 rounds, 10 s per load): wrk keep-alive and Connection: close with 50
   connections, one connection's p50 latency, and a 64-byte SYN flood of 1000 flows offered
   at --flood-rate frames/s (default 300000). Prints progress, then a table of medians with
   min-max and the ratio to ideal; writes raw.tsv, bench-lab.json, bench-lab.md, bench-lab.svg
-  (and .png with rsvg-convert) to --out (default lab/bench-out). --docs also copies the
+  (and .png with rsvg-convert) to --out (default lab/bench-out). --workers sets jlvsd's
+  worker threads (default 1, as in the tutorials). --docs also copies the
   table and chart to docs/ and regenerates the README's performance section.
 
   targets: ideal        the client to both real servers directly (DR lab, no balancer)
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
         --duration) DURATION=${2:-}; shift 2 || die "--duration needs seconds" ;;
         --flood-rate) FLOOD_RATE=${2:-}; shift 2 || die "--flood-rate needs frames/s" ;;
         --targets) TARGETS=${2//,/ }; shift 2 || die "--targets needs a list" ;;
+        --workers) WORKERS=${2:-}; shift 2 || die "--workers needs a number" ;;
         --out) OUT=${2:-}; shift 2 || die "--out needs a directory" ;;
         --docs) DOCS=true; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -70,6 +74,7 @@ while [ $# -gt 0 ]; do
 done
 [[ $ROUNDS =~ ^[1-9][0-9]?$ ]] || die "--rounds must be 1..99, was '$ROUNDS'"
 [[ $DURATION =~ ^[1-9][0-9]{0,2}$ ]] || die "--duration must be 1..999 s, was '$DURATION'"
+[[ $WORKERS =~ ^[1-8]$ ]] || die "--workers must be 1..8, was '$WORKERS'"
 [[ $FLOOD_RATE =~ ^[1-9][0-9]{3,7}$ ]] || die "--flood-rate must be 1000..99999999 frames/s, was '$FLOOD_RATE'"
 for t in $TARGETS; do
     [[ " $ALL_TARGETS " == *" $t "* ]] || die "unknown target '$t'; targets: $ALL_TARGETS"
@@ -203,7 +208,7 @@ EOF
             io=${mode#*-}
             mode=${mode%%-*}
             [ "$io" = xdp ] && io=af_xdp || io=af_packet
-            lab up "$mode" --io "$io" > /dev/null
+            lab up "$mode" --io "$io" --workers "$WORKERS" > /dev/null
             grep -q "jlvsd: io $io (" "$LAB_DIR/run/director-jlvsd.log" \
                 || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$LAB_DIR/run/director-jlvsd.log")"
             JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $LAB_DIR/run/director.yaml" | head -1)
@@ -249,7 +254,7 @@ EOF
         jlvs-nat-*)
             local io=${target#jlvs-nat-}
             [ "$io" = xdp ] && io=af_xdp || io=af_packet
-            lab up nat --io "$io" > /dev/null
+            lab up nat --io "$io" --workers "$WORKERS" > /dev/null
             grep -q "jlvsd: io $io (" "$LAB_DIR/run/director-jlvsd.log" \
                 || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$LAB_DIR/run/director-jlvsd.log")"
             JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $LAB_DIR/run/director.yaml" | head -1)
@@ -347,7 +352,7 @@ measure() {
 {
     echo -e "machine\t$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r)"
     echo -e "date\t$(date -u +%Y-%m-%dT%H:%MZ)"
-    echo -e "command\tjlvs bench lab --rounds $ROUNDS --duration $DURATION --flood-rate $FLOOD_RATE --targets ${TARGETS// /,}"
+    echo -e "command\tjlvs bench lab --rounds $ROUNDS --duration $DURATION --flood-rate $FLOOD_RATE --workers $WORKERS --targets ${TARGETS// /,}"
     echo -e "java\t$("$JLVS_JAVA_HOME/bin/java" -version 2>&1 | head -1)"
     echo -e "flood\t$FLOOD_RATE frames/s of 64-byte SYNs from $FLOOD_FLOWS flows for $DURATION s"
 } > "$OUT/meta.tsv"

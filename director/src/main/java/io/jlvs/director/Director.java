@@ -6,6 +6,7 @@ import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.conn.ConnSysctls;
+import io.jlvs.core.conn.Defense;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Timeouts;
@@ -38,6 +39,7 @@ import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
 import io.jlvs.dataplane.worker.DataPlane;
 import io.jlvs.dataplane.worker.TxRingSink;
+import io.jlvs.dataplane.worker.Worker;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import io.jlvs.director.adm.AdmFormatter;
 import io.jlvs.director.adm.DestView;
@@ -88,6 +90,8 @@ import java.util.stream.Collectors;
 public final class Director implements AutoCloseable {
     /** How often the neighbour snapshot is refreshed; routes every tenth time. */
     public static final Duration REFRESH_PERIOD = Duration.ofMillis(500);
+    /** How often the table's defence is updated, as the kernel's defence timer. */
+    public static final Duration DEFENSE_PERIOD = Duration.ofSeconds(1);
     /** How long {@link #start} waits for the real servers' next hops to resolve. */
     public static final Duration RESOLVE_WAIT = Duration.ofSeconds(2);
 
@@ -110,6 +114,7 @@ public final class Director implements AutoCloseable {
     private Timeouts timeouts;
     private DataPlane dataPlane;
     private Thread refresher;
+    private Thread defender;
     private volatile boolean closed;
     private final Object routesLock = new Object();
     private final AtomicReference<List<VirtualService>> pendingSync = new AtomicReference<>();
@@ -193,12 +198,15 @@ public final class Director implements AutoCloseable {
         timeouts.set(global.timeouts().tcpSeconds(), global.timeouts().tcpFinSeconds(), global.timeouts().udpSeconds());
         table = new ConnTable(global.connectionTableCapacity());
         undo.add(table);
-        tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls());
+        Defense defense = new Defense();
+        global.defense().applyTo(defense);
+        tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls(), defense);
         dataPlane = DataPlane.open(ports, global.workers(), global.io(), xdpFilters, tracker, services, nextHops,
                 arpHandlers::get);
         undo.add(dataPlane);
         announce(unconfiguredVips(services.services()));
         refresher = Thread.ofPlatform().daemon().name("jlvs-kernel-tables").start(this::refreshLoop);
+        defender = Thread.ofPlatform().daemon().name("jlvs-defense").start(this::defenseLoop);
         dataPlane.start();
     }
 
@@ -552,6 +560,25 @@ public final class Director implements AutoCloseable {
         }
     }
 
+    /**
+     * The table's defence, once a second as the kernel's defence timer: levels from the free
+     * entries, and with {@code drop_entry} in effect random eviction of embryonic entries over a
+     * thirty-second part of the slots, as the kernel probes a thirty-second part of its buckets.
+     */
+    private void defenseLoop() {
+        int probes = Math.max(1, table.slotCount() >> 5);
+        while (!closed) {
+            try {
+                Thread.sleep(DEFENSE_PERIOD.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!closed) {
+                tracker.defend(Worker.clockMs(), probes);
+            }
+        }
+    }
+
     /** Warns about frame-merging offloads, or turns them off when told to. */
     private void checkOffloads(List<String> interfaces) {
         if (!runner.hasTool("ethtool")) {
@@ -614,6 +641,14 @@ public final class Director implements AutoCloseable {
         closed = true;
         if (kernelSync != null) {
             LockSupport.unpark(kernelSync);
+        }
+        if (defender != null) {
+            defender.interrupt();
+            try {
+                defender.join(DEFENSE_PERIOD);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (refresher != null) {
             // It sees the flag or the interrupt and ends within one wait for the kernel's notifications

@@ -212,7 +212,7 @@ public final class Jlvsd implements Callable<Integer> {
         try {
             monitoring = Monitoring.start(director.services(), global.metricsListen(),
                     () -> director.dataPlane().workers().stream().map(Worker::counters).toList(),
-                    out::println);
+                    director.tracker(), out::println);
         } catch (IllegalStateException e) {
             director.close();
             err.println("jlvsd: " + e.getMessage());

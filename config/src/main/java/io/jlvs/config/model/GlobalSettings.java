@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param metricsListen           where the HTTP metrics endpoint listens, or empty for none
  * @param controlSocket           absolute path of the control Unix socket
  * @param io                      how the workers read and send frames
+ * @param defense                 the connection table's defence against exhaustion
  */
 public record GlobalSettings(List<String> interfaces, int workers, int connectionTableCapacity,
                              Timeouts timeouts, Optional<Endpoint> metricsListen, String controlSocket,
-                             IoSettings io) {
+                             IoSettings io, DefenseSettings defense) {
     /** Default worker count. */
     public static final int DEFAULT_WORKERS = 1;
     /** Most worker threads. */
@@ -54,6 +55,9 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
         if (io == null) {
             throw new IllegalArgumentException("io settings are missing");
         }
+        if (defense == null) {
+            throw new IllegalArgumentException("defense settings are missing");
+        }
         if (!controlSocket.startsWith("/")) {
             throw new IllegalArgumentException("control socket path must be absolute: " + controlSocket);
         }
@@ -62,13 +66,13 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
     /** The defaults for everything but the interfaces. */
     public static GlobalSettings defaults(List<String> interfaces) {
         return new GlobalSettings(interfaces, DEFAULT_WORKERS, DEFAULT_CAPACITY, Timeouts.DEFAULT,
-                Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET, IoSettings.DEFAULT);
+                Optional.of(DEFAULT_METRICS), DEFAULT_CONTROL_SOCKET, IoSettings.DEFAULT, DefenseSettings.DEFAULT);
     }
 
     /** The same settings with other timeouts. */
     public GlobalSettings withTimeouts(Timeouts other) {
         return new GlobalSettings(interfaces, workers, connectionTableCapacity, other, metricsListen, controlSocket,
-                io);
+                io, defense);
     }
 
     /** Whether the value is an accepted connection-table capacity. */

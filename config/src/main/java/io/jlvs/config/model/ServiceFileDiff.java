@@ -70,6 +70,9 @@ public record ServiceFileDiff(List<String> globalKeysChanged, List<ServiceSpec> 
         if (!before.io().equals(after.io())) {
             keys.add("io");
         }
+        if (!before.defense().equals(after.defense())) {
+            keys.add("defense");
+        }
         return keys;
     }
 

@@ -5,6 +5,7 @@ import io.jlvs.config.ConfigException;
 import io.jlvs.config.TextInput;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.DefenseSettings;
 import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
@@ -62,9 +63,11 @@ import java.util.TreeSet;
 public final class ServiceFileLoader {
     static final List<String> ROOT_KEYS = List.of("global", "services");
     static final List<String> GLOBAL_KEYS = List.of("interfaces", "workers", "connection-table-capacity",
-            "timeouts", "metrics-listen", "control-socket", "io");
+            "timeouts", "metrics-listen", "control-socket", "io", "defense");
     static final List<String> IO_KEYS = List.of("backend", "rx-ring-frames", "idle");
     static final List<String> IDLE_KEYS = List.of("spins", "yields");
+    static final List<String> DEFENSE_KEYS = List.of("drop-entry", "drop-packet", "secure-tcp", "amemthresh",
+            "am-droprate", "syn-recv-timeout-under-pressure");
     static final List<String> TIMEOUT_KEYS = List.of("tcp", "tcpfin", "udp");
     static final List<String> SERVICE_KEYS = List.of("protocol", "vip", "port", "fwmark", "scheduler",
             "scheduler-flags", "persistence", "servers", "health-check");
@@ -249,7 +252,53 @@ public final class ServiceFileLoader {
                 io = io(f.value("io"));
                 ok &= io != null;
             }
-            return ok ? new GlobalSettings(interfaces, workers, capacity, timeouts, metrics, socket, io) : null;
+            DefenseSettings defense = DefenseSettings.DEFAULT;
+            if (f.has("defense")) {
+                defense = defense(f.value("defense"));
+                ok &= defense != null;
+            }
+            return ok ? new GlobalSettings(interfaces, workers, capacity, timeouts, metrics, socket, io, defense) : null;
+        }
+
+        private DefenseSettings defense(Node node) {
+            NodeReader.Fields f = r.fields(node, "global.defense", "the connection table's defence", DEFENSE_KEYS,
+                    List.of());
+            if (f == null) {
+                return null;
+            }
+            DefenseSettings d = DefenseSettings.DEFAULT;
+            Integer dropEntry = mode(f, "drop-entry", d.dropEntry());
+            Integer dropPacket = mode(f, "drop-packet", d.dropPacket());
+            Integer secureTcp = mode(f, "secure-tcp", d.secureTcp());
+            Integer amemthresh = d.amemthresh();
+            if (f.has("amemthresh")) {
+                amemthresh = r.intValue(f.value("amemthresh"), "global.defense.amemthresh", 0,
+                        DefenseSettings.MAX_AMEMTHRESH, "free connection-table entries");
+            }
+            Integer amDroprate = d.amDroprate();
+            if (f.has("am-droprate")) {
+                amDroprate = r.intValue(f.value("am-droprate"), "global.defense.am-droprate", 1,
+                        Integer.MAX_VALUE, "");
+            }
+            Integer synRecv = d.synRecvSecondsUnderPressure();
+            if (f.has("syn-recv-timeout-under-pressure")) {
+                synRecv = r.intValue(f.value("syn-recv-timeout-under-pressure"),
+                        "global.defense.syn-recv-timeout-under-pressure", 1, Timeouts.MAX_SECONDS, "seconds");
+            }
+            if (dropEntry == null || dropPacket == null || secureTcp == null || amemthresh == null
+                    || amDroprate == null || synRecv == null) {
+                return null;
+            }
+            return new DefenseSettings(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecv);
+        }
+
+        /** A defence mode, 0..3 as the kernel's sysctl takes it; {@code fallback} when absent. */
+        private Integer mode(NodeReader.Fields f, String key, int fallback) {
+            if (!f.has(key)) {
+                return fallback;
+            }
+            return r.intValue(f.value(key), "global.defense." + key, 0, 3,
+                    "(0 off, 1 automatic, 2 on while under pressure, 3 always)");
         }
 
         private IoSettings io(Node node) {

@@ -1,6 +1,7 @@
 package io.jlvs.config.yaml;
 
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.DefenseSettings;
 import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
@@ -66,17 +67,27 @@ public final class ServiceFileWriter {
         map.put("metrics-listen", global.metricsListen().<Object>map(Object::toString).orElse(Boolean.FALSE));
         map.put("control-socket", global.controlSocket());
         IoSettings io = global.io();
-        if (io.equals(IoSettings.DEFAULT)) {
-            return map;
+        if (!io.equals(IoSettings.DEFAULT)) {
+            Map<String, Object> i = new LinkedHashMap<>();
+            i.put("backend", io.backend().fileName());
+            i.put("rx-ring-frames", io.rxRingFrames());
+            Map<String, Object> idle = new LinkedHashMap<>();
+            idle.put("spins", io.idleSpins());
+            idle.put("yields", io.idleYields());
+            i.put("idle", idle);
+            map.put("io", i);
         }
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("backend", io.backend().fileName());
-        i.put("rx-ring-frames", io.rxRingFrames());
-        Map<String, Object> idle = new LinkedHashMap<>();
-        idle.put("spins", io.idleSpins());
-        idle.put("yields", io.idleYields());
-        i.put("idle", idle);
-        map.put("io", i);
+        DefenseSettings defense = global.defense();
+        if (!defense.equals(DefenseSettings.DEFAULT)) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("drop-entry", defense.dropEntry());
+            d.put("drop-packet", defense.dropPacket());
+            d.put("secure-tcp", defense.secureTcp());
+            d.put("amemthresh", defense.amemthresh());
+            d.put("am-droprate", defense.amDroprate());
+            d.put("syn-recv-timeout-under-pressure", defense.synRecvSecondsUnderPressure());
+            map.put("defense", d);
+        }
         return map;
     }
 

@@ -3,6 +3,7 @@ package io.jlvs.config.yaml;
 import io.jlvs.config.ConfigException;
 import io.jlvs.config.model.Endpoint;
 import io.jlvs.config.model.GlobalSettings;
+import io.jlvs.config.model.DefenseSettings;
 import io.jlvs.config.model.IoSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
@@ -43,7 +44,7 @@ class ServiceFileWriterTest {
         ServiceFile original = new ServiceFile(
                 new GlobalSettings(List.of("eth0", "veth-dir1"), 3, 1 << 16, new Timeouts(1, 2, 2_678_400),
                         Optional.empty(), "/var/run/jlvs.sock",
-                        new IoSettings(IoSettings.Backend.AF_PACKET, 128, 0, 7)),
+                        new IoSettings(IoSettings.Backend.AF_PACKET, 128, 0, 7), new DefenseSettings(3, 1, 2, 99, 7, 4)),
                 List.of(
                         new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Ipv4.parse("10.0.0.1"), 0), "sh",
                                 SchedulerFlag.SH_PORT.bit() | SchedulerFlag.FLAG_3.bit(),
@@ -82,7 +83,7 @@ class ServiceFileWriterTest {
     @Test
     void metricsTurnedOffIsWrittenAsFalse() {
         GlobalSettings global = new GlobalSettings(List.of("eth0"), 1, 1024, Timeouts.DEFAULT, Optional.empty(),
-                "/run/j.sock", IoSettings.DEFAULT);
+                "/run/j.sock", IoSettings.DEFAULT, DefenseSettings.DEFAULT);
         String yaml = writer.write(new ServiceFile(global, List.of()));
         assertTrue(yaml.contains("metrics-listen: false\n"), yaml);
         assertFalse(yaml.contains("io:"), "default I/O settings are left out: " + yaml);
@@ -91,7 +92,8 @@ class ServiceFileWriterTest {
     @Test
     void metricsEndpointIsWrittenAsAddressAndPort() {
         GlobalSettings global = new GlobalSettings(List.of("eth0"), 1, 1024, Timeouts.DEFAULT,
-                Optional.of(new Endpoint(Ipv4.parse("127.0.0.2"), 1)), "/run/j.sock", IoSettings.DEFAULT);
+                Optional.of(new Endpoint(Ipv4.parse("127.0.0.2"), 1)), "/run/j.sock", IoSettings.DEFAULT,
+                DefenseSettings.DEFAULT);
         String yaml = writer.write(new ServiceFile(global, List.of()));
         assertTrue(yaml.contains("metrics-listen: 127.0.0.2:1\n"), yaml);
     }

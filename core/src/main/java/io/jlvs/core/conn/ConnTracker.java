@@ -3,7 +3,9 @@ package io.jlvs.core.conn;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static io.jlvs.core.conn.ConnTable.F_ASSURED;
 import static io.jlvs.core.conn.ConnTable.F_CONTROLLED;
@@ -60,6 +62,8 @@ public final class ConnTracker {
     public static final int TABLE_FULL = -4;
     /** Verdict: the entry's server was deleted ({@code expire_nodest_conn=0}): drop silently. */
     public static final int DEST_DELETED = -5;
+    /** Verdict: the new connection was refused by {@code drop_packet} ({@link Defense}). */
+    public static final int DEFENSE_DROP = -6;
 
     private static final int PROTO_TCP = 6;
     private static final int RESCHEDULE = Integer.MIN_VALUE;
@@ -71,16 +75,25 @@ public final class ConnTracker {
     private final DestinationRegistry registry;
     private final Timeouts timeouts;
     private final ConnSysctls sysctls;
+    private final Defense defense;
     private final AtomicLong tableFullDrops = new AtomicLong();
     private final AtomicLong noDestDrops = new AtomicLong();
     private final AtomicLong destDeletedDrops = new AtomicLong();
+    private final LongAdder evictions = new LongAdder();
     private int sweepCursor;
 
     public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls) {
+        this(table, registry, timeouts, sysctls, new Defense());
+    }
+
+    /** A tracker whose table is defended as {@code defense} says. */
+    public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls,
+                       Defense defense) {
         this.table = table;
         this.registry = registry;
         this.timeouts = timeouts;
         this.sysctls = sysctls;
+        this.defense = defense;
         this.sweepCursor = table.slotCount() - 1;
     }
 
@@ -95,6 +108,11 @@ public final class ConnTracker {
 
     public ConnTable table() {
         return table;
+    }
+
+    /** The table's defence against exhaustion. */
+    public Defense defense() {
+        return defense;
     }
 
     public DestinationRegistry registry() {
@@ -159,6 +177,9 @@ public final class ConnTracker {
             }
             if (service == null) {
                 return NO_SERVICE;
+            }
+            if (defense.refuseNewConnection()) {
+                return DEFENSE_DROP;
             }
             int c = create(service, protocol, clientAddr, clientPort, vaddr, vport, nowMs, nowCs);
             if (c == RACE) {
@@ -279,7 +300,7 @@ public final class ConnTracker {
                 } else {
                     view = output ? TcpStateMachine.OUTPUT : TcpStateMachine.INPUT;
                 }
-                int next = TcpStateMachine.nextForFlags(view, tcpFlags, state);
+                int next = TcpStateMachine.nextForFlags(view, tcpFlags, state, defense.secureTcp());
                 int move = 0;
                 if (next != state) {
                     boolean inactive = (flags & F_INACTIVE) != 0;
@@ -305,7 +326,7 @@ public final class ConnTracker {
                     if (next != state && next == TcpState.ESTABLISHED && (flags & F_CONTROLLED) != 0) {
                         assure(table.link(slot));
                     }
-                    timeoutS = timeouts.tcpS(next);
+                    timeoutS = defense.timeoutS(next, timeouts.tcpS(next));
                     break;
                 }
             }
@@ -565,6 +586,52 @@ public final class ConnTracker {
         }
         sweepCursor = cursor;
         return removed;
+    }
+
+    /**
+     * The defence's once-a-second work, as the kernel's defence timer does it: updates the
+     * levels from the table's free entries and, while {@code drop_entry} is in effect, evicts
+     * embryonic TCP connections (SYN_RECV, SYNACK, not controlled by a template) found at
+     * {@code probes} random slots, as {@code ip_vs_random_dropentry} does; established entries
+     * are never evicted. Control thread; allocation-free.
+     *
+     * @return entries evicted
+     */
+    public int defend(long nowMs, int probes) {
+        defense.update(table.capacity() - table.size());
+        if (!defense.dropEntryArmed()) {
+            return 0;
+        }
+        return dropEntries(nowMs, probes);
+    }
+
+    /** Evicts the embryonic TCP connections found at {@code probes} random slots; see {@link #defend}. */
+    public int dropEntries(long nowMs, int probes) {
+        int nowCs = centis(nowMs);
+        int slots = table.slotCount();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int evicted = 0;
+        for (int k = 0; k < probes; k++) {
+            int slot = random.nextInt(slots);
+            long w = table.control(slot);
+            if (!ConnTable.isLive(w) || table.protocol(slot) != PROTO_TCP) {
+                continue;
+            }
+            int flags = ConnTable.flags(w);
+            int state = ConnTable.state(w);
+            if ((flags & (F_TEMPLATE | F_CONTROLLED)) == 0
+                    && (state == TcpState.SYN_RECV || state == TcpState.SYNACK)
+                    && reclaim(slot, w, nowCs)) {
+                evicted++;
+            }
+        }
+        evictions.add(evicted);
+        return evicted;
+    }
+
+    /** Embryonic entries evicted by {@code drop_entry} so far. */
+    public long defenseEvictions() {
+        return evictions.sum();
     }
 
     /**

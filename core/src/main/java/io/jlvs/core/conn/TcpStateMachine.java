@@ -79,6 +79,33 @@ public final class TcpStateMachine {
         },
     };
 
+    /**
+     * The kernel's "dos" table, in effect while {@code secure_tcp} is ({@link Defense}): a
+     * client's ACK does not establish a connection still in SYN_RECV (only the server's answer
+     * does, which a NAT director sees), a server's SYN-ACK moves SYN_RECV to SYNACK, and a
+     * DR/TUN connection's SYN enters SYNACK.
+     */
+    private static final byte[][][] NEXT_SECURE = {
+        { // INPUT
+            row(SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SA), // syn
+            row(CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, SA), // fin
+            row(ES, ES, SS, SR, FW, TW, CL, CW, CL, LI, SA), // ack
+            row(CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL), // rst
+        },
+        { // OUTPUT
+            row(SS, ES, SS, SA, SS, SS, SS, SS, SS, LI, SA),
+            row(TW, FW, SS, TW, FW, TW, CL, TW, LA, LI, TW),
+            row(ES, ES, SS, ES, FW, TW, CL, CW, LA, ES, ES),
+            row(CL, CL, SS, CL, CL, TW, CL, CL, CL, CL, CL),
+        },
+        { // INPUT-ONLY
+            row(SA, ES, ES, SR, SA, SA, SA, SA, SA, SA, SA),
+            row(CL, FW, SS, TW, FW, TW, CL, CW, LA, LI, TW),
+            row(ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES),
+            row(CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL),
+        },
+    };
+
     private TcpStateMachine() {
     }
 
@@ -118,5 +145,14 @@ public final class TcpStateMachine {
     /** The next state for a packet with these TCP flags. */
     public static int nextForFlags(int view, int tcpFlags, int state) {
         return next(view, packetClass(tcpFlags), state);
+    }
+
+    /** The next state for a packet with these TCP flags, in the "dos" table when {@code secure}. */
+    public static int nextForFlags(int view, int tcpFlags, int state, boolean secure) {
+        if (!secure) {
+            return nextForFlags(view, tcpFlags, state);
+        }
+        int packetClass = packetClass(tcpFlags);
+        return packetClass == CLASS_NONE ? CLOSE : NEXT_SECURE[view][packetClass][state];
     }
 }

@@ -252,6 +252,8 @@ public final class Pipeline {
                     return portUnreachable(destination);
                 case ConnTracker.TABLE_FULL:
                     return drop(PipelineReason.TABLE_FULL);
+                case ConnTracker.DEFENSE_DROP:
+                    return drop(PipelineReason.DEFENSE_DROP);
                 case ConnTracker.DEST_DELETED:
                     return drop(PipelineReason.DEST_DELETED);
                 default:

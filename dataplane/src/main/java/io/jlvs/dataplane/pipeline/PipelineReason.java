@@ -40,6 +40,8 @@ public enum PipelineReason {
     NO_DEST,
     /** Dropped: the connection table is full. */
     TABLE_FULL,
+    /** Dropped: a new connection refused by {@code drop_packet} while the table is under pressure. */
+    DEFENSE_DROP,
     /** Dropped: the connection's real server was deleted. */
     DEST_DELETED,
     /** Dropped: no next-hop MAC known for the destination. */

@@ -170,6 +170,8 @@ public final class ControlCommands {
             if (key.equals("timeouts")) {
                 io.jlvs.config.model.Timeouts t = next.global().timeouts();
                 timeouts.set(t.tcpSeconds(), t.tcpFinSeconds(), t.udpSeconds());
+            } else if (key.equals("defense") && tracker != null) {
+                next.global().defense().applyTo(tracker.defense());
             } else {
                 out.append("jlvsd: global.").append(key).append(" changed; it applies at the next start\n");
             }

@@ -1,6 +1,7 @@
 package io.jlvs.director.metrics;
 
 import io.jlvs.config.model.ServiceKey;
+import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
@@ -13,6 +14,7 @@ import io.jlvs.director.health.ServerHealth;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -23,9 +25,21 @@ import java.util.function.Supplier;
  * @param checker the health checker, or {@code null} when none runs
  * @param workers each worker's counters (pipeline and sockets), in worker order (empty without a data plane)
  * @param rates   the rate estimates of the table
+ * @param tracker the connection tracker, whose table defence is reported, or {@code null}
  */
 public record MetricsSource(ServiceTable table, HealthChecker checker, Supplier<List<WorkerCounters>> workers,
-                            Rates rates) {
+                            Rates rates, ConnTracker tracker) {
+    /** A source without a connection tracker. */
+    public MetricsSource(ServiceTable table, HealthChecker checker, Supplier<List<WorkerCounters>> workers,
+                         Rates rates) {
+        this(table, checker, workers, rates, null);
+    }
+
+    /** The tracker whose defence to report, if any. */
+    Optional<ConnTracker> defense() {
+        return Optional.ofNullable(tracker);
+    }
+
     /** The health of every checked server of the table, by service and endpoint. */
     Map<String, ServerHealth> healthByServer() {
         Map<String, ServerHealth> map = new HashMap<>();

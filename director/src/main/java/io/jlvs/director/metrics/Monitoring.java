@@ -1,6 +1,7 @@
 package io.jlvs.director.metrics;
 
 import io.jlvs.config.model.Endpoint;
+import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.dataplane.worker.WorkerCounters;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.director.health.HealthChecker;
@@ -30,16 +31,18 @@ public final class Monitoring implements AutoCloseable {
      * on {@code metricsListen}.
      *
      * @param workers each worker's pipeline counters
+     * @param tracker the connection tracker whose defence is reported, or {@code null}
      * @throws IllegalStateException when the metrics endpoint cannot listen; nothing runs then
      */
     public static Monitoring start(ServiceTable table, Optional<Endpoint> metricsListen,
-                                   Supplier<List<WorkerCounters>> workers, Consumer<String> log) {
+                                   Supplier<List<WorkerCounters>> workers, ConnTracker tracker,
+                                   Consumer<String> log) {
         HealthChecker checker = new HealthChecker(table, log);
         MetricsServer metrics = null;
         try {
             if (metricsListen.isPresent()) {
                 metrics = MetricsServer.start(MetricsServer.socketAddress(metricsListen.get()),
-                        new MetricsSource(table, checker, workers, new Rates(table)));
+                        new MetricsSource(table, checker, workers, new Rates(table), tracker));
             }
         } catch (IllegalStateException e) {
             checker.close();

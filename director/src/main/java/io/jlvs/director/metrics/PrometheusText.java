@@ -2,6 +2,7 @@ package io.jlvs.director.metrics;
 
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
+import io.jlvs.core.conn.Defense;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.kernel.CommandRunner;
@@ -151,6 +152,21 @@ final class PrometheusText {
                 "Frames lost below the pipeline (kernel ring full, AF_XDP ring and fill-queue drops), by reason");
         Family errors = new Family("jlvs_worker_errors_total", "counter",
                 "Exceptions caught while a worker handled a frame (the frame is dropped), by class");
+        Family defenseMode = new Family("jlvs_defense_mode", "gauge",
+                "The connection table's defence sysctls as they read now (0 off, 1 automatic, 2 on under pressure,"
+                        + " 3 always), by name");
+        Family defensePressure = new Family("jlvs_defense_under_pressure", "gauge",
+                "1 while the connection table has fewer than amemthresh free entries");
+        Family defenseEvictions = new Family("jlvs_defense_evicted_total", "counter",
+                "Embryonic connections (SYN_RECV, SYNACK) evicted by drop_entry");
+        source.defense().ifPresent(tracker -> {
+            Defense d = tracker.defense();
+            defenseMode.add(labels("sysctl", "drop_entry"), d.dropEntry());
+            defenseMode.add(labels("sysctl", "drop_packet"), d.dropPacket());
+            defenseMode.add(labels("sysctl", "secure_tcp"), d.secureTcpMode());
+            defensePressure.add("", d.underPressure() ? 1 : 0);
+            defenseEvictions.add("", tracker.defenseEvictions());
+        });
         Family commands = new Family("jlvs_kernel_commands_total", "counter",
                 "Processes jlvsd started to change the kernel (nft, ethtool), by command; none in steady state");
         CommandRunner.processesStarted().forEach((name, count) -> commands.add(labels("command", name), count));
@@ -184,7 +200,7 @@ final class PrometheusText {
         all.addAll(serverRates);
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
                 ioReceived, ioDrops, errors,
-                reasons, commands));
+                reasons, commands, defenseMode, defensePressure, defenseEvictions));
         for (Family f : all) {
             f.writeTo(out);
         }

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MonitoringTest {
     @Test
     void metricsListenFalseStartsNoEndpoint() {
-        try (Monitoring m = Monitoring.start(ServiceTable.of(List.of()), Optional.empty(), List::of, line -> { })) {
+        try (Monitoring m = Monitoring.start(ServiceTable.of(List.of()), Optional.empty(), List::of, null, line -> { })) {
             assertTrue(m.metricsAddress().isEmpty());
             assertTrue(m.healthChecker().health().isEmpty());
         }
@@ -32,7 +32,7 @@ class MonitoringTest {
             port = s.getLocalPort();
         }
         Endpoint endpoint = new Endpoint(Ipv4.parse("127.0.0.1"), port);
-        try (Monitoring m = Monitoring.start(ServiceTable.of(List.of()), Optional.of(endpoint), List::of,
+        try (Monitoring m = Monitoring.start(ServiceTable.of(List.of()), Optional.of(endpoint), List::of, null,
                 line -> { })) {
             assertEquals("127.0.0.1", m.metricsAddress().orElseThrow().getAddress().getHostAddress());
             assertEquals(port, m.metricsAddress().orElseThrow().getPort());
@@ -44,7 +44,7 @@ class MonitoringTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Endpoint endpoint = new Endpoint(Ipv4.parse("127.0.0.1"), taken.getLocalPort());
             assertThrows(IllegalStateException.class, () -> Monitoring.start(ServiceTable.of(List.of()),
-                    Optional.of(endpoint), List::of, line -> { }));
+                    Optional.of(endpoint), List::of, null, line -> { }));
         }
     }
 }

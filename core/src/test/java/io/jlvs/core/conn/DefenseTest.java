@@ -1,0 +1,220 @@
+package io.jlvs.core.conn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The table's defence in the manner of IPVS's {@code drop_entry}, {@code drop_packet} and
+ * {@code secure_tcp}: the levels as the kernel's {@code update_defense_level} sets them, the
+ * random eviction of embryonic entries that never touches established ones, the refusal rate,
+ * the "dos" state table, and the shorter SYN_RECV timeout under pressure.
+ */
+class DefenseTest {
+    private static final int TCP = 6;
+    private static final int SYN = 0x02;
+    private static final int ACK = 0x10;
+    private static final int SYN_ACK = SYN | ACK;
+    private static final int VIP = Ipv4.parse("192.168.10.100");
+    private static final int RS = Ipv4.parse("10.0.0.1");
+
+    @Test
+    void automaticModesArmUnderPressureReadTwoThenFallBackToOne() {
+        Defense d = new Defense();
+        d.configure(1, 1, 1, 100, 10, 5);
+        d.update(1000);
+        assertEquals(1, d.dropEntry());
+        assertFalse(d.dropEntryArmed());
+        assertEquals(0, d.dropRate());
+        assertFalse(d.secureTcp());
+        assertFalse(d.underPressure());
+
+        d.update(50);
+        assertEquals(2, d.dropEntry(), "drop_entry 1 reads 2 while armed, as the kernel's sysctl does");
+        assertEquals(2, d.dropPacket());
+        assertEquals(2, d.secureTcpMode());
+        assertTrue(d.dropEntryArmed());
+        assertEquals(2, d.dropRate(), "amemthresh / (amemthresh - free) = 100 / 50");
+        assertTrue(d.secureTcp());
+        assertTrue(d.underPressure());
+
+        d.update(10);
+        assertEquals(1, d.dropRate(), "100 / 90 rounds down to 1: every new connection refused");
+
+        d.update(500);
+        assertEquals(1, d.dropEntry(), "2 falls back to 1 once the pressure is gone");
+        assertEquals(1, d.dropPacket());
+        assertEquals(1, d.secureTcpMode());
+        assertFalse(d.dropEntryArmed());
+        assertEquals(0, d.dropRate());
+        assertFalse(d.secureTcp());
+    }
+
+    @Test
+    void offStaysOffUnderPressureAndThreeIsAlwaysOn() {
+        Defense off = new Defense();
+        off.configure(0, 0, 0, 100, 10, 5);
+        off.update(0);
+        assertFalse(off.dropEntryArmed());
+        assertEquals(0, off.dropRate());
+        assertFalse(off.secureTcp());
+        assertTrue(off.underPressure());
+
+        Defense always = new Defense();
+        always.configure(3, 3, 3, 100, 7, 5);
+        always.update(1_000_000);
+        assertTrue(always.dropEntryArmed());
+        assertEquals(7, always.dropRate(), "drop_packet 3 refuses one in am_droprate");
+        assertTrue(always.secureTcp());
+        assertEquals(3, always.dropEntry());
+    }
+
+    @Test
+    void settingsOutsideTheKernelsRangesAreRefusedByName() {
+        Defense d = new Defense();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.configure(4, 0, 0, 1, 1, 1));
+        assertEquals("drop_entry must be 0..3, was 4", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.configure(0, 0, 0, 1, 0, 1));
+        assertEquals("am_droprate must be 1 or more, was 0", e.getMessage());
+    }
+
+    /** A table of 4096 entries with one NAT real server and a defence armed below 1024 free entries. */
+    private static final class Lab implements AutoCloseable {
+        final ConnTable table = new ConnTable(4096, 0.5);
+        final DestinationRegistry registry = new DestinationRegistry(4);
+        final Destination rs = new Destination(RS, 80, ForwardingMethod.MASQ, 1);
+        final Defense defense = new Defense();
+        final ConnTracker tracker;
+        final TrackedService svc;
+
+        Lab(int dropEntry, int dropPacket, int secureTcp) {
+            registry.register(rs);
+            defense.configure(dropEntry, dropPacket, secureTcp, 1024, 10, 5);
+            tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls(), defense);
+            svc = TrackedService.of(TCP, VIP, 80, new SequenceScheduler(rs));
+        }
+
+        int syn(int client, int port, long nowMs) {
+            return tracker.inPacket(svc, TCP, client, port, VIP, 80, SYN, 60, nowMs);
+        }
+
+        @Override
+        public void close() {
+            table.close();
+        }
+    }
+
+    @Test
+    void dropEntryEvictsTheFloodsEmbryonicEntriesAndNeverTheEstablished() {
+        try (Lab lab = new Lab(1, 0, 0)) {
+            int established = 500;
+            int[] slots = new int[established];
+            for (int i = 0; i < established; i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                slots[i] = lab.syn(client, 40000, 0);
+                assertTrue(slots[i] >= 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+                assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
+            }
+            int flood = 0;
+            while (lab.syn(Ipv4.parse("198.51.100.0") + flood, 1024 + (flood & 0x3FF), 100) >= 0) {
+                flood++;
+            }
+            assertEquals(4096 - established, flood, "the flood filled the table");
+            assertEquals(ConnTracker.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 100),
+                    "a new client is refused while the table is full");
+
+            int evicted = lab.tracker.defend(1000, lab.table.slotCount() * 8);
+            assertTrue(lab.defense.underPressure());
+            assertEquals(2, lab.defense.dropEntry());
+            assertTrue(evicted > flood * 9 / 10, "most of the flood's SYN_RECV entries evicted: " + evicted);
+            assertEquals(evicted, lab.tracker.defenseEvictions());
+            for (int i = 0; i < established; i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                int slot = lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 1000);
+                assertEquals(slots[i], slot, "established connection " + i + " kept its entry");
+                assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slot));
+            }
+            int served = 0;
+            for (int i = 0; i < 100; i++) {
+                if (lab.syn(Ipv4.parse("10.9.0.1") + i, 5555, 1000) >= 0) {
+                    served++;
+                }
+            }
+            assertEquals(100, served, "new clients from other sources are served after the eviction");
+        }
+    }
+
+    @Test
+    void underPressureSynRecvExpiresInSecondsInsteadOfAMinute() {
+        try (Lab lab = new Lab(0, 0, 0)) {
+            int calm = lab.syn(Ipv4.parse("10.1.0.1"), 1000, 0);
+            assertEquals(60_000, lab.tracker.remainingMs(calm, 0), "SYN_RECV lives 60 s, as in IPVS");
+            for (int i = 0; lab.table.capacity() - lab.table.size() >= 1024; i++) {
+                lab.syn(Ipv4.parse("198.51.100.0") + i, 2000, 0);
+            }
+            lab.tracker.defend(0, 1);
+            assertTrue(lab.defense.underPressure());
+            int pressed = lab.syn(Ipv4.parse("10.1.0.2"), 1000, 0);
+            assertEquals(5_000, lab.tracker.remainingMs(pressed, 0), "SYN_RECV lives 5 s under pressure");
+            lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 52, 0);
+            assertEquals(900_000, lab.tracker.remainingMs(pressed, 0), "established keeps its 900 s");
+        }
+    }
+
+    @Test
+    void dropPacketAtThreeRefusesNewConnectionsAtTheRateButNeverExistingOnes() {
+        try (Lab lab = new Lab(0, 3, 0)) {
+            lab.defense.configure(0, 3, 0, 1024, 1, 5);
+            int before = lab.syn(Ipv4.parse("10.1.0.1"), 1000, 0);
+            assertTrue(before >= 0, "not yet updated: nothing refused");
+            lab.tracker.defend(0, 1);
+            assertEquals(ConnTracker.DEFENSE_DROP, lab.syn(Ipv4.parse("10.1.0.2"), 1000, 0),
+                    "am_droprate 1: every new connection refused");
+            assertEquals(before, lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.1"), 1000, VIP, 80, ACK, 52, 0),
+                    "an existing connection's packets pass");
+        }
+    }
+
+    @Test
+    void dropPacketRefusesAboutOneInTheRate() {
+        try (Lab lab = new Lab(0, 3, 0)) {
+            lab.tracker.defend(0, 1);
+            int refused = 0;
+            for (int i = 0; i < 2000; i++) {
+                if (lab.syn(Ipv4.parse("10.2.0.0") + i, 1000, 0) == ConnTracker.DEFENSE_DROP) {
+                    refused++;
+                }
+            }
+            assertTrue(refused > 100 && refused < 320, "about 1 in 10 of 2000 refused: " + refused);
+        }
+    }
+
+    @Test
+    void secureTcpKeepsAClientsAckFromEstablishingANatConnection() {
+        try (Lab normal = new Lab(0, 0, 0); Lab secure = new Lab(0, 0, 3)) {
+            secure.tracker.defend(0, 1);
+            int client = Ipv4.parse("10.3.0.1");
+            int n = normal.syn(client, 1000, 0);
+            int s = secure.syn(client, 1000, 0);
+            assertEquals(TcpState.SYN_RECV, normal.tracker.state(n));
+            assertEquals(TcpState.SYN_RECV, secure.tracker.state(s));
+
+            normal.tracker.inPacket(normal.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0);
+            secure.tracker.inPacket(secure.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0);
+            assertEquals(TcpState.ESTABLISHED, normal.tracker.state(n));
+            assertEquals(TcpState.SYN_RECV, secure.tracker.state(s), "a client's ACK alone does not establish");
+
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, SYN_ACK, 60, 0);
+            assertEquals(TcpState.SYNACK, secure.tracker.state(s));
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, ACK, 52, 0);
+            assertEquals(TcpState.ESTABLISHED, secure.tracker.state(s), "the server's answer establishes it");
+        }
+    }
+}
