@@ -20,7 +20,6 @@ NS_PATTERN='^jlvs-(client|router|director|switch|rs[0-9]+)$'
 SWITCH=${NS_PREFIX}switch
 DECAP_DEVICE=jlvs-decap0
 REALSERVER_STATE=/run/jlvs/realserver
-SCHEDULERS=" rr wrr lc wlc sed nq fo ovf sh dh lblc lblcr mh "
 READY_TIMEOUT_S=${JLVS_LAB_READY_TIMEOUT_S:-30}
 
 usage() {
@@ -245,21 +244,26 @@ has_redis() {
 }
 
 java_command() {
+    # shellcheck source=../bin/lib/common.sh
+    . "$JLVS_ROOT/bin/lib/common.sh"
     if [ -n "${JLVS_LAB_CLASSPATH:-}" ]; then
         JAVA=("${JLVS_JAVA_HOME:-${JAVA_HOME:-/usr}}/bin/java")
         JAVA_CP=$JLVS_LAB_CLASSPATH
     else
-        # shellcheck source=../bin/lib/common.sh
-        . "$JLVS_ROOT/bin/lib/common.sh"
         jlvs_find_java
         jlvs_ensure_built
         JAVA=("$JLVS_JAVA_HOME/bin/java")
         JAVA_CP=$JLVS_ROOT/director/target/jlvs.jar
     fi
-    JLVSD=("${JAVA[@]}" --enable-native-access=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-           --sun-misc-unsafe-memory-access=allow -Xmx128m -XX:+UseSerialGC -cp "$JAVA_CP" io.jlvs.director.Jlvsd)
-    JAVA+=(--enable-native-access=ALL-UNNAMED -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1
-           -cp "$JAVA_CP" io.jlvs.director.JlvsTool)
+    JAVA+=("${JLVS_JVM_FLAGS[@]}")
+    JLVSD=("${JAVA[@]}" -Xmx128m -XX:+UseSerialGC -cp "$JAVA_CP" io.jlvs.director.Jlvsd)
+    JAVA+=(-Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$JAVA_CP" io.jlvs.director.JlvsTool)
+}
+
+# Prints the scheduler names, one a line, as the program knows them (jlvs schedulers).
+scheduler_names() {
+    [ -n "${JAVA_CP:-}" ] || java_command
+    "${JAVA[@]}" schedulers || die "could not list the schedulers: 'jlvs schedulers' failed"
 }
 
 # Starts jlvsd in the director's namespace with lab/run/director.yaml (log lab/run/director-jlvsd.log,
@@ -442,7 +446,9 @@ cmd_up() {
     [[ $io =~ ^(auto|af_xdp|af_packet)$ ]] || die "--io must be auto, af_xdp or af_packet, was '$io'"
     DIRECTOR_QUEUES=$workers
     [[ -z $weights || $weights =~ ^[0-9]{1,5}(,[0-9]{1,5}){0,7}$ ]] || die "--weights must be a list of weights such as 3,1, was '$weights'"
-    [[ $SCHEDULERS == *" $scheduler "* ]] || die "--scheduler must be one of${SCHEDULERS% }, was '$scheduler'"
+    local schedulers
+    schedulers=$(scheduler_names)
+    grep -qxF -- "$scheduler" <<< "$schedulers" || die "--scheduler must be one of $(paste -sd ' ' <<< "$schedulers"), was '$scheduler'"
     if [ -z "$backend" ]; then
         if command -v nginx > /dev/null; then backend=nginx; else backend=builtin; fi
     fi

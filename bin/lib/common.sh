@@ -3,9 +3,13 @@
 # project needs. Source it; it defines functions and sets JLVS_ROOT.
 
 JLVS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-JLVS_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED
-                --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-                --sun-misc-unsafe-memory-access=allow)
+# The JVM flags every JVM of the project needs, from their one home: the jlvs.jvmFlags
+# property of pom.xml, which surefire, failsafe and the launchers all use.
+read -r -a JLVS_JVM_FLAGS <<< "$(sed -n 's:.*<jlvs.jvmFlags>\(.*\)</jlvs.jvmFlags>.*:\1:p' "$JLVS_ROOT/pom.xml")"
+if [ ${#JLVS_JVM_FLAGS[@]} -eq 0 ]; then
+    echo "$(basename "$0"): no <jlvs.jvmFlags> line in $JLVS_ROOT/pom.xml; restore it from git" >&2
+    exit 2
+fi
 
 jlvs_die() {
     echo "$(basename "$0"): $*" >&2

@@ -3,14 +3,20 @@ package io.jlvs.sched;
 import io.jlvs.core.service.Scheduler;
 import io.jlvs.core.service.SchedulerFlag;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Finds schedulers by name and parses scheduler flag lists ({@code ipvsadm -b}, names in
  * {@link SchedulerFlag}). Control thread only.
+ *
+ * <p>The names the providers give are the one list of scheduler names: the service file,
+ * {@code jlvsadm -s}, the importers, {@code jlvs schedulers} (and through it the lab
+ * script) all take it from {@link #names()}.
  */
 public final class Schedulers {
     /** {@code IP_VS_SVC_F_SCHED1}: {@code sh-fallback} / {@code mh-fallback} / {@code flag-1}. */
@@ -20,7 +26,11 @@ public final class Schedulers {
     /** {@code IP_VS_SVC_F_SCHED3}: {@code flag-3}. */
     public static final int SCHED3 = 0x20;
 
+    /** ipvsadm's scheduler when {@code -s} is not given, and the service file's. */
+    public static final String DEFAULT = "wlc";
+
     private static final Map<String, SchedulerProvider> PROVIDERS = load();
+    private static final Set<String> NAMES = Collections.unmodifiableSet(new TreeSet<>(PROVIDERS.keySet()));
 
     private Schedulers() {
     }
@@ -37,9 +47,9 @@ public final class Schedulers {
         return Map.copyOf(byName);
     }
 
-    /** The scheduler names, sorted. */
+    /** The scheduler names, sorted; unmodifiable. */
     public static Set<String> names() {
-        return new java.util.TreeSet<>(PROVIDERS.keySet());
+        return NAMES;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.jlvs.core.testkit.Allocations;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,9 +14,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ZeroAllocationTest {
     private static final int PICKS = 10_000;
 
+    /** Every scheduler, and with each flag its name takes ({@code sh-port}, {@code mh-fallback}...). */
     static List<String> variants() {
-        return List.of("rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "sh-fallback", "sh-port", "dh",
-                "lblc", "lblcr", "mh", "mh-fallback", "mh-port");
+        List<String> variants = new ArrayList<>();
+        for (String name : Schedulers.names()) {
+            variants.add(name);
+            for (String flag : List.of(name + "-fallback", name + "-port")) {
+                try {
+                    Schedulers.parseFlags(name, flag);
+                    variants.add(flag);
+                } catch (IllegalArgumentException notThisSchedulersFlag) {
+                    // only sh and mh have these flags
+                }
+            }
+        }
+        return variants;
     }
 
     /** 10 000 picks from varied clients, made once so the measurement allocates nothing itself. */

@@ -11,7 +11,6 @@ import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.core.service.SchedulerFlag;
-import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
@@ -19,6 +18,7 @@ import io.jlvs.config.model.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.sched.Schedulers;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -89,9 +89,9 @@ public final class ServiceFileLoader {
 
     private final Set<String> schedulers;
 
-    /** A loader that accepts the 13 IPVS scheduler names. */
+    /** A loader that accepts the names of the schedulers jlvs has ({@link Schedulers#names()}). */
     public ServiceFileLoader() {
-        this(SchedulerNames.IPVS);
+        this(Schedulers.names());
     }
 
     /** A loader that accepts exactly these scheduler names (those the caller can build). */
@@ -505,12 +505,12 @@ public final class ServiceFileLoader {
             keyOut[0] = key;
             ok &= key != null;
 
-            String scheduler = SchedulerNames.DEFAULT;
+            String scheduler = Schedulers.DEFAULT;
             if (f.has("scheduler")) {
                 scheduler = scheduler(f.value("scheduler"), NodeReader.child(path, "scheduler"));
                 ok &= scheduler != null;
             } else if (!schedulers.contains(scheduler)) {
-                r.error(node, path, "missing key 'scheduler' (the default " + SchedulerNames.DEFAULT
+                r.error(node, path, "missing key 'scheduler' (the default " + Schedulers.DEFAULT
                         + " is not available here); known schedulers: " + String.join(", ", schedulers));
                 ok = false;
                 scheduler = null;

@@ -2,10 +2,10 @@ package io.jlvs.director.adm;
 
 import io.jlvs.config.model.Persistence;
 import io.jlvs.core.service.SchedulerFlag;
-import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.sched.Schedulers;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -204,7 +204,7 @@ public final class AdmParser {
             if (options.contains(AdmOption.SERVICE)) {
                 service = Optional.of(fwmark != 0 ? ServiceRef.ofMark(fwmark) : ServiceRef.of(protocol, address, port));
             }
-            ServiceOptions serviceOptions = new ServiceOptions(scheduler.isEmpty() ? SchedulerNames.DEFAULT : scheduler,
+            ServiceOptions serviceOptions = new ServiceOptions(scheduler.isEmpty() ? Schedulers.DEFAULT : scheduler,
                     schedulerFlags, persistenceSeconds, netmask, persistenceEngine, onePacket);
             Optional<ServerOptions> server = Optional.empty();
             if (options.contains(AdmOption.SERVER)) {
@@ -433,7 +433,7 @@ public final class AdmParser {
         }
 
         private int schedulerFlags() throws Failure {
-            String name = scheduler.isEmpty() ? SchedulerNames.DEFAULT : scheduler;
+            String name = scheduler.isEmpty() ? Schedulers.DEFAULT : scheduler;
             int bits = 0;
             boolean any = false;
             for (String flagName : schedFlagsText.split(",")) {

@@ -4,11 +4,11 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
-import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.sched.Schedulers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,7 +140,7 @@ public final class RuleTable {
 
     private static Optional<String> checkScheduler(ServiceOptions options) {
         boolean knownEngine = options.persistenceEngine().isEmpty() || options.persistenceEngine().equals("sip");
-        if (!SchedulerNames.IPVS.contains(options.scheduler()) || !knownEngine) {
+        if (!Schedulers.names().contains(options.scheduler()) || !knownEngine) {
             return Optional.of("Scheduler or persistence engine not found");
         }
         return Optional.empty();

@@ -2,7 +2,7 @@ package io.jlvs.director.adm;
 
 import io.jlvs.config.model.Persistence;
 import io.jlvs.core.service.SchedulerFlag;
-import io.jlvs.config.model.SchedulerNames;
+import io.jlvs.sched.Schedulers;
 
 /**
  * The settings of a virtual service as {@code ipvsadm -A/-E} sets them. Every field has
@@ -18,7 +18,7 @@ import io.jlvs.config.model.SchedulerNames;
 public record ServiceOptions(String scheduler, int schedulerFlags, int persistenceSeconds, int netmask,
                              String persistenceEngine, boolean onePacket) {
     /** ipvsadm's settings when no option is given: wlc, not persistent, /32. */
-    public static final ServiceOptions DEFAULT = new ServiceOptions(SchedulerNames.DEFAULT, 0, 0,
+    public static final ServiceOptions DEFAULT = new ServiceOptions(Schedulers.DEFAULT, 0, 0,
             Persistence.DEFAULT_NETMASK, "", false);
 
     /** Checks the ranges. */

@@ -4,7 +4,6 @@ import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.HealthCheck;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.RealServerSpec;
-import io.jlvs.config.model.SchedulerNames;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
@@ -12,6 +11,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
 import io.jlvs.director.importer.KeepalivedConfig.Statement;
+import io.jlvs.sched.Schedulers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -182,7 +182,7 @@ public final class KeepalivedImporter {
             }
             port = port(vs, vs.arg(1), "virtual_server port");
         }
-        String scheduler = SchedulerNames.DEFAULT;
+        String scheduler = Schedulers.DEFAULT;
         ForwardingMethod method = null;
         Protocol protocol = null;
         int persistenceSeconds = 0;
@@ -471,9 +471,9 @@ public final class KeepalivedImporter {
 
     private String scheduler(Statement s) throws Refusal {
         String name = value(s);
-        if (!SchedulerNames.IPVS.contains(name)) {
+        if (!Schedulers.names().contains(name)) {
             throw refusal(s, s.keyword() + " '" + name + "' is not a scheduler; expected one of "
-                    + String.join(" ", SchedulerNames.IPVS));
+                    + String.join(" ", Schedulers.names()));
         }
         return name;
     }

@@ -10,7 +10,7 @@ import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.director.control.ControlRequest;
 import io.jlvs.director.control.ControlResponse;
 import io.jlvs.director.control.Jlvsadm;
-import java.io.ByteArrayInputStream;
+import io.jlvs.director.metrics.Exposition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,11 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
-import org.hawkular.agent.prometheus.types.Counter;
-import org.hawkular.agent.prometheus.types.Gauge;
-import org.hawkular.agent.prometheus.types.Metric;
-import org.hawkular.agent.prometheus.types.MetricFamily;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,7 +182,7 @@ class LabControlTest {
         Pattern row = Pattern.compile(
                 "(?m)^(?:TCP  (\\S+)|  -> (\\S+))\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$");
         String settled = "";
-        List<MetricFamily> scraped = List.of();
+        Exposition scraped = Exposition.parse("");
         for (int attempt = 0; attempt < 20; attempt++) {
             settled = adm(socket, "-Ln", "--stats", "--exact").stdout();
             scraped = scrape();
@@ -197,7 +192,7 @@ class LabControlTest {
             Thread.sleep(500);
         }
         String stats = settled;
-        List<MetricFamily> families = scraped;
+        Exposition families = scraped;
         Matcher m = row.matcher(stats);
         int rows = 0;
         String service = null;
@@ -215,9 +210,9 @@ class LabControlTest {
             }
             for (int i = 0; i < names.length; i++) {
                 String family = "jlvs_" + kind + "_" + names[i] + "_total";
-                Metric sample = sample(families, family, labels);
+                Exposition.Sample sample = families.sample(family, labels).orElse(null);
                 assertTrue(sample != null, () -> family + " " + labels + " missing from /metrics");
-                assertEquals(Long.parseLong(m.group(3 + i)), (long) ((Counter) sample).getValue(),
+                assertEquals(Long.parseLong(m.group(3 + i)), (long) sample.value(),
                         family + " " + labels + " against --stats:\n" + stats);
             }
         }
@@ -403,42 +398,20 @@ class LabControlTest {
     }
 
     private static double gauge(String family, String rs) throws IOException {
-        Metric m = sample(scrape(), family, Map.of("server", address("dr", rs) + ":80"));
-        return m == null ? -1 : ((Gauge) m).getValue();
+        return scrape().sample(family, Map.of("server", address("dr", rs) + ":80"))
+                .map(Exposition.Sample::value).orElse(-1.0);
     }
 
     private static double counter(String family, String rs, String direction) throws IOException {
-        Metric m = sample(scrape(), family, Map.of("server", address("dr", rs) + ":80", "direction", direction));
-        return m == null ? -1 : ((Counter) m).getValue();
+        return scrape().sample(family, Map.of("server", address("dr", rs) + ":80", "direction", direction))
+                .map(Exposition.Sample::value).orElse(-1.0);
     }
 
     /** jlvsd's /metrics, fetched with curl in the director's namespace and parsed; empty while unreachable. */
-    private static List<MetricFamily> scrape() throws IOException {
+    private static Exposition scrape() throws IOException {
         Scripts.Result r = Scripts.inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "2",
                 "http://127.0.0.1:9180/metrics");
-        List<MetricFamily> families = new ArrayList<>();
-        if (r.exitCode() == 0) {
-            TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
-                    new ByteArrayInputStream(r.output().getBytes(StandardCharsets.UTF_8)));
-            for (MetricFamily f = parser.parse(); f != null; f = parser.parse()) {
-                families.add(f);
-            }
-        }
-        return families;
-    }
-
-    /** The sample of {@code family} carrying all of {@code labels}, or null. */
-    private static Metric sample(List<MetricFamily> families, String family, Map<String, String> labels) {
-        for (MetricFamily f : families) {
-            if (f.getName().equals(family)) {
-                for (Metric m : f.getMetrics()) {
-                    if (m.getLabels().entrySet().containsAll(labels.entrySet())) {
-                        return m;
-                    }
-                }
-            }
-        }
-        return null;
+        return Exposition.parse(r.exitCode() == 0 ? r.output() : "");
     }
 
     // ------------------------------------------------------------------ the lab

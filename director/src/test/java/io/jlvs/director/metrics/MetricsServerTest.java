@@ -24,17 +24,10 @@ import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.TrafficCounters;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.health.HealthChecker;
-import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
-import org.hawkular.agent.prometheus.types.Counter;
-import org.hawkular.agent.prometheus.types.Gauge;
-import org.hawkular.agent.prometheus.types.Metric;
-import org.hawkular.agent.prometheus.types.MetricFamily;
-import org.hawkular.agent.prometheus.types.MetricType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
@@ -47,8 +40,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,32 +127,20 @@ class MetricsServerTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The families of an exposition, by name, as the Hawkular parser reads them. */
-    private static Map<String, MetricFamily> parse(String text) throws IOException {
-        TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
-                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        Map<String, MetricFamily> families = new HashMap<>();
-        MetricFamily family;
-        while ((family = parser.parse()) != null) {
-            assertFalse(families.containsKey(family.getName()), "family " + family.getName() + " twice");
-            families.put(family.getName(), family);
-        }
-        return families;
+    /** The families of an exposition, by name, read strictly (a malformed line fails the test). */
+    private static Map<String, Exposition.Family> parse(String text) {
+        return Exposition.parse(text).families();
     }
 
-    private static double value(Map<String, MetricFamily> families, String name, Map<String, String> labels) {
-        MetricFamily family = families.get(name);
+    private static double value(Map<String, Exposition.Family> families, String name, Map<String, String> labels) {
+        Exposition.Family family = families.get(name);
         assertNotNull(family, "no family " + name);
-        for (Metric m : family.getMetrics()) {
-            if (m.getLabels().entrySet().containsAll(labels.entrySet())) {
-                return switch (m) {
-                    case Counter c -> c.getValue();
-                    case Gauge g -> g.getValue();
-                    default -> fail("unexpected metric type " + m.getClass());
-                };
+        for (Exposition.Sample s : family.samples()) {
+            if (s.labels().entrySet().containsAll(labels.entrySet())) {
+                return s.value();
             }
         }
-        return fail("no sample of " + name + " with " + labels + " in " + family.getMetrics());
+        return fail("no sample of " + name + " with " + labels + " in " + family.samples());
     }
 
     @Test
@@ -171,7 +150,7 @@ class MetricsServerTest {
         HttpResponse<String> response = get("/metrics");
         assertEquals(200, response.statusCode());
         assertEquals(MetricsServer.PROMETHEUS_TYPE, response.headers().firstValue("content-type").orElseThrow());
-        Map<String, MetricFamily> families = parse(response.body());
+        Map<String, Exposition.Family> families = parse(response.body());
         assertTrue(response.body().startsWith("""
                 # HELP jlvs_service_connections_total Connections scheduled, per service (ipvsadm --stats)
                 # TYPE jlvs_service_connections_total counter
@@ -179,9 +158,9 @@ class MetricsServerTest {
                 jlvs_service_connections_total{service="UDP 192.168.10.100:53",scheduler="rr"} 1
                 """), response.body());
 
-        for (MetricFamily f : families.values()) {
-            assertTrue(f.getType() == MetricType.COUNTER || f.getType() == MetricType.GAUGE, f.getName());
-            assertFalse(f.getHelp() == null || f.getHelp().isBlank(), "HELP of " + f.getName());
+        for (Exposition.Family f : families.values()) {
+            assertTrue(f.type().equals("counter") || f.type().equals("gauge"), f.name());
+            assertFalse(f.help().isBlank(), "HELP of " + f.name());
         }
         for (VirtualService service : table.services()) {
             Map<String, String> labels = Map.of("service", service.key().toString());
@@ -220,14 +199,14 @@ class MetricsServerTest {
                 assertEquals(0, value(families, "jlvs_worker_frames_total",
                         Map.of("worker", worker, "verdict", v.name().toLowerCase())));
             }
-            assertEquals(PipelineReason.COUNT, families.get("jlvs_worker_frames_by_reason_total").getMetrics()
-                    .stream().filter(m -> m.getLabels().get("worker").equals(worker)).count());
+            assertEquals(PipelineReason.COUNT, families.get("jlvs_worker_frames_by_reason_total").samples()
+                    .stream().filter(m -> m.labels().get("worker").equals(worker)).count());
         }
         Map<String, String> eth0 = Map.of("worker", "1", "interface", "eth0");
         assertEquals(120, value(families, "jlvs_io_frames_received_total", eth0));
         assertEquals(7, value(families, "jlvs_io_drops_total",
                 Map.of("worker", "1", "interface", "eth0", "reason", "ring_full")));
-        assertEquals(IoDropReason.COUNT, families.get("jlvs_io_drops_total").getMetrics().size(),
+        assertEquals(IoDropReason.COUNT, families.get("jlvs_io_drops_total").samples().size(),
                 "one sample per reason of the one socket");
         assertEquals(2, value(families, "jlvs_worker_errors_total",
                 Map.of("worker", "1", "error", "java.lang.IllegalStateException")));
@@ -246,7 +225,7 @@ class MetricsServerTest {
         estimates.update();
         // 200 connections in one 2 s period: 100/s, a quarter of it after one period: 25. Rendered
         // without a server, whose 2 s timer would move the estimate on its own schedule.
-        Map<String, MetricFamily> families = parse(PrometheusText.render(new MetricsSource(table, null, List::of,
+        Map<String, Exposition.Family> families = parse(PrometheusText.render(new MetricsSource(table, null, List::of,
                 estimates)));
         assertEquals(25, value(families, "jlvs_service_connections_per_second", Map.of("service", dns.key().toString())));
         assertEquals(25, value(families, "jlvs_server_connections_per_second", Map.of("server", "192.168.188.82:53")));
@@ -271,7 +250,7 @@ class MetricsServerTest {
             assertTrue(System.nanoTime() < deadline, "the dead server was not quiesced");
             Thread.sleep(20);
         }
-        Map<String, MetricFamily> families = parse(get("/metrics").body());
+        Map<String, Exposition.Family> families = parse(get("/metrics").body());
         Map<String, String> labels = Map.of("service", WEB_LABEL, "server", "127.0.0.1:" + dead);
         assertEquals(0, value(families, "jlvs_server_up", labels));
         assertEquals(0, value(families, "jlvs_server_weight", labels));
