@@ -45,6 +45,11 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
         if (interfaces.isEmpty()) {
             throw new IllegalArgumentException("at least one interface is needed");
         }
+        for (String name : interfaces) {
+            interfaceNameProblem(name).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException("workers must be 1.." + MAX_WORKERS + ", was " + workers);
         }
@@ -61,6 +66,33 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
         if (!controlSocket.startsWith("/")) {
             throw new IllegalArgumentException("control socket path must be absolute: " + controlSocket);
         }
+    }
+
+    /** The longest Linux interface name, in bytes ({@code IFNAMSIZ} less the NUL). */
+    public static final int MAX_INTERFACE_NAME_BYTES = 15;
+
+    /**
+     * Why {@code name} cannot be a data-plane interface name, or empty when it can: 1..15
+     * characters, not {@code .} or {@code ..}, none of them blank, control, non-ASCII,
+     * {@code /}, {@code :}, quote or backslash (what the kernel's {@code dev_valid_name} allows,
+     * and safe inside nft's quotes and on a command line). The one rule of the service file,
+     * the importers' {@code --interface} and the kernel side.
+     */
+    public static Optional<String> interfaceNameProblem(String name) {
+        String expected = "; expected 1.." + MAX_INTERFACE_NAME_BYTES
+                + " characters without spaces, control characters, '/', ':', '\"' or '\\', such as eth0";
+        if (name == null || name.isEmpty() || name.length() > MAX_INTERFACE_NAME_BYTES
+                || name.equals(".") || name.equals("..")) {
+            return Optional.of("not an interface name: '" + HealthCheck.printable(String.valueOf(name)) + "'"
+                    + expected);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == '/' || c == '"' || c == '\\' || c == ':') {
+                return Optional.of("not an interface name: '" + HealthCheck.printable(name) + "'" + expected);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The defaults for everything but the interfaces. */

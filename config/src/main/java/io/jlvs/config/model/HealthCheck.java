@@ -1,6 +1,7 @@
 package io.jlvs.config.model;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A health check in the keepalived style for the real servers of a service, or one server:
@@ -46,9 +47,9 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
-        }
+        pathProblem(path).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         if (expectStatus < 100 || expectStatus > 599) {
             throw new IllegalArgumentException("expected status must be 100..599, was " + expectStatus);
         }
@@ -60,6 +61,41 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
             throw new IllegalArgumentException("retries and rise must be 1.." + MAX_COUNT + ", were " + retries
                     + "/" + rise);
         }
+    }
+
+    /**
+     * Why {@code path} cannot be an HTTP check's request path, or empty when it can: it goes
+     * into the request line as it is, so it starts with {@code /} and holds no spaces or
+     * control characters (a CR LF in it would end the request line). The one rule of the
+     * service file and the importers.
+     */
+    public static Optional<String> pathProblem(String path) {
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+            return Optional.of("not an HTTP path: '" + printable(path) + "'; expected a path starting with"
+                    + " '/' without spaces or control characters, such as /health");
+        }
+        return Optional.empty();
+    }
+
+    /** {@code text} for a one-line message: CR, LF, tab and other control characters as escapes. */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\r' -> out.append("\\r");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < ' ' || c == 127) {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** The port to connect to for a real server on {@code serverPort}. */

@@ -85,7 +85,6 @@ public final class ServiceFileLoader {
             "route", "dr", "gate", "dr", "gatewaying", "dr", "direct", "dr", "droute", "dr",
             "masq", "nat", "masquerading", "nat", "tunnel", "tun", "ipip", "tun", "tunneling", "tun");
 
-    private static final int MAX_INTERFACE_NAME = 15;
 
     private final Set<String> schedulers;
 
@@ -366,9 +365,8 @@ public final class ServiceFileLoader {
                 String name = r.text(item, itemPath, "an interface name such as eth0");
                 if (name == null) {
                     ok = false;
-                } else if (!isValidInterfaceName(name)) {
-                    r.error(item, itemPath, "not an interface name: '" + name + "'; expected 1.."
-                            + MAX_INTERFACE_NAME + " characters without '/', ':' or spaces");
+                } else if (GlobalSettings.interfaceNameProblem(name).isPresent()) {
+                    r.error(item, itemPath, GlobalSettings.interfaceNameProblem(name).get());
                     ok = false;
                 } else if (names.contains(name)) {
                     r.error(item, itemPath, "interface '" + name + "' is listed twice");
@@ -839,9 +837,8 @@ public final class ServiceFileLoader {
             if (f.has("path")) {
                 String p = NodeReader.child(path, "path");
                 target = r.text(f.value("path"), p, "an HTTP path such as /health");
-                if (target != null && (!target.startsWith("/") || target.chars().anyMatch(c -> c <= ' ' || c >= 127))) {
-                    r.error(f.value("path"), p, "not an HTTP path: '" + target + "'; expected a path starting with"
-                            + " '/' without spaces or control characters, such as /health");
+                if (target != null && HealthCheck.pathProblem(target).isPresent()) {
+                    r.error(f.value("path"), p, HealthCheck.pathProblem(target).get());
                     target = null;
                 }
                 ok &= target != null;
@@ -974,20 +971,5 @@ public final class ServiceFileLoader {
         }
         int port = Integer.parseInt(text);
         return port >= 1 && port <= 0xFFFF;
-    }
-
-    /** The kernel's {@code dev_valid_name}: 1..15 bytes, not "." or "..", no '/', ':' or space. */
-    static boolean isValidInterfaceName(String name) {
-        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_INTERFACE_NAME
-                || name.equals(".") || name.equals("..")) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || c == ':' || Character.isWhitespace(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Runs the kernel's configuration tools ({@code nft}, {@code ip}, {@code ethtool}) as child
  * processes, optionally behind a prefix such as {@code ip netns exec NS} so that tests can aim
- * every command at a network namespace while production runs them in the root namespace.
+ * every command at a network namespace while production runs them in its own.
  *
  * <pre>{@code
  * CommandRunner root = CommandRunner.root();
@@ -204,8 +204,57 @@ public final class CommandRunner {
         }
     }
 
+    /**
+     * The namespace commands run in, for messages: {@code namespace NAME} for a runner made
+     * by {@link #inNamespace}; for {@link #root()}, the process's own namespace as
+     * {@link #describeOwnNamespace} names it (jlvsd started by {@code ip netns exec NAME} runs
+     * in NAME, not in the root namespace).
+     */
     @Override
     public String toString() {
-        return namespace == null ? "root namespace" : "namespace " + namespace;
+        return namespace == null ? OwnNamespace.DESCRIPTION : "namespace " + namespace;
+    }
+
+    /** This process's network namespace described once, at first use. */
+    private static final class OwnNamespace {
+        static final String DESCRIPTION = describeOwnNamespace(Path.of("/proc/self/ns/net"),
+                Path.of("/proc/1/ns/net"), Path.of("/run/netns"));
+    }
+
+    /**
+     * Names the network namespace {@code self} is: {@code root namespace} when it is
+     * {@code init}'s, {@code namespace NAME} when a file {@code named/NAME} is the same
+     * namespace (what {@code ip netns add} makes), else {@code network namespace net:[INODE]}.
+     *
+     * @param self  the process's namespace file ({@code /proc/self/ns/net})
+     * @param init  the root namespace's file ({@code /proc/1/ns/net}; unreadable but to root)
+     * @param named the directory of named namespaces ({@code /run/netns})
+     */
+    static String describeOwnNamespace(Path self, Path init, Path named) {
+        if (isSame(self, init)) {
+            return "root namespace";
+        }
+        try (var entries = Files.list(named)) {
+            for (Path entry : (Iterable<Path>) entries.sorted()::iterator) {
+                if (isSame(self, entry)) {
+                    return "namespace " + entry.getFileName();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // No named namespaces, or none readable: fall through to the inode.
+        }
+        try {
+            return "network namespace " + Files.readSymbolicLink(self);
+        } catch (IOException | UnsupportedOperationException e) {
+            return "network namespace of " + self;
+        }
+    }
+
+    private static boolean isSame(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -108,14 +108,19 @@ public final class NftGuard implements AutoCloseable {
         runner.requireTool("nft", "nftables");
         NftGuard guard = new NftGuard(runner, table);
         if (guard.exists()) {
-            LOG.log(System.Logger.Level.WARNING, "removing stale nftables table netdev " + table
-                    + " left by an earlier run that did not exit cleanly (" + runner + ")");
+            LOG.log(System.Logger.Level.WARNING, staleTableWarning(table, runner));
         }
         guard.apply(rules);
         return guard;
     }
 
-    /** Installs {@code rules} in the {@link #DEFAULT_TABLE}, in the root namespace. */
+    /** The warning for a table of that name found in the runner's namespace at install. */
+    static String staleTableWarning(String table, CommandRunner runner) {
+        return "removing stale nftables table netdev " + table + " in the " + runner
+                + ", left by an earlier run that did not exit cleanly";
+    }
+
+    /** Installs {@code rules} in the {@link #DEFAULT_TABLE}, in this process's network namespace. */
     public static NftGuard install(Rules rules) {
         return install(CommandRunner.root(), DEFAULT_TABLE, rules);
     }

@@ -213,6 +213,7 @@ public final class Pipeline {
                 }
                 return pass(PipelineReason.ARP);
             case DROP:
+                counters.countMalformed(parser.dropReason());
                 return drop(PipelineReason.MALFORMED);
             case IPV4_FRAGMENT:
                 return pass(PipelineReason.FRAGMENT);

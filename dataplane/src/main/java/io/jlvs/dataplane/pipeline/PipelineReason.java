@@ -32,7 +32,7 @@ public enum PipelineReason {
     ICMP_UNRELATED,
     /** Passed: a connection whose method is LOCAL (delivered by the local stack). */
     LOCAL,
-    /** Dropped by the parser (the parser counts its DropReason). */
+    /** Dropped by the parser; counted again by the parser's DropReason ({@link PipelineCounters#malformedCount}). */
     MALFORMED,
     /** Dropped: captured shorter than on the wire, so not all of it is here. */
     TRUNCATED_CAPTURE,

@@ -130,6 +130,11 @@ class PipelineBehaviourTest {
         assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().ipChecksum(0x1234).build()));
         assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.MALFORMED));
         assertEquals(1, lab.pipeline.parser().dropCount(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM));
+        assertEquals(1, lab.pipeline.counters().malformedCount(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM),
+                "the pipeline's counters, which /metrics reads, keep the parser's reason");
+        PipelineCounters totals = new PipelineCounters();
+        lab.pipeline.counters().addTo(totals);
+        assertEquals(1, totals.malformedCount(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM));
     }
 
     @Test

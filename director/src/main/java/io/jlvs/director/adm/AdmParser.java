@@ -27,8 +27,9 @@ import java.util.Optional;
  * back; a small scanner that reproduces popt ({@link OptionScanner}) is shorter and
  * checkable line by line against popt's rules. The jlvsadm command may still use picocli for its own options.
  *
- * <p>Scope: IPv4 only ({@code [v6]:port} and {@code -6} are refused); host and service
- * names are not resolved (a name is an illegal address, as when ipvsadm's lookup fails);
+ * <p>Scope: IPv4 only ({@code [v6]:port} and {@code -6} are refused); service names are
+ * resolved as ipvsadm resolves them ({@link ServicePorts}: {@code 10.0.0.1:http} is port 80),
+ * host names are not (a name is an illegal address, as when ipvsadm's lookup fails);
  * the sync daemon commands are recognised and refused; their options are accepted where
  * ipvsadm accepts them and ignored.
  */
@@ -44,15 +45,26 @@ public final class AdmParser {
     private static final int TUN_REMCSUM_BIT = 2;
 
     private final String program;
+    private final ServicePorts ports;
 
-    /** A parser whose messages name the program {@code ipvsadm}. */
+    /** A parser whose messages name the program {@code ipvsadm}, with ports from {@code /etc/services}. */
     public AdmParser() {
         this(IPVSADM);
     }
 
-    /** A parser whose "Try `... -h'" line names the given program. */
+    /** A parser whose "Try `... -h'" line names the given program, with ports from {@code /etc/services}. */
     public AdmParser(String program) {
+        this(program, ServicePorts.system());
+    }
+
+    /** A parser whose messages name the program {@code ipvsadm}, with service names looked up by {@code ports}. */
+    public AdmParser(ServicePorts ports) {
+        this(IPVSADM, ports);
+    }
+
+    private AdmParser(String program, ServicePorts ports) {
         this.program = program;
+        this.ports = ports;
     }
 
     /** Parses a command line given as words. */
@@ -259,7 +271,7 @@ public final class AdmParser {
                         case SCTP_SERVICE -> Protocol.SCTP;
                         default -> Protocol.TCP;
                     };
-                    HostPort parsed = hostPort(value);
+                    HostPort parsed = hostPort(value, protocol);
                     if (parsed == null) {
                         throw fail(isIpv6(value) ? IPV6_NOT_YET + "virtual server address " + value
                                 : "illegal virtual server address[:port] specified");
@@ -295,7 +307,7 @@ public final class AdmParser {
                 }
                 case REAL_SERVER -> {
                     set(AdmOption.SERVER);
-                    HostPort parsed = hostPort(value);
+                    HostPort parsed = hostPort(value, protocol);
                     if (parsed == null) {
                         throw fail(isIpv6(value) ? IPV6_NOT_YET + "real server address " + value
                                 : "illegal real server address[:port] specified");
@@ -336,7 +348,7 @@ public final class AdmParser {
                     // --sort is the default; ipvsadm accepts it, even twice, and does nothing
                 }
                 case EXACT -> set(AdmOption.EXACT);
-                case IPV6 -> throw fail(fwmark != 0 ? "IPv6 services are not supported by jlvs" : "-6 used before -f\n");
+                case IPV6 -> throw fail(fwmark != 0 ? IPV6_NOT_YET + "fwmark service " + fwmark + " with -6" : "-6 used before -f\n");
                 case OPS -> {
                     set(AdmOption.ONE_PACKET);
                     onePacket = true;
@@ -519,19 +531,20 @@ public final class AdmParser {
     private record HostPort(int address, int port) {
     }
 
-    /**
-     * {@code address[:port]} as ipvsadm's parse_service reads it, IPv4 only; {@code null}
-     * when it is not legal (all digits, bracketed IPv6, an unresolved name, a bad port).
-     */
     /** How an IPv6 address is refused until jlvs balances IPv6 (ipvsadm takes it). */
-    static final String IPV6_NOT_YET = "IPv6 is not supported yet (jlvs balances IPv4 only): ";
+    public static final String IPV6_NOT_YET = "IPv6 is not supported yet (jlvs balances IPv4 only): ";
 
     /** Whether {@code text} is written as an IPv6 address ({@code [2001:db8::1]:80} or two colons). */
     private static boolean isIpv6(String text) {
         return text.startsWith("[") || text.indexOf(':') != text.lastIndexOf(':');
     }
 
-    private static HostPort hostPort(String text) {
+    /**
+     * {@code address[:port]} as ipvsadm's parse_service reads it, IPv4 only, the port a number
+     * or a service name of {@code protocol}; {@code null} when it is not legal (all digits,
+     * bracketed IPv6, an unresolved host name, a bad or unknown port).
+     */
+    private HostPort hostPort(String text, Protocol protocol) {
         if (isAllDigits(text) || text.startsWith("[")) {
             return null;
         }
@@ -545,11 +558,10 @@ public final class AdmParser {
         }
         int portValue = -1;
         if (colon >= 0) {
-            Long parsed = cLong(text.substring(colon + 1));
-            if (parsed == null || parsed < 0 || parsed > 0xFFFF) {
+            portValue = ports.parse(text.substring(colon + 1), protocol);
+            if (portValue < 0) {
                 return null;
             }
-            portValue = (int) (long) parsed;
         }
         return new HostPort(address, portValue);
     }

@@ -2,15 +2,20 @@ package io.jlvs.director.adm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads {@code ipvsadm -R} input (what {@code ipvsadm -S} writes): one command per line,
  * words separated by spaces or tabs, each line parsed by {@link AdmParser} as a command
  * line. As in ipvsadm, every word {@code ipvsadm} is dropped (so {@code ipvsadm -A ...}
  * lines work) and empty lines are skipped; a word starting with {@code #} starts a comment
- * that runs to the end of the line. A {@code -R} inside the input is refused.
+ * that runs to the end of the line. A {@code -R} inside the input is refused, and so is a line
+ * longer than {@value #MAX_LINE_CHARS} characters (no ipvsadm command comes near it).
  */
 public final class RestoreReader {
+    /** The longest line read, in characters: far beyond any ipvsadm command line. */
+    public static final int MAX_LINE_CHARS = 64 << 10;
+
     private final AdmParser parser;
 
     /** A reader whose lines are parsed by that parser. */
@@ -76,6 +81,10 @@ public final class RestoreReader {
         List<LineError> errors = new ArrayList<>();
         String[] rawLines = text.split("\n", -1);
         for (int i = 0; i < rawLines.length; i++) {
+            if (rawLines[i].length() > MAX_LINE_CHARS) {
+                errors.add(tooLong(i + 1));
+                continue;
+            }
             List<String> words = words(rawLines[i]);
             if (words.isEmpty()) {
                 continue;
@@ -87,6 +96,32 @@ public final class RestoreReader {
             }
         }
         return new Result(lines, errors);
+    }
+
+    /**
+     * The first line of {@code text} longer than {@link #MAX_LINE_CHARS}, as the error
+     * {@link #read} gives it, or empty: a check before the input is sent anywhere.
+     */
+    public static Optional<LineError> firstTooLong(String text) {
+        int lineNumber = 1;
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            if (end - start > MAX_LINE_CHARS) {
+                return Optional.of(tooLong(lineNumber));
+            }
+            start = end + 1;
+            lineNumber++;
+        }
+        return Optional.empty();
+    }
+
+    private static LineError tooLong(int lineNumber) {
+        return new LineError(lineNumber, "line " + lineNumber + " is longer than the " + MAX_LINE_CHARS
+                + " characters a restore line may have", AdmResult.EXIT_BAD_OPTION);
     }
 
     /** The words of one line, without {@code ipvsadm} words and comments. */

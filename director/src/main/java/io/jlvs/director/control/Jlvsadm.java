@@ -3,6 +3,7 @@ package io.jlvs.director.control;
 import io.jlvs.director.adm.AdmCommandKind;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
+import io.jlvs.director.adm.RestoreReader;
 import io.jlvs.config.model.GlobalSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code jlvsadm [--socket PATH] IPVSADM-ARGS...}: ipvsadm for jlvsd. Sends the arguments
@@ -27,6 +29,11 @@ import java.util.Map;
  * ipvsadm's message, without the daemon. Besides ipvsadm's commands: {@code --reload}
  * (re-read the service file) and {@code --save-yaml [FILE]} (the running set as a service
  * file, on stdout or into FILE).
+ *
+ * <p>{@code -R} input is checked before it is sent: a line longer than
+ * {@link RestoreReader#MAX_LINE_CHARS} characters, or input larger than a request may carry
+ * ({@link ControlCodec#MAX_FRAME_BYTES}), is refused here with one line and status 2, and
+ * nothing is restored.
  *
  * <p>The socket is {@code --socket PATH}, else {@code $JLVS_CONTROL_SOCKET}, else
  * {@value GlobalSettings#DEFAULT_CONTROL_SOCKET}. When no daemon answers, one line says why
@@ -83,17 +90,30 @@ public final class Jlvsadm {
                 return failed.exitCode();
             }
             if (((AdmResult.Parsed) parsed).command().kind() == AdmCommandKind.RESTORE) {
+                byte[] input;
                 try {
-                    stdin = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    input = in.readNBytes(ControlCodec.MAX_FRAME_BYTES + 1);
                 } catch (IOException e) {
                     err.println("jlvsadm: cannot read standard input: " + e.getMessage());
                     return EXIT_NO_DAEMON;
                 }
+                stdin = new String(input, StandardCharsets.UTF_8);
+                Optional<RestoreReader.LineError> tooLong = RestoreReader.firstTooLong(stdin);
+                if (tooLong.isPresent()) {
+                    err.println("jlvsadm: " + tooLong.get().message() + "; nothing restored");
+                    return tooLong.get().exitCode();
+                }
             }
+        }
+        ControlRequest request = new ControlRequest(argv, stdin);
+        if (ControlCodec.encode(request).length > ControlCodec.MAX_FRAME_BYTES) {
+            err.println("jlvsadm: the input is larger than the " + ControlCodec.MAX_FRAME_BYTES
+                    + " bytes one request may carry; nothing restored: restore it in parts");
+            return EXIT_NO_DAEMON;
         }
         ControlResponse response;
         try {
-            response = call(Path.of(socket), new ControlRequest(argv, stdin));
+            response = call(Path.of(socket), request);
         } catch (IOException e) {
             if (isPermissionDenied(e)) {
                 err.println(ControlServer.NOT_ROOT.stderr().strip());

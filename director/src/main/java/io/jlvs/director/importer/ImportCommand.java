@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -116,6 +117,12 @@ public final class ImportCommand implements Runnable {
     static int translate(CommandSpec spec, String file, InputStream stdin, String source, GlobalOptions options,
                          Function<String, ImportResult> importer) {
         PrintWriter err = spec.commandLine().getErr();
+        Optional<String> badInterface = interfaceProblem(options.interfaces);
+        if (badInterface.isPresent()) {
+            err.println(PREFIX + badInterface.get());
+            err.flush();
+            return ImportResult.EXIT_ERROR;
+        }
         String text;
         try {
             text = file.equals("-") ? TextInput.read(stdin, "the input") : TextInput.read(Path.of(file));
@@ -150,6 +157,25 @@ public final class ImportCommand implements Runnable {
             out.flush();
         });
         return result.exitCode();
+    }
+
+    /**
+     * What is wrong with the {@code --interface} names, as the service file's loader would say
+     * it (so the YAML printed is YAML jlvsd takes), or empty.
+     */
+    static Optional<String> interfaceProblem(List<String> interfaces) {
+        List<String> seen = new ArrayList<>();
+        for (String name : interfaces) {
+            Optional<String> problem = GlobalSettings.interfaceNameProblem(name);
+            if (problem.isPresent()) {
+                return Optional.of("--interface: " + problem.get());
+            }
+            if (seen.contains(name)) {
+                return Optional.of("--interface: interface '" + name + "' is listed twice");
+            }
+            seen.add(name);
+        }
+        return Optional.empty();
     }
 
     private static String describe(String file, IOException e) {

@@ -3,20 +3,17 @@ package io.jlvs.director.importer;
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.Timeouts;
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Protocol;
 import io.jlvs.director.adm.AdmCommand;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.RestoreReader;
 import io.jlvs.director.adm.RuleTable;
-import java.io.IOException;
+import io.jlvs.director.adm.ServicePorts;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,38 +27,38 @@ import java.util.Set;
  * line is parsed as {@code ipvsadm -R} would ({@link RestoreReader}), applied in order to a
  * {@link RuleTable}, and the table converted. {@code --set} gives the file's timeouts (a 0
  * keeps the current value, as ipvsadm). Host and service names (what {@code -S} without
- * {@code -n} writes) are resolved first: ports through {@code /etc/services}, hosts through
- * the system resolver; a name that does not resolve leaves its line out, with a note.
+ * {@code -n} writes) are resolved: ports as jlvsadm resolves them ({@link ServicePorts}), hosts
+ * through the system resolver; a name that does not resolve leaves its line out, with a note.
  *
  * <p>Errors (nothing is translated): a line ipvsadm would refuse, with ipvsadm's message, and
  * a command the kernel would refuse ({@code Service already exists}, {@code No such
  * destination}...). Notes (the rest is translated): what the service file cannot hold
- * ({@code --pe}, {@code -o}, SCTP, GUE/GRE tunnels), names that do not resolve, and
- * commands that change no rules ({@code -L}, {@code -Z}...).
+ * ({@code --pe}, {@code -o}, SCTP, GUE/GRE tunnels), IPv6 lines (skipped: jlvs balances IPv4
+ * only), names that do not resolve, and commands that change no rules ({@code -L},
+ * {@code -Z}...).
  */
 public final class IpvsadmImporter {
     private static final Set<String> ADDRESS_OPTIONS = Set.of("-t", "--tcp-service", "-u", "--udp-service",
             "--sctp-service", "-r", "--real-server");
 
-    /** Looks up the names ipvsadm writes without {@code -n}. */
-    public interface Names {
+    /** Looks up the names ipvsadm writes without {@code -n}: hosts here, ports as {@link ServicePorts.Names}. */
+    public interface Names extends ServicePorts.Names {
         /** The IPv4 address of a host name, host byte order, or empty. */
         OptionalInt host(String name);
 
-        /** The port of a service name for {@code tcp}, {@code udp} or {@code sctp}, or empty. */
-        OptionalInt port(String name, String protocol);
-
         /** Hosts through the system resolver, ports through {@code /etc/services}. */
         static Names system() {
-            return new SystemNames(Path.of("/etc/services"));
+            return new SystemNames();
         }
     }
 
     private final Names names;
+    private final ServicePorts ports;
 
     /** An importer that resolves names with {@code names}. */
     public IpvsadmImporter(Names names) {
         this.names = names;
+        this.ports = new ServicePorts(names);
     }
 
     /**
@@ -80,10 +77,14 @@ public final class IpvsadmImporter {
             }
             resolved.append(resolveNames(lines[i], i + 1, notes));
         }
-        RestoreReader.Result read = new RestoreReader(new AdmParser()).read(resolved.toString());
+        RestoreReader.Result read = new RestoreReader(new AdmParser(ports)).read(resolved.toString());
         List<String> errors = new ArrayList<>();
         for (RestoreReader.LineError error : read.errors()) {
-            errors.add(error.toString());
+            if (error.message().startsWith(AdmParser.IPV6_NOT_YET)) {
+                notes.add(error + "; line skipped");
+            } else {
+                errors.add(error.toString());
+            }
         }
         if (!errors.isEmpty()) {
             return ImportResult.failed(errors, notes);
@@ -132,7 +133,7 @@ public final class IpvsadmImporter {
     /** The line with host and port names replaced by numbers; empty (with a note) when one does not resolve. */
     private String resolveNames(String line, int lineNumber, List<String> notes) {
         String[] words = line.split("[ \t\r]+");
-        String protocol = "tcp";
+        Protocol protocol = Protocol.TCP;
         boolean changed = false;
         for (int i = 0; i < words.length; i++) {
             String word = words[i];
@@ -140,8 +141,8 @@ public final class IpvsadmImporter {
                 break;
             }
             switch (word) {
-                case "-u", "--udp-service" -> protocol = "udp";
-                case "--sctp-service" -> protocol = "sctp";
+                case "-u", "--udp-service" -> protocol = Protocol.UDP;
+                case "--sctp-service" -> protocol = Protocol.SCTP;
                 default -> {
                 }
             }
@@ -149,7 +150,7 @@ public final class IpvsadmImporter {
                 continue;
             }
             String value = words[i + 1];
-            if (value.startsWith("[") || value.startsWith("-")) {
+            if (value.startsWith("[") || value.startsWith("-") || value.indexOf(':') != value.lastIndexOf(':')) {
                 continue;
             }
             int colon = value.lastIndexOf(':');
@@ -165,17 +166,12 @@ public final class IpvsadmImporter {
                 }
                 numericHost = Ipv4.format(address.getAsInt());
             }
-            String numericPort = port;
-            if (port != null && !port.matches("[0-9]*")) {
-                OptionalInt number = names.port(port, protocol);
-                if (number.isEmpty()) {
-                    notes.add("line " + lineNumber + ": service name '" + port + "' is not a known " + protocol
-                            + " port; line left out");
-                    return "";
-                }
-                numericPort = Integer.toString(number.getAsInt());
+            if (port != null && ServicePorts.isName(port) && ports.parse(port, protocol) < 0) {
+                notes.add("line " + lineNumber + ": service name '" + port + "' is not a known "
+                        + protocol.name().toLowerCase(Locale.ROOT) + " port; line left out");
+                return "";
             }
-            String numeric = numericPort == null ? numericHost : numericHost + ":" + numericPort;
+            String numeric = port == null ? numericHost : numericHost + ":" + port;
             if (!numeric.equals(value)) {
                 words[i + 1] = numeric;
                 changed = true;
@@ -184,15 +180,8 @@ public final class IpvsadmImporter {
         return changed ? String.join(" ", words) : line;
     }
 
-    /** Hosts by the system resolver (IPv4 only), ports from an /etc/services file read once. */
+    /** Hosts by the system resolver (IPv4 only), ports from {@code /etc/services}. */
     private static final class SystemNames implements Names {
-        private final Path servicesFile;
-        private Map<String, Integer> services;
-
-        SystemNames(Path servicesFile) {
-            this.servicesFile = servicesFile;
-        }
-
         @Override
         public OptionalInt host(String name) {
             try {
@@ -208,41 +197,8 @@ public final class IpvsadmImporter {
         }
 
         @Override
-        public OptionalInt port(String name, String protocol) {
-            if (services == null) {
-                services = readServices(servicesFile);
-            }
-            Integer port = services.get(name + "/" + protocol.toLowerCase(Locale.ROOT));
-            return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+        public OptionalInt port(String name, Protocol protocol) {
+            return ServicePorts.systemNames().port(name, protocol);
         }
-    }
-
-    /**
-     * The {@code name/protocol → port} map of an /etc/services file (names and aliases), empty
-     * when it cannot be read.
-     */
-    static Map<String, Integer> readServices(Path file) {
-        Map<String, Integer> map = new LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return map;
-        }
-        for (String raw : lines) {
-            int hash = raw.indexOf('#');
-            String[] fields = (hash < 0 ? raw : raw.substring(0, hash)).trim().split("\\s+");
-            if (fields.length < 2 || !fields[1].matches("[0-9]+/[a-z]+")) {
-                continue;
-            }
-            String[] portProto = fields[1].split("/");
-            int port = Integer.parseInt(portProto[0]);
-            for (int i = 0; i < fields.length; i++) {
-                if (i != 1) {
-                    map.putIfAbsent(fields[i] + "/" + portProto[1], port);
-                }
-            }
-        }
-        return map;
     }
 }

@@ -421,8 +421,9 @@ public final class KeepalivedImporter {
                 switch (s.keyword()) {
                     case "path" -> {
                         path = value(s);
-                        if (!path.startsWith("/")) {
-                            throw refusal(s, "path must start with '/', was '" + path + "'");
+                        Optional<String> problem = HealthCheck.pathProblem(path);
+                        if (problem.isPresent()) {
+                            throw refusal(s, "url path: " + problem.get());
                         }
                     }
                     case "status_code" -> {

@@ -3,6 +3,7 @@ package io.jlvs.director.metrics;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.conn.Defense;
+import io.jlvs.core.packet.DropReason;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.kernel.CommandRunner;
@@ -35,7 +36,8 @@ import java.util.function.ToLongFunction;
  *   <li>{@code jlvs_server_weight} (0 while quiesced), {@code jlvs_server_up} (1 up, 0 down; 1 for
  *       an unchecked server), {@code jlvs_server_health_checked}, check and transition counts;</li>
  *   <li>{@code jlvs_worker_frames_total} by verdict and {@code jlvs_worker_frames_by_reason_total}
- *       by the reason a frame was passed, answered or dropped, per worker.</li>
+ *       by the reason a frame was passed, answered or dropped, per worker, and
+ *       {@code jlvs_worker_malformed_frames_total} by the parser's reason for a malformed one.</li>
  *   <li>{@code jlvs_io_frames_received_total} and {@code jlvs_io_drops_total} by reason, per worker
  *       and interface: what the sockets read, and lost before the pipeline saw it.</li>
  * </ul>
@@ -146,6 +148,8 @@ final class PrometheusText {
                 "Frames handled by the worker, by verdict (forwarded, replied, passed, dropped)");
         Family reasons = new Family("jlvs_worker_frames_by_reason_total", "counter",
                 "Frames passed, answered or dropped by the worker, by reason");
+        Family malformed = new Family("jlvs_worker_malformed_frames_total", "counter",
+                "Frames the worker dropped as malformed (reason malformed above), by the parser's exact reason");
         Family ioReceived = new Family("jlvs_io_frames_received_total", "counter",
                 "Frames the worker read from its socket on the interface");
         Family ioDrops = new Family("jlvs_io_drops_total", "counter",
@@ -191,6 +195,10 @@ final class PrometheusText {
                 reasons.add(labels("worker", Integer.toString(w), "reason", r.name().toLowerCase(Locale.ROOT)),
                         c.reasonCount(r));
             }
+            for (DropReason r : DropReason.values()) {
+                malformed.add(labels("worker", Integer.toString(w), "reason", r.name().toLowerCase(Locale.ROOT)),
+                        c.malformedCount(r));
+            }
         }
         StringBuilder out = new StringBuilder(4096);
         List<Family> all = new ArrayList<>(serviceStats);
@@ -200,7 +208,7 @@ final class PrometheusText {
         all.addAll(serverRates);
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
                 ioReceived, ioDrops, errors,
-                reasons, commands, defenseMode, defensePressure, defenseEvictions));
+                reasons, malformed, commands, defenseMode, defensePressure, defenseEvictions));
         for (Family f : all) {
             f.writeTo(out);
         }

@@ -10,6 +10,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class AdmParserTest {
     private static final String TRY_HELP = "Try `ipvsadm -h' or 'ipvsadm --help' for more information.";
-    private final AdmParser parser = new AdmParser();
+    /** Service names as a test's services file has them: http and https for TCP, domain for UDP. */
+    private static final ServicePorts PORTS = new ServicePorts((name, protocol) -> switch (name + "/" + protocol) {
+        case "http/TCP" -> OptionalInt.of(80);
+        case "https/TCP" -> OptionalInt.of(443);
+        case "domain/UDP" -> OptionalInt.of(53);
+        default -> OptionalInt.empty();
+    });
+    private final AdmParser parser = new AdmParser(PORTS);
 
     private AdmCommand ok(String line) {
         AdmResult result = parser.parse(Arrays.asList(line.split(" ")));
@@ -376,7 +384,8 @@ class AdmParserTest {
     void illegalAddressesAreRefused() {
         refused("-A -t 10.0.0.300:80", "illegal virtual server address[:port] specified");
         refused("-A -t www.example.com:80", "illegal virtual server address[:port] specified");
-        refused("-A -t 10.0.0.1:http", "illegal virtual server address[:port] specified");
+        refused("-A -t 10.0.0.1:nosuchservice", "illegal virtual server address[:port] specified");
+        refused("-A -u 10.0.0.1:https", "illegal virtual server address[:port] specified");
         refused("-A -t 10.0.0.1:65536", "illegal virtual server address[:port] specified");
         refused("-A -t 8080", "illegal virtual server address[:port] specified");
         refused("-A -t [::1]:80", "IPv6 is not supported yet (jlvs balances IPv4 only): virtual server address [::1]:80");
@@ -385,9 +394,19 @@ class AdmParserTest {
     }
 
     @Test
+    void servicePortNamesResolveForTheServiceProtocol() {
+        AdmCommand service = ok("-A -t 10.0.0.1:http -s rr");
+        assertEquals(ServiceRef.of(Protocol.TCP, ip("10.0.0.1"), 80), service.service().orElseThrow());
+        assertEquals(ServiceRef.of(Protocol.UDP, ip("10.0.0.1"), 53), ok("-A -u 10.0.0.1:domain").service().orElseThrow());
+        AdmCommand server = ok("-a -t 10.0.0.1:http -r 10.0.1.1:https -m");
+        assertEquals(443, server.server().orElseThrow().port());
+        refused("-a -u 10.0.0.1:domain -r 10.0.1.1:http -m", "illegal real server address[:port] specified");
+    }
+
+    @Test
     void ipv6IsRefused() {
         refused("-A -t 10.0.0.1:80 -6", "-6 used before -f\n");
-        refused("-A -f 1 -6", "IPv6 services are not supported by jlvs");
+        refused("-A -f 1 -6", "IPv6 is not supported yet (jlvs balances IPv4 only): fwmark service 1 with -6");
     }
 
     @Test

@@ -66,4 +66,15 @@ class RestoreReaderTest {
         return services.stream().map(s -> new ServiceView(s.service(), s.options(), StatsView.ZERO,
                 s.dests().stream().map(d -> DestView.idle(d.server())).toList())).toList();
     }
+
+    @Test
+    void anOverlongLineIsAnErrorNamingItsNumber() {
+        String text = "-A -t 10.0.0.1:80\n-A -t 10.0.0.2:80 -s " + "x".repeat(RestoreReader.MAX_LINE_CHARS) + "\n";
+        RestoreReader.Result result = new RestoreReader(new AdmParser()).read(text);
+        assertEquals(1, result.lines().size());
+        assertEquals(List.of(new RestoreReader.LineError(2,
+                "line 2 is longer than the 65536 characters a restore line may have", 2)), result.errors());
+        assertEquals(result.errors().getFirst(), RestoreReader.firstTooLong(text).orElseThrow());
+        assertTrue(RestoreReader.firstTooLong("-A -t 10.0.0.1:80\n").isEmpty());
+    }
 }

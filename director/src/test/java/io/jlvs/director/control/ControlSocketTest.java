@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.service.Protocol;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
 import io.jlvs.director.adm.RuleTable;
+import io.jlvs.director.adm.ServicePorts;
 import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -79,6 +81,12 @@ class ControlSocketTest {
         int code = Jlvsadm.run(argv, Map.of(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), code);
+    }
+
+    /** Whether this system's /etc/services names http and https. */
+    private static boolean hasHttpNames() {
+        return ServicePorts.system().parse("http", Protocol.TCP) == 80
+                && ServicePorts.system().parse("https", Protocol.TCP) == 443;
     }
 
     private Run jlvsadm(String... args) {
@@ -152,6 +160,36 @@ class ControlSocketTest {
         AdmResult.Failed parse = (AdmResult.Failed) new AdmParser().parse("-A", "-t", "10.0.0.1:0");
         Run zeroPort = jlvsadm("-A", "-t", "10.0.0.1:0");
         assertEquals(new Run("", parse.message() + "\n", parse.exitCode()), zeroPort);
+    }
+
+    @Test
+    void servicePortNamesAreAcceptedAsIpvsadmAcceptsThem() {
+        assumeTrue(hasHttpNames(), "needs an /etc/services that lists http (package netbase)");
+        assertEquals(new Run("", "", 0), jlvsadm("-A", "-t", "10.0.0.7:http", "-s", "rr"));
+        assertEquals(new Run("", "", 0), jlvsadm("-a", "-t", "10.0.0.7:http", "-r", "10.0.1.7:https", "-m"));
+        String saved = jlvsadm("-Sn").stdout();
+        assertTrue(saved.contains("-A -t 10.0.0.7:80 -s rr\n"), saved);
+        assertTrue(saved.contains("-a -t 10.0.0.7:80 -r 10.0.1.7:443 -m -w 1\n"), saved);
+    }
+
+    @Test
+    void restoreOfAnOverlongLineNamesTheLineAndTheDaemonCarriesOn() {
+        String before = jlvsadm("-Sn").stdout();
+        String input = "-A -t 10.0.0.8:80 -s rr\n-A -t 10.0.0.9:80 -s " + "x".repeat(20 << 20) + "\n";
+        Run run = jlvsadm(input, List.of("-R"));
+        assertEquals(new Run("", "jlvsadm: line 2 is longer than the 65536 characters a restore line may have;"
+                + " nothing restored\n", 2), run);
+        assertEquals(new Run(before, "", 0), jlvsadm("-Sn"), "nothing restored, the daemon answers as before");
+    }
+
+    @Test
+    void restoreLargerThanARequestIsRefusedBeforeSending() {
+        String before = jlvsadm("-Sn").stdout();
+        String line = "-A -t 10.0.0.8:80 -s rr # " + "x".repeat(60_000) + "\n";
+        Run run = jlvsadm(line.repeat(300), List.of("-R"));
+        assertEquals(new Run("", "jlvsadm: the input is larger than the 16777216 bytes one request may carry;"
+                + " nothing restored: restore it in parts\n", 2), run);
+        assertEquals(new Run(before, "", 0), jlvsadm("-Sn"));
     }
 
     @Test

@@ -130,4 +130,36 @@ class ImportCommandTest {
         assertEquals(2, run("", "keepalived").exitCode());
         assertEquals(2, run("").exitCode());
     }
+
+    @Test
+    void aBadInterfaceIsRefusedAsTheLoaderWouldBeforeAnythingIsPrinted() {
+        String expected = "jlvs import: --interface: not an interface name: 'eth0:1'; expected 1..15 characters"
+                + " without spaces, control characters, '/', ':', '\"' or '\\', such as eth0\n";
+        assertEquals(new Run(2, "", expected), run("-A -t 10.0.0.1:80 -s rr\n", "ipvsadm", "--interface", "eth0:1"));
+        Run keepalived = run("virtual_server 10.0.0.1 80 {\n}\n", "keepalived", "--interface", "eth0:1", "-");
+        assertEquals(new Run(2, "", expected), keepalived);
+        assertEquals(new Run(2, "", "jlvs import: --interface: interface 'eth1' is listed twice\n"),
+                run("-A -t 10.0.0.1:80 -s rr\n", "ipvsadm", "--interface", "eth1,eth1"));
+    }
+
+    @Test
+    void aUrlPathWithACarriageReturnIsRefusedWithItsLineAsTheLoaderWould() {
+        Run run = run("""
+                virtual_server 10.0.0.1 80 {
+                  protocol TCP
+                  real_server 10.0.1.1 80 {
+                    HTTP_GET {
+                      url {
+                        path "/health\rX-Injected: 1"
+                      }
+                    }
+                  }
+                }
+                """, "keepalived", "-");
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("jlvs import: stdin:6: url path: not an HTTP path: '/health\\rX-Injected: 1';"
+                + " expected a path starting with '/' without spaces or control characters, such as /health\n"),
+                run.err());
+    }
 }

@@ -39,8 +39,8 @@ class IpvsadmImporterTest {
         }
 
         @Override
-        public OptionalInt port(String name, String protocol) {
-            return name.equals("http") && protocol.equals("tcp") ? OptionalInt.of(80) : OptionalInt.empty();
+        public OptionalInt port(String name, Protocol protocol) {
+            return name.equals("http") && protocol == Protocol.TCP ? OptionalInt.of(80) : OptionalInt.empty();
         }
     };
     private static final IpvsadmImporter IMPORTER = new IpvsadmImporter(NAMES);
@@ -211,10 +211,22 @@ class IpvsadmImporterTest {
     }
 
     @Test
-    void readsServiceNamesAndAliasesOfServicesFile(@TempDir Path dir) throws IOException {
-        Path services = dir.resolve("services");
-        Files.writeString(services, "# comment\nhttp\t\t80/tcp\t\twww www-http\t# WorldWideWeb\ndomain 53/udp\n");
-        assertEquals(Map.of("http/tcp", 80, "www/tcp", 80, "www-http/tcp", 80, "domain/udp", 53),
-                IpvsadmImporter.readServices(services));
+    void ipv6LinesAreSkippedByNumberAndTheRestIsImported() {
+        ImportResult result = translate("""
+                -A -t 10.0.0.1:80 -s rr
+                -A -t [2001:db8::1]:80 -s rr
+                -a -t [2001:db8::1]:80 -r [2001:db8::10]:80 -m -w 1
+                -a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 1
+                -A -f 7 -s rr -6
+                """);
+        String skipped = "IPv6 is not supported yet (jlvs balances IPv4 only): ";
+        assertEquals(List.of("line 2: " + skipped + "virtual server address [2001:db8::1]:80; line skipped",
+                "line 3: " + skipped + "virtual server address [2001:db8::1]:80; line skipped",
+                "line 5: " + skipped + "fwmark service 7 with -6; line skipped"), result.notes());
+        ServiceSpec service = result.file().orElseThrow().services().getFirst();
+        assertEquals(1, result.file().orElseThrow().services().size());
+        assertEquals(tcp("10.0.0.1", 80), service.key());
+        assertEquals(List.of(server("10.0.1.1", 80, 1, ForwardingMethod.MASQ)), service.servers());
+        assertEquals(ImportResult.EXIT_PARTIAL, result.exitCode());
     }
 }

@@ -213,6 +213,22 @@ class MetricsServerTest {
     }
 
     @Test
+    void malformedFramesAreCountedByTheParsersExactReason() throws Exception {
+        PipelineCounters counters = new PipelineCounters();
+        counters.countMalformed(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM);
+        counters.countMalformed(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM);
+        counters.countMalformed(io.jlvs.core.packet.DropReason.TCP_TRUNCATED);
+        start(tableWithTraffic(Optional.empty(), 8080), List.of(WorkerCounters.of(counters)));
+        Map<String, MetricFamily> families = parse(get("/metrics").body());
+        assertEquals(2, value(families, "jlvs_worker_malformed_frames_total",
+                Map.of("worker", "0", "reason", "ipv4_bad_checksum")));
+        assertEquals(1, value(families, "jlvs_worker_malformed_frames_total",
+                Map.of("worker", "0", "reason", "tcp_truncated")));
+        assertEquals(io.jlvs.core.packet.DropReason.COUNT,
+                families.get("jlvs_worker_malformed_frames_total").getMetrics().size(), "a sample per reason");
+    }
+
+    @Test
     void ratesFollowTheIpvsEstimator() throws Exception {
         ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
         Rates estimates = new Rates(table);
