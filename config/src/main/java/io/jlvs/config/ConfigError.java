@@ -8,6 +8,9 @@ package io.jlvs.config;
  * @param path    where in the document, such as {@code services[0].servers[2].weight};
  *                empty for the document as a whole
  * @param message what is wrong and what was expected
+ *
+ * <p>An error reads as one line: line breaks and other control characters that a quoted value
+ * brings into {@code path} or {@code message} are kept as escapes (a line feed reads {@code \n}).
  */
 public record ConfigError(String file, int line, String path, String message) {
     /** Checks the fields. */
@@ -18,6 +21,8 @@ public record ConfigError(String file, int line, String path, String message) {
         if (file == null || path == null || message == null) {
             throw new NullPointerException("file, path and message are required");
         }
+        path = oneLine(path);
+        message = oneLine(message);
     }
 
     /**
@@ -34,5 +39,32 @@ public record ConfigError(String file, int line, String path, String message) {
             text.append(' ').append(path);
         }
         return text.append(": ").append(message).toString();
+    }
+
+    /** {@code text} with line breaks and other control characters written as escapes. */
+    static String oneLine(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029';
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                switch (c) {
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (control) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }
