@@ -46,8 +46,8 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
+        if (!isHttpPath(path)) {
+            throw new IllegalArgumentException("path must be " + HTTP_PATH_RULE + ", was '" + path + "'");
         }
         if (expectStatus < 100 || expectStatus > 599) {
             throw new IllegalArgumentException("expected status must be 100..599, was " + expectStatus);
@@ -91,5 +91,17 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
         public String yamlName() {
             return name().toLowerCase(Locale.ROOT);
         }
+    }
+
+    /** What {@link #isHttpPath} accepts, for messages. */
+    public static final String HTTP_PATH_RULE = "a path starting with '/' without spaces, control or non-ASCII"
+            + " characters, such as /health";
+
+    /**
+     * Whether {@code path} can be the request target of an HTTP check: it starts with '/' and
+     * every character is printable ASCII other than space (it goes on the request line as is).
+     */
+    public static boolean isHttpPath(String path) {
+        return path.startsWith("/") && path.chars().allMatch(c -> c > ' ' && c < 127);
     }
 }

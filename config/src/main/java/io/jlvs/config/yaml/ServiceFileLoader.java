@@ -794,9 +794,9 @@ public final class ServiceFileLoader {
             if (f.has("path")) {
                 String p = NodeReader.child(path, "path");
                 target = r.text(f.value("path"), p, "an HTTP path such as /health");
-                if (target != null && (!target.startsWith("/") || target.chars().anyMatch(c -> c <= ' ' || c >= 127))) {
-                    r.error(f.value("path"), p, "not an HTTP path: '" + target + "'; expected a path starting with"
-                            + " '/' without spaces or control characters, such as /health");
+                if (target != null && !HealthCheck.isHttpPath(target)) {
+                    r.error(f.value("path"), p, "not an HTTP path: '" + target + "'; expected "
+                            + HealthCheck.HTTP_PATH_RULE);
                     target = null;
                 }
                 ok &= target != null;

@@ -83,7 +83,8 @@ public final class IpvsadmImporter {
         RestoreReader.Result read = new RestoreReader(new AdmParser()).read(resolved.toString());
         List<String> errors = new ArrayList<>();
         for (RestoreReader.LineError error : read.errors()) {
-            errors.add(error.toString());
+            // strip(): some of ipvsadm's messages end with a line feed of their own.
+            errors.add(error.toString().strip());
         }
         if (!errors.isEmpty()) {
             return ImportResult.failed(errors, notes);

@@ -421,8 +421,8 @@ public final class KeepalivedImporter {
                 switch (s.keyword()) {
                     case "path" -> {
                         path = value(s);
-                        if (!path.startsWith("/")) {
-                            throw refusal(s, "path must start with '/', was '" + path + "'");
+                        if (!HealthCheck.isHttpPath(path)) {
+                            throw refusal(s, "path must be " + HealthCheck.HTTP_PATH_RULE + ", was '" + path + "'");
                         }
                     }
                     case "status_code" -> {
