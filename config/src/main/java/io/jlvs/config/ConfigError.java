@@ -1,5 +1,7 @@
 package io.jlvs.config;
 
+import io.jlvs.core.text.OneLine;
+
 /**
  * One problem found in a configuration input, located by file, line and path.
  *
@@ -21,8 +23,8 @@ public record ConfigError(String file, int line, String path, String message) {
         if (file == null || path == null || message == null) {
             throw new NullPointerException("file, path and message are required");
         }
-        path = oneLine(path);
-        message = oneLine(message);
+        path = OneLine.of(path);
+        message = OneLine.of(message);
     }
 
     /**
@@ -39,32 +41,5 @@ public record ConfigError(String file, int line, String path, String message) {
             text.append(' ').append(path);
         }
         return text.append(": ").append(message).toString();
-    }
-
-    /** {@code text} with line breaks and other control characters written as escapes. */
-    static String oneLine(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean control = Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029';
-            if (control && out == null) {
-                out = new StringBuilder(text.length() + 8).append(text, 0, i);
-            }
-            if (out != null) {
-                switch (c) {
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (control) {
-                            out.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-        }
-        return out == null ? text : out.toString();
     }
 }
