@@ -8,10 +8,11 @@ import java.util.SplittableRandom;
  * input that breaks it, fails with the input, the try and the seed that reproduce it.
  *
  * <pre>{@code
- * Fuzz.Report report = Fuzz.check("yaml", 2_000,
- *         random -> Mutations.text(random, corpus),     // generate
- *         Fuzz::quote,                                  // show a failing input
- *         yaml -> loaderGivesModelOrConfigError(yaml)); // the property: throws when broken
+ * List<String> seeds = Corpus.texts("service-file");     // src/test/resources/fuzz/service-file/
+ * Fuzz.check("service-file mutated", 10_000,
+ *         random -> Mutations.text(random, seeds.get(random.nextInt(seeds.size())), seeds, words, 32_768),
+ *         Fuzz::quote,                                      // shows a failing input
+ *         yaml -> givesModelOrConfigError(yaml));           // the property: throws when broken
  * }</pre>
  *
  * <p>Every run is reproducible: the seed is {@link #DEFAULT_SEED} unless
