@@ -1,5 +1,7 @@
 package io.jlvs.config;
 
+import io.jlvs.core.text.OneLine;
+
 /**
  * One problem found in a configuration input, located by file, line and path.
  *
@@ -8,6 +10,9 @@ package io.jlvs.config;
  * @param path    where in the document, such as {@code services[0].servers[2].weight};
  *                empty for the document as a whole
  * @param message what is wrong and what was expected
+ *
+ * <p>An error reads as one line: line breaks and other control characters that a quoted value
+ * brings into {@code path} or {@code message} are kept as escapes (a line feed reads {@code \n}).
  */
 public record ConfigError(String file, int line, String path, String message) {
     /** Checks the fields. */
@@ -18,6 +23,8 @@ public record ConfigError(String file, int line, String path, String message) {
         if (file == null || path == null || message == null) {
             throw new NullPointerException("file, path and message are required");
         }
+        path = OneLine.of(path);
+        message = OneLine.of(message);
     }
 
     /**

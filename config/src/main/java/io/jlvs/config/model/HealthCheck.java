@@ -65,14 +65,14 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
 
     /**
      * Why {@code path} cannot be an HTTP check's request path, or empty when it can: it goes
-     * into the request line as it is, so it starts with {@code /} and holds no spaces or
-     * control characters (a CR LF in it would end the request line). The one rule of the
+     * into the request line as it is, so it starts with {@code /} and holds no spaces,
+     * control or non-ASCII characters (a CR LF in it would end the request line). The one rule of the
      * service file and the importers.
      */
     public static Optional<String> pathProblem(String path) {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
             return Optional.of("not an HTTP path: '" + printable(path) + "'; expected a path starting with"
-                    + " '/' without spaces or control characters, such as /health");
+                    + " '/' without spaces, control or non-ASCII characters, such as /health");
         }
         return Optional.empty();
     }

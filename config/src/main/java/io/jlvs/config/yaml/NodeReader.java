@@ -161,7 +161,14 @@ final class NodeReader {
             error(node, path, "expected an integer " + range + ", got " + describe(node));
             return null;
         }
-        BigInteger value = new BigInteger(scalar.getValue());
+        BigInteger value;
+        try {
+            value = new BigInteger(scalar.getValue());
+        } catch (NumberFormatException e) {
+            // Only a value tagged !!int by hand gets here: the schema resolves nothing else to an integer.
+            error(node, path, "expected an integer " + range + ", got " + quoted(scalar.getValue()) + " tagged !!int");
+            return null;
+        }
         if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             error(node, path, "must be " + range + ", was " + value);
             return null;

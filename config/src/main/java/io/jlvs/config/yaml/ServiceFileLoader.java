@@ -142,6 +142,10 @@ public final class ServiceFileLoader {
             throw single(fileName, syntaxLine(e), syntaxMessage(e));
         } catch (YamlEngineException e) {
             throw single(fileName, 0, "not valid YAML: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // The YAML reader parses these numbers without checking them first.
+            throw single(fileName, 0, "not valid YAML: an escape in a double-quoted string (\\xXX, \\uXXXX,"
+                    + " \\UXXXXXXXX) without its hex digits, or a %YAML version that is no number");
         }
         if (root == null) {
             throw single(fileName, 1, "the file is empty; expected a mapping with keys 'global' and 'services'");

@@ -137,7 +137,7 @@ class HealthCheckConfigTest {
                 "services.yaml:14 services[0].health-check.colour: unknown key 'colour'; known keys here: type, port,"
                         + " path, expect-status, interval, timeout, retries, rise, action",
                 "services.yaml:18 services[0].servers[0].health-check.path: not an HTTP path: 'health'; expected a"
-                        + " path starting with '/' without spaces or control characters, such as /health",
+                        + " path starting with '/' without spaces, control or non-ASCII characters, such as /health",
                 "services.yaml:19 services[0].servers[0].health-check.port: must be 1..65535, was 70000"),
                 errors);
     }

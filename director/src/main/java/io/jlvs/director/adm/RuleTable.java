@@ -7,6 +7,7 @@ import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
 import io.jlvs.sched.Schedulers;
 import java.util.ArrayList;
@@ -214,7 +215,21 @@ public final class RuleTable {
                     problems.add(name + " -r " + server.endpoint() + ": lower threshold above upper; server left out");
                     continue;
                 }
-                servers.add(new RealServerSpec(server.address(), server.port(), server.weight(), server.method(),
+                int port = server.port();
+                if (entry.service.isFwmark() && port != 0 && server.method() != ForwardingMethod.MASQ) {
+                    // ipvsadm keeps it, but DR and TUN leave the client's port as it is, and a file says 0.
+                    problems.add(name + " -r " + server.endpoint() + ": a DR or TUN server of a fwmark service keeps"
+                            + " the client's port; port " + port + " left out");
+                    port = 0;
+                }
+                int address = server.address();
+                int finalPort = port;
+                if (servers.stream().anyMatch(s -> s.address() == address && s.port() == finalPort)) {
+                    problems.add(name + " -r " + server.endpoint() + ": the same server as another once its port is"
+                            + " left out; server left out");
+                    continue;
+                }
+                servers.add(new RealServerSpec(server.address(), port, server.weight(), server.method(),
                         server.upperThreshold(), server.lowerThreshold()));
             }
             specs.add(new ServiceSpec(key, options.scheduler(), options.schedulerFlags(), persistence, servers));

@@ -83,7 +83,8 @@ public final class IpvsadmImporter {
             if (error.message().startsWith(AdmParser.IPV6_NOT_YET)) {
                 notes.add(error + "; line skipped");
             } else {
-                errors.add(error.toString());
+                // strip(): some of ipvsadm's messages end with a line feed of their own.
+                errors.add(error.toString().strip());
             }
         }
         if (!errors.isEmpty()) {

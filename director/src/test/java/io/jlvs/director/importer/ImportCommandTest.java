@@ -159,7 +159,7 @@ class ImportCommandTest {
         assertEquals(2, run.exitCode(), run.err());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("jlvs import: stdin:6: url path: not an HTTP path: '/health\\rX-Injected: 1';"
-                + " expected a path starting with '/' without spaces or control characters, such as /health\n"),
+                + " expected a path starting with '/' without spaces, control or non-ASCII characters, such as /health\n"),
                 run.err());
     }
 }

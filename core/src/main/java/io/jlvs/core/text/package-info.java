@@ -1,0 +1,2 @@
+/** Text helpers for messages an operator reads; control-path only. */
+package io.jlvs.core.text;
