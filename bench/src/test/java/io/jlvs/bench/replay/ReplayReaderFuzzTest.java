@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jlvs.config.model.SchedulerNames;
+import io.jlvs.sched.Schedulers;
 import io.jlvs.core.testkit.Corpus;
 import io.jlvs.core.testkit.Fuzz;
 import io.jlvs.core.testkit.Mutations;
@@ -38,7 +38,7 @@ class ReplayReaderFuzzTest {
         while (quoted.find()) {
             words.add(quoted.group());
         }
-        for (String name : SchedulerNames.IPVS) {
+        for (String name : Schedulers.names()) {
             words.add("\"" + name + "\"");
         }
         return List.copyOf(words);

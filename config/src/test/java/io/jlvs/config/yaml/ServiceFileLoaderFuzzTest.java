@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlvs.config.ConfigError;
 import io.jlvs.config.ConfigException;
-import io.jlvs.config.model.SchedulerNames;
+import io.jlvs.sched.Schedulers;
 import io.jlvs.core.testkit.Corpus;
 import io.jlvs.core.testkit.Fuzz;
 import io.jlvs.core.testkit.Mutations;
@@ -45,7 +45,7 @@ class ServiceFileLoaderFuzzTest {
             }
         }
         words.addAll(ServiceFileLoader.METHODS.keySet());
-        words.addAll(SchedulerNames.IPVS);
+        words.addAll(Schedulers.names());
         return List.copyOf(words);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Protocol;
 import io.jlvs.core.testkit.Corpus;
 import io.jlvs.core.testkit.Fuzz;
 import io.jlvs.core.testkit.Mutations;
@@ -38,7 +39,7 @@ class ImporterFuzzTest {
         }
 
         @Override
-        public OptionalInt port(String name, String protocol) {
+        public OptionalInt port(String name, Protocol protocol) {
             return name.equals("http") ? OptionalInt.of(80) : OptionalInt.empty();
         }
     });

@@ -219,13 +219,13 @@ class MetricsServerTest {
         counters.countMalformed(io.jlvs.core.packet.DropReason.IPV4_BAD_CHECKSUM);
         counters.countMalformed(io.jlvs.core.packet.DropReason.TCP_TRUNCATED);
         start(tableWithTraffic(Optional.empty(), 8080), List.of(WorkerCounters.of(counters)));
-        Map<String, MetricFamily> families = parse(get("/metrics").body());
+        Map<String, Exposition.Family> families = parse(get("/metrics").body());
         assertEquals(2, value(families, "jlvs_worker_malformed_frames_total",
                 Map.of("worker", "0", "reason", "ipv4_bad_checksum")));
         assertEquals(1, value(families, "jlvs_worker_malformed_frames_total",
                 Map.of("worker", "0", "reason", "tcp_truncated")));
         assertEquals(io.jlvs.core.packet.DropReason.COUNT,
-                families.get("jlvs_worker_malformed_frames_total").getMetrics().size(), "a sample per reason");
+                families.get("jlvs_worker_malformed_frames_total").samples().size(), "a sample per reason");
     }
 
     @Test
