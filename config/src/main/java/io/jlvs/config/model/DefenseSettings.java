@@ -17,23 +17,26 @@ import io.jlvs.core.conn.Defense;
  *                                   {@code drop_packet} 3
  * @param synRecvSecondsUnderPressure SYN_RECV/SYNACK timeout while under pressure (jlvs's own; the
  *                                   kernel keeps 60 s)
+ * @param perSourceSynLimit          SYN_RECV/SYNACK entries one client address may hold, 0 for no
+ *                                   limit (jlvs's own; the kernel has none)
  */
 public record DefenseSettings(int dropEntry, int dropPacket, int secureTcp, int amemthresh, int amDroprate,
-                              int synRecvSecondsUnderPressure) {
-    /** The kernel's defaults: every mode off, amemthresh 1024, am_droprate 10; 5 s under pressure. */
+                              int synRecvSecondsUnderPressure, int perSourceSynLimit) {
+    /** The kernel's defaults: every mode off, amemthresh 1024, am_droprate 10; 5 s under pressure, no per-source limit. */
     public static final DefenseSettings DEFAULT = new DefenseSettings(0, 0, 0, Defense.DEFAULT_AMEMTHRESH,
-            Defense.DEFAULT_AM_DROPRATE, Defense.DEFAULT_PRESSURE_SYN_RECV_S);
+            Defense.DEFAULT_AM_DROPRATE, Defense.DEFAULT_PRESSURE_SYN_RECV_S, 0);
     /** Largest amemthresh. */
     public static final int MAX_AMEMTHRESH = GlobalSettings.MAX_CAPACITY;
 
     /** Checks the ranges as {@link Defense#configure} does. */
     public DefenseSettings {
         new Defense().configure(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate,
-                synRecvSecondsUnderPressure);
+                synRecvSecondsUnderPressure, perSourceSynLimit);
     }
 
     /** Applies these settings to a running defence. */
     public void applyTo(Defense defense) {
-        defense.configure(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecvSecondsUnderPressure);
+        defense.configure(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecvSecondsUnderPressure,
+                perSourceSynLimit);
     }
 }

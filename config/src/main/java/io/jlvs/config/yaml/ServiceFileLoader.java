@@ -67,7 +67,7 @@ public final class ServiceFileLoader {
     static final List<String> IO_KEYS = List.of("backend", "rx-ring-frames", "idle");
     static final List<String> IDLE_KEYS = List.of("spins", "yields");
     static final List<String> DEFENSE_KEYS = List.of("drop-entry", "drop-packet", "secure-tcp", "amemthresh",
-            "am-droprate", "syn-recv-timeout-under-pressure");
+            "am-droprate", "syn-recv-timeout-under-pressure", "per-source-syn-limit");
     static final List<String> TIMEOUT_KEYS = List.of("tcp", "tcpfin", "udp");
     static final List<String> SERVICE_KEYS = List.of("protocol", "vip", "port", "fwmark", "scheduler",
             "scheduler-flags", "persistence", "servers", "health-check");
@@ -288,11 +288,16 @@ public final class ServiceFileLoader {
                 synRecv = r.intValue(f.value("syn-recv-timeout-under-pressure"),
                         "global.defense.syn-recv-timeout-under-pressure", 1, Timeouts.MAX_SECONDS, "seconds");
             }
+            Integer perSource = d.perSourceSynLimit();
+            if (f.has("per-source-syn-limit")) {
+                perSource = r.intValue(f.value("per-source-syn-limit"), "global.defense.per-source-syn-limit", 0,
+                        GlobalSettings.MAX_CAPACITY, "SYN_RECV entries per client address (0: no limit)");
+            }
             if (dropEntry == null || dropPacket == null || secureTcp == null || amemthresh == null
-                    || amDroprate == null || synRecv == null) {
+                    || amDroprate == null || synRecv == null || perSource == null) {
                 return null;
             }
-            return new DefenseSettings(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecv);
+            return new DefenseSettings(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecv, perSource);
         }
 
         /** A defence mode, 0..3 as the kernel's sysctl takes it; {@code fallback} when absent. */

@@ -86,6 +86,7 @@ public final class ServiceFileWriter {
             d.put("amemthresh", defense.amemthresh());
             d.put("am-droprate", defense.amDroprate());
             d.put("syn-recv-timeout-under-pressure", defense.synRecvSecondsUnderPressure());
+            d.put("per-source-syn-limit", defense.perSourceSynLimit());
             map.put("defense", d);
         }
         return map;

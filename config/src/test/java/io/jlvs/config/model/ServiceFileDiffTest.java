@@ -143,7 +143,7 @@ class ServiceFileDiffTest {
     void changedGlobalKeysAreNamed() {
         GlobalSettings after = new GlobalSettings(List.of("eth0", "eth1"), 2, GLOBAL.connectionTableCapacity(),
                 new Timeouts(900, 120, 60), Optional.empty(), GLOBAL.controlSocket(),
-                new IoSettings(IoSettings.Backend.AF_XDP, 4096, 1, 1), new DefenseSettings(1, 1, 1, 1024, 10, 5));
+                new IoSettings(IoSettings.Backend.AF_XDP, 4096, 1, 1), new DefenseSettings(1, 1, 1, 1024, 10, 5, 0));
         ServiceFileDiff diff = ServiceFileDiff.between(file(), new ServiceFile(after, List.of()));
         assertEquals(List.of("interfaces", "workers", "timeouts", "metrics-listen", "io", "defense"),
                 diff.globalKeysChanged());

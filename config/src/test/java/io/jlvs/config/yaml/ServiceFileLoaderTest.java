@@ -315,9 +315,11 @@ class ServiceFileLoaderTest {
     @Test
     void defenseModesOutsideTheKernelsRangeAreEachReported() {
         List<ConfigError> errors = errors("global:\n  interfaces: [eth0]\n"
-                + "  defense: {drop-entry: 4, secure-tcp: -1, am-droprate: 0, flood: yes}\nservices: []\n");
+                + "  defense: {drop-entry: 4, secure-tcp: -1, am-droprate: 0, per-source-syn-limit: -1, flood: yes}\n"
+                + "services: []\n");
         assertEquals(List.of("global.defense.flood", "global.defense.drop-entry", "global.defense.secure-tcp",
-                "global.defense.am-droprate"), errors.stream().map(ConfigError::path).toList(), errors::toString);
+                "global.defense.am-droprate", "global.defense.per-source-syn-limit"),
+                errors.stream().map(ConfigError::path).toList(), errors::toString);
         assertTrue(errors.get(1).message().contains("0..3 (0 off, 1 automatic, 2 on while under pressure, 3 always)"),
                 errors.get(1).message());
     }
@@ -329,14 +331,14 @@ class ServiceFileLoaderTest {
                 + "  metrics-listen: 10.0.0.1:9100\n  control-socket: /tmp/j.sock\n"
                 + "  io: {backend: af_packet, rx-ring-frames: 4096, idle: {spins: 0, yields: 3}}\n"
                 + "  defense: {drop-entry: 1, drop-packet: 3, secure-tcp: 2, amemthresh: 4096, am-droprate: 20,"
-                + " syn-recv-timeout-under-pressure: 3}\n"
+                + " syn-recv-timeout-under-pressure: 3, per-source-syn-limit: 16}\n"
                 + "services:\n  - protocol: udp\n    vip: 10.1.1.1\n    port: 53\n    scheduler: sh\n"
                 + "    scheduler-flags: [sh-port]\n    persistence: {timeout: 60, netmask: 255.255.0.0}\n"
                 + "    servers:\n      - {address: 10.2.2.2, port: 5353, weight: 0, method: nat,"
                 + " upper-threshold: 100, lower-threshold: 50}\n");
         assertEquals(new GlobalSettings(List.of("eth0", "eth1"), 4, 65536, new Timeouts(1000, 30, 20),
                 Optional.of(new Endpoint(Ipv4.parse("10.0.0.1"), 9100)), "/tmp/j.sock",
-                new IoSettings(IoSettings.Backend.AF_PACKET, 4096, 0, 3), new DefenseSettings(1, 3, 2, 4096, 20, 3)),
+                new IoSettings(IoSettings.Backend.AF_PACKET, 4096, 0, 3), new DefenseSettings(1, 3, 2, 4096, 20, 3, 16)),
                 file.global());
         assertEquals(new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Ipv4.parse("10.1.1.1"), 53), "sh",
                 0x10, Optional.of(new Persistence(60, 0xFFFF0000)),

@@ -44,7 +44,7 @@ class ServiceFileWriterTest {
         ServiceFile original = new ServiceFile(
                 new GlobalSettings(List.of("eth0", "veth-dir1"), 3, 1 << 16, new Timeouts(1, 2, 2_678_400),
                         Optional.empty(), "/var/run/jlvs.sock",
-                        new IoSettings(IoSettings.Backend.AF_PACKET, 128, 0, 7), new DefenseSettings(3, 1, 2, 99, 7, 4)),
+                        new IoSettings(IoSettings.Backend.AF_PACKET, 128, 0, 7), new DefenseSettings(3, 1, 2, 99, 7, 4, 8)),
                 List.of(
                         new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Ipv4.parse("10.0.0.1"), 0), "sh",
                                 SchedulerFlag.SH_PORT.bit() | SchedulerFlag.FLAG_3.bit(),

@@ -101,6 +101,8 @@ public final class ConnTable implements AutoCloseable {
     public static final int F_RETIRED = 0x0020;
     /** Entry flag: has a bucket in the reply index. */
     public static final int F_REPLY_INDEXED = 0x0040;
+    /** Entry flag: an embryonic TCP connection counted against its client's per-source limit. */
+    public static final int F_SOURCE_COUNTED = 0x0080;
     /** Forwarding method ({@code ForwardingMethod.kernelCode()}) in flag bits 8..9. */
     public static final int F_FWD_SHIFT = 8;
     public static final int F_FWD_MASK = 0x3 << F_FWD_SHIFT;

@@ -4,6 +4,7 @@ import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,6 +14,7 @@ import static io.jlvs.core.conn.ConnTable.F_FWD_SHIFT;
 import static io.jlvs.core.conn.ConnTable.F_INACTIVE;
 import static io.jlvs.core.conn.ConnTable.F_NOOUTPUT;
 import static io.jlvs.core.conn.ConnTable.F_RETIRED;
+import static io.jlvs.core.conn.ConnTable.F_SOURCE_COUNTED;
 import static io.jlvs.core.conn.ConnTable.F_TEMPLATE;
 import static io.jlvs.core.conn.ConnTable.FULL;
 import static io.jlvs.core.conn.ConnTable.KIND_CONN;
@@ -64,12 +66,17 @@ public final class ConnTracker {
     public static final int DEST_DELETED = -5;
     /** Verdict: the new connection was refused by {@code drop_packet} ({@link Defense}). */
     public static final int DEFENSE_DROP = -6;
+    /** Verdict: the client holds as many embryonic connections as the per-source limit allows. */
+    public static final int SYN_LIMIT = -7;
 
     private static final int PROTO_TCP = 6;
     private static final int RESCHEDULE = Integer.MIN_VALUE;
     private static final int RACE = Integer.MIN_VALUE + 1;
     private static final int ATTEMPTS = 8;
     private static final int CS_PER_S = 100;
+    /** Slots from a key's home searched for an embryonic entry to evict when the table is full. */
+    private static final int EVICT_WINDOW = 64;
+    private static final int MAX_SOURCE_BUCKETS = 1 << 20;
 
     private final ConnTable table;
     private final DestinationRegistry registry;
@@ -80,6 +87,10 @@ public final class ConnTracker {
     private final AtomicLong noDestDrops = new AtomicLong();
     private final AtomicLong destDeletedDrops = new AtomicLong();
     private final LongAdder evictions = new LongAdder();
+    private final LongAdder fullEvictions = new LongAdder();
+    /** Embryonic connections per bucket of client addresses (the per-source limit). */
+    private final AtomicIntegerArray embryonicBySource;
+    private final int sourceMask;
     private int sweepCursor;
 
     public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls) {
@@ -95,6 +106,9 @@ public final class ConnTracker {
         this.sysctls = sysctls;
         this.defense = defense;
         this.sweepCursor = table.slotCount() - 1;
+        int buckets = Math.min(MAX_SOURCE_BUCKETS, Integer.highestOneBit(Math.max(1, table.capacity())) << 1);
+        this.embryonicBySource = new AtomicIntegerArray(buckets);
+        this.sourceMask = buckets - 1;
     }
 
     /** Centiseconds of a millisecond clock, wrapping: the unit of stored expiry times. */
@@ -180,6 +194,9 @@ public final class ConnTracker {
             }
             if (defense.refuseNewConnection()) {
                 return DEFENSE_DROP;
+            }
+            if (tcp && overSourceLimit(clientAddr)) {
+                return SYN_LIMIT;
             }
             int c = create(service, protocol, clientAddr, clientPort, vaddr, vport, nowMs, nowCs);
             if (c == RACE) {
@@ -301,6 +318,11 @@ public final class ConnTracker {
                     view = output ? TcpStateMachine.OUTPUT : TcpStateMachine.INPUT;
                 }
                 int next = TcpStateMachine.nextForFlags(view, tcpFlags, state, defense.secureTcp());
+                boolean counted = (flags & F_SOURCE_COUNTED) != 0;
+                boolean countNow = isEmbryonic(next) && (counted || defense.perSourceSynLimit() > 0);
+                if (countNow != counted) {
+                    flags ^= F_SOURCE_COUNTED;
+                }
                 int move = 0;
                 if (next != state) {
                     boolean inactive = (flags & F_INACTIVE) != 0;
@@ -315,6 +337,9 @@ public final class ConnTracker {
                 }
                 long updated = ConnTable.withStateFlags(w, next, flags);
                 if (updated == w || table.compareAndSetControl(slot, w, updated)) {
+                    if (countNow != counted) {
+                        embryonicBySource.getAndAdd(sourceBucket(table.caddr(slot)), countNow ? 1 : -1);
+                    }
                     if (move != 0) {
                         Destination d = registry.destination(table.destIndex(slot));
                         if (move > 0) {
@@ -378,7 +403,7 @@ public final class ConnTracker {
             destIndex = table.destIndex(template);
             dest = registry.destination(destIndex);
         }
-        int c = table.claim(KIND_CONN, protocol, caddr, cport, vaddr, vport);
+        int c = claimEvicting(KIND_CONN, protocol, caddr, cport, vaddr, vport, nowCs);
         if (c < 0) {
             if (template >= 0) {
                 releaseControl(template, nowCs, nowCs);
@@ -448,7 +473,7 @@ public final class ConnTracker {
                 table.expiryCs(t, nowCs + persistCs);
                 return t;
             }
-            int c = table.claim(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort);
+            int c = claimEvicting(KIND_TEMPLATE, tProto, snet, 0, tAddr, tPort, nowCs);
             if (c == FULL) {
                 tableFullDrops.incrementAndGet();
                 return TABLE_FULL;
@@ -470,6 +495,84 @@ public final class ConnTracker {
         }
         noDestDrops.incrementAndGet();
         return NO_DEST;
+    }
+
+    /**
+     * Claims a slot for a key; when the table is full and {@code drop_entry} is not 0, evicts
+     * the embryonic entry nearest its expiry among the {@link #EVICT_WINDOW} slots from the
+     * key's home and claims again (a few times: other workers may take the room first).
+     */
+    private int claimEvicting(int kind, int protocol, int caddr, int cport, int vaddr, int vport, int nowCs) {
+        int c = table.claim(kind, protocol, caddr, cport, vaddr, vport);
+        for (int attempt = 0; c == FULL && attempt < ATTEMPTS && defense.evictWhenFull(); attempt++) {
+            if (!evictEmbryonicNear(table.homeSlot(kind, protocol, caddr, cport, vaddr, vport), nowCs)) {
+                return FULL;
+            }
+            fullEvictions.increment();
+            c = table.claim(kind, protocol, caddr, cport, vaddr, vport);
+        }
+        return c;
+    }
+
+    /** Evicts the evictable entry with the earliest expiry in the window from {@code home}; whether one went. */
+    private boolean evictEmbryonicNear(int home, int nowCs) {
+        int slots = table.slotCount();
+        for (int tries = 0; tries < ATTEMPTS; tries++) {
+            int best = -1;
+            long bestWord = 0;
+            int bestLeft = Integer.MAX_VALUE;
+            int slot = home;
+            for (int n = 0; n < EVICT_WINDOW && n < slots; n++) {
+                long w = table.control(slot);
+                if (isEvictable(slot, w)) {
+                    int left = table.expiryCs(slot) - nowCs;
+                    if (left < bestLeft) {
+                        best = slot;
+                        bestWord = w;
+                        bestLeft = left;
+                    }
+                }
+                slot = slot + 1 == slots ? 0 : slot + 1;
+            }
+            if (best < 0) {
+                return false;
+            }
+            if (reclaim(best, bestWord, nowCs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the entry read as {@code w} may be evicted by the defence: a live embryonic TCP
+     * connection (SYN_RECV, SYNACK) that no template controls. Never an established one.
+     */
+    private boolean isEvictable(int slot, long w) {
+        return ConnTable.isLive(w) && (ConnTable.flags(w) & (F_TEMPLATE | F_CONTROLLED)) == 0
+                && isEmbryonic(ConnTable.state(w)) && table.protocol(slot) == PROTO_TCP;
+    }
+
+    private static boolean isEmbryonic(int state) {
+        return state == TcpState.SYN_RECV || state == TcpState.SYNACK;
+    }
+
+    private int sourceBucket(int clientAddr) {
+        int h = clientAddr * 0x9E3779B1;
+        return (h ^ (h >>> 16)) & sourceMask;
+    }
+
+    private boolean overSourceLimit(int clientAddr) {
+        int limit = defense.perSourceSynLimit();
+        return limit > 0 && embryonicBySource.get(sourceBucket(clientAddr)) >= limit;
+    }
+
+    /**
+     * Embryonic connections counted against {@code clientAddr}'s per-source limit (shared with
+     * the addresses of its bucket: at most one in {@code 2 × capacity} others).
+     */
+    public int embryonicFrom(int clientAddr) {
+        return embryonicBySource.get(sourceBucket(clientAddr));
     }
 
     private boolean attach(int template) {
@@ -526,6 +629,9 @@ public final class ConnTracker {
             return false;
         }
         int flags = ConnTable.flags(w);
+        if ((flags & F_SOURCE_COUNTED) != 0) {
+            embryonicBySource.getAndDecrement(sourceBucket(table.caddr(slot)));
+        }
         Destination d = registry.destination(table.destIndex(slot));
         d.unbindConn(false, (flags & F_INACTIVE) == 0);
         if ((flags & F_CONTROLLED) != 0) {
@@ -614,14 +720,7 @@ public final class ConnTracker {
         for (int k = 0; k < probes; k++) {
             int slot = random.nextInt(slots);
             long w = table.control(slot);
-            if (!ConnTable.isLive(w) || table.protocol(slot) != PROTO_TCP) {
-                continue;
-            }
-            int flags = ConnTable.flags(w);
-            int state = ConnTable.state(w);
-            if ((flags & (F_TEMPLATE | F_CONTROLLED)) == 0
-                    && (state == TcpState.SYN_RECV || state == TcpState.SYNACK)
-                    && reclaim(slot, w, nowCs)) {
+            if (isEvictable(slot, w) && reclaim(slot, w, nowCs)) {
                 evicted++;
             }
         }
@@ -629,9 +728,12 @@ public final class ConnTracker {
         return evicted;
     }
 
-    /** Embryonic entries evicted by {@code drop_entry} so far. */
+    /**
+     * Embryonic entries evicted by {@code drop_entry} so far: at random once a second, and for
+     * new connections that found the table full.
+     */
     public long defenseEvictions() {
-        return evictions.sum();
+        return evictions.sum() + fullEvictions.sum();
     }
 
     /**

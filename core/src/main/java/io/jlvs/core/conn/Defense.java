@@ -22,9 +22,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * <li>{@code secure_tcp}: the TCP state table becomes the kernel's "dos" table (a client ACK
  *     alone does not establish a NAT connection; SYNs of DR/TUN connections enter SYNACK).</li>
  * </ul>
- * Beyond the kernel, under pressure (any mode armed, or the table fuller than
- * {@code amemthresh} allows) embryonic entries expire after
- * {@link #pressureSynRecvSeconds} instead of SYN_RECV's 60 s.
+ * Beyond the kernel:
+ * <ul>
+ * <li>under pressure (fewer than {@code amemthresh} free entries) embryonic entries expire
+ *     after {@link #pressureSynRecvSeconds} instead of SYN_RECV's 60 s;</li>
+ * <li>while {@code drop_entry} is not 0, a new connection that finds the table full evicts the
+ *     embryonic entry nearest its expiry near its own place in the table instead of being
+ *     refused (a full table is pressure; the once-a-second reading would come too late);</li>
+ * <li>{@link #perSourceSynLimit}: a client address may hold at most this many embryonic
+ *     entries (0: no limit, the default, as the kernel has none).</li>
+ * </ul>
  *
  * <p>Settings and {@link #update} are control path; the per-packet reads are volatile reads;
  * {@link #refuseNewConnection} draws from the worker's {@link ThreadLocalRandom} (no shared
@@ -44,6 +51,7 @@ public final class Defense {
     private volatile int amemthresh = DEFAULT_AMEMTHRESH;
     private volatile int amDroprate = DEFAULT_AM_DROPRATE;
     private volatile int pressureSynRecvS = DEFAULT_PRESSURE_SYN_RECV_S;
+    private volatile int perSourceSynLimit;
 
     private volatile boolean pressure;
     private volatile boolean dropEntryArmed;
@@ -61,7 +69,7 @@ public final class Defense {
      * @throws IllegalArgumentException naming the setting that is out of range
      */
     public synchronized void configure(int dropEntry, int dropPacket, int secureTcp, int amemthresh, int amDroprate,
-                                       int pressureSynRecvSeconds) {
+                                       int pressureSynRecvSeconds, int perSourceSynLimit) {
         checkMode("drop_entry", dropEntry);
         checkMode("drop_packet", dropPacket);
         checkMode("secure_tcp", secureTcp);
@@ -75,6 +83,11 @@ public final class Defense {
             throw new IllegalArgumentException("the SYN_RECV timeout under pressure must be 1.." + Timeouts.MAX_S
                     + " s, was " + pressureSynRecvSeconds);
         }
+        if (perSourceSynLimit < 0) {
+            throw new IllegalArgumentException("the per-source SYN_RECV limit must be 0 (none) or more, was "
+                    + perSourceSynLimit);
+        }
+        this.perSourceSynLimit = perSourceSynLimit;
         this.dropEntry = dropEntry;
         this.dropPacket = dropPacket;
         this.secureTcp = secureTcp;
@@ -166,6 +179,19 @@ public final class Defense {
     /** Whether embryonic entries are evicted at random now ({@code drop_entry} in effect). */
     public boolean dropEntryArmed() {
         return dropEntryArmed;
+    }
+
+    /**
+     * Whether a new connection that finds the table full may evict an embryonic entry:
+     * {@code drop_entry} is not 0. Workers.
+     */
+    public boolean evictWhenFull() {
+        return dropEntry != 0;
+    }
+
+    /** Embryonic entries (SYN_RECV, SYNACK) a client address may hold; 0: no limit. Workers. */
+    public int perSourceSynLimit() {
+        return perSourceSynLimit;
     }
 
     /** Whether the table had fewer than {@code amemthresh} free entries at the last update. */

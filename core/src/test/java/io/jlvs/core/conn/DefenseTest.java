@@ -20,6 +20,7 @@ class DefenseTest {
     private static final int TCP = 6;
     private static final int SYN = 0x02;
     private static final int ACK = 0x10;
+    private static final int RST = 0x04;
     private static final int SYN_ACK = SYN | ACK;
     private static final int VIP = Ipv4.parse("192.168.10.100");
     private static final int RS = Ipv4.parse("10.0.0.1");
@@ -27,7 +28,7 @@ class DefenseTest {
     @Test
     void automaticModesArmUnderPressureReadTwoThenFallBackToOne() {
         Defense d = new Defense();
-        d.configure(1, 1, 1, 100, 10, 5);
+        d.configure(1, 1, 1, 100, 10, 5, 0);
         d.update(1000);
         assertEquals(1, d.dropEntry());
         assertFalse(d.dropEntryArmed());
@@ -59,7 +60,7 @@ class DefenseTest {
     @Test
     void offStaysOffUnderPressureAndThreeIsAlwaysOn() {
         Defense off = new Defense();
-        off.configure(0, 0, 0, 100, 10, 5);
+        off.configure(0, 0, 0, 100, 10, 5, 0);
         off.update(0);
         assertFalse(off.dropEntryArmed());
         assertEquals(0, off.dropRate());
@@ -67,7 +68,7 @@ class DefenseTest {
         assertTrue(off.underPressure());
 
         Defense always = new Defense();
-        always.configure(3, 3, 3, 100, 7, 5);
+        always.configure(3, 3, 3, 100, 7, 5, 0);
         always.update(1_000_000);
         assertTrue(always.dropEntryArmed());
         assertEquals(7, always.dropRate(), "drop_packet 3 refuses one in am_droprate");
@@ -78,9 +79,9 @@ class DefenseTest {
     @Test
     void settingsOutsideTheKernelsRangesAreRefusedByName() {
         Defense d = new Defense();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.configure(4, 0, 0, 1, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.configure(4, 0, 0, 1, 1, 1, 0));
         assertEquals("drop_entry must be 0..3, was 4", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> d.configure(0, 0, 0, 1, 0, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> d.configure(0, 0, 0, 1, 0, 1, 0));
         assertEquals("am_droprate must be 1 or more, was 0", e.getMessage());
     }
 
@@ -95,7 +96,7 @@ class DefenseTest {
 
         Lab(int dropEntry, int dropPacket, int secureTcp) {
             registry.register(rs);
-            defense.configure(dropEntry, dropPacket, secureTcp, 1024, 10, 5);
+            defense.configure(dropEntry, dropPacket, secureTcp, 1024, 10, 5, 0);
             tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls(), defense);
             svc = TrackedService.of(TCP, VIP, 80, new SequenceScheduler(rs));
         }
@@ -112,7 +113,7 @@ class DefenseTest {
 
     @Test
     void dropEntryEvictsTheFloodsEmbryonicEntriesAndNeverTheEstablished() {
-        try (Lab lab = new Lab(1, 0, 0)) {
+        try (Lab lab = new Lab(0, 0, 0)) {
             int established = 500;
             int[] slots = new int[established];
             for (int i = 0; i < established; i++) {
@@ -128,8 +129,9 @@ class DefenseTest {
             }
             assertEquals(4096 - established, flood, "the flood filled the table");
             assertEquals(ConnTracker.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 100),
-                    "a new client is refused while the table is full");
+                    "a new client is refused while the table is full and drop_entry is 0");
 
+            lab.defense.configure(1, 0, 0, 1024, 10, 5, 0);
             int evicted = lab.tracker.defend(1000, lab.table.slotCount() * 8);
             assertTrue(lab.defense.underPressure());
             assertEquals(2, lab.defense.dropEntry());
@@ -148,6 +150,105 @@ class DefenseTest {
                 }
             }
             assertEquals(100, served, "new clients from other sources are served after the eviction");
+        }
+    }
+
+    @Test
+    void aFullTableMakesRoomForANewClientByEvictingAnEmbryonicEntryNeverAnEstablishedOne() {
+        try (Lab lab = new Lab(1, 0, 0)) {
+            int established = 1000;
+            int[] slots = new int[established];
+            for (int i = 0; i < established; i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                slots[i] = lab.syn(client, 40000, 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+            }
+            for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
+                lab.syn(Ipv4.parse("198.51.100.0") + i, 1024, 10);
+            }
+            int served = 0;
+            for (int i = 0; i < 500; i++) {
+                int client = Ipv4.parse("10.9.0.1") + i;
+                int slot = lab.syn(client, 5555, 20);
+                if (slot >= 0) {
+                    served++;
+                    lab.tracker.inPacket(lab.svc, TCP, client, 5555, VIP, 80, ACK, 52, 20);
+                    assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slot));
+                }
+            }
+            assertEquals(500, served, "every new client served while the flood keeps the table full");
+            assertEquals(500, lab.tracker.defenseEvictions(), "one embryonic entry evicted for each");
+            assertEquals(lab.table.capacity(), lab.table.size(), "the table is still full");
+            for (int i = 0; i < established; i++) {
+                int slot = lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("172.16.0.1") + i, 40000, VIP, 80, ACK, 52,
+                        30);
+                assertEquals(slots[i], slot, "established connection " + i + " kept its entry");
+            }
+        }
+    }
+
+    @Test
+    void aTableFullOfEstablishedConnectionsStillRefusesANewOne() {
+        try (Lab lab = new Lab(3, 0, 0)) {
+            for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                lab.syn(client, 40000, 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+            }
+            assertEquals(ConnTracker.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 10));
+            assertEquals(0, lab.tracker.defenseEvictions());
+        }
+    }
+
+    @Test
+    void aClientMayHoldNoMoreEmbryonicEntriesThanThePerSourceLimit() {
+        try (Lab lab = new Lab(0, 0, 0)) {
+            lab.defense.configure(0, 0, 0, 1024, 10, 5, 4);
+            int attacker = Ipv4.parse("203.0.113.7");
+            for (int port = 1000; port < 1004; port++) {
+                assertTrue(lab.syn(attacker, port, 0) >= 0, "SYN from port " + port + " within the limit");
+            }
+            assertEquals(4, lab.tracker.embryonicFrom(attacker));
+            assertEquals(ConnTracker.SYN_LIMIT, lab.syn(attacker, 1004, 0), "the fifth half-open connection");
+            assertTrue(lab.syn(Ipv4.parse("203.0.113.8"), 1004, 0) >= 0, "another client is not limited");
+            assertTrue(lab.syn(attacker, 1000, 0) >= 0, "a retransmitted SYN of a counted connection passes");
+
+            lab.tracker.inPacket(lab.svc, TCP, attacker, 1000, VIP, 80, ACK, 52, 0);
+            assertEquals(3, lab.tracker.embryonicFrom(attacker), "an established connection no longer counts");
+            assertTrue(lab.syn(attacker, 1004, 0) >= 0, "so one more may start");
+            assertEquals(ConnTracker.SYN_LIMIT, lab.syn(attacker, 1005, 0));
+
+            assertTrue(lab.tracker.sweep(61_000, lab.table.slotCount()) >= 4, "the half-open ones expire");
+            assertEquals(0, lab.tracker.embryonicFrom(attacker), "and are no longer counted");
+            assertTrue(lab.syn(attacker, 1005, 61_000) >= 0);
+        }
+    }
+
+    @Test
+    void perSourceCountsReturnToZeroWhateverRemovesTheEntries() {
+        try (Lab lab = new Lab(0, 0, 0)) {
+            lab.defense.configure(3, 0, 0, 1024, 10, 5, 1000);
+            int[] sources = {Ipv4.parse("203.0.113.1"), Ipv4.parse("203.0.113.2"), Ipv4.parse("203.0.113.3")};
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 20_000; i++) {
+                int client = sources[random.nextInt(sources.length)];
+                int port = 1024 + random.nextInt(2000);
+                int flags = switch (random.nextInt(4)) {
+                    case 0, 1 -> SYN;
+                    case 2 -> ACK;
+                    default -> RST;
+                };
+                lab.tracker.inPacket(lab.svc, TCP, client, port, VIP, 80, flags, 52, i / 10);
+                if (i % 5000 == 4999) {
+                    lab.tracker.dropEntries(i / 10, lab.table.slotCount());
+                }
+            }
+            lab.tracker.sweep(10_000_000, lab.table.slotCount());
+            lab.tracker.sweep(10_000_000, lab.table.slotCount());
+            assertEquals(0, lab.table.size(), "everything expired");
+            for (int source : sources) {
+                assertEquals(0, lab.tracker.embryonicFrom(source), Ipv4.format(source));
+            }
         }
     }
 
@@ -171,7 +272,7 @@ class DefenseTest {
     @Test
     void dropPacketAtThreeRefusesNewConnectionsAtTheRateButNeverExistingOnes() {
         try (Lab lab = new Lab(0, 3, 0)) {
-            lab.defense.configure(0, 3, 0, 1024, 1, 5);
+            lab.defense.configure(0, 3, 0, 1024, 1, 5, 0);
             int before = lab.syn(Ipv4.parse("10.1.0.1"), 1000, 0);
             assertTrue(before >= 0, "not yet updated: nothing refused");
             lab.tracker.defend(0, 1);

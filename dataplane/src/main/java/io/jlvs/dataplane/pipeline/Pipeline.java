@@ -255,6 +255,8 @@ public final class Pipeline {
                     return drop(PipelineReason.TABLE_FULL);
                 case ConnTracker.DEFENSE_DROP:
                     return drop(PipelineReason.DEFENSE_DROP);
+                case ConnTracker.SYN_LIMIT:
+                    return drop(PipelineReason.SYN_LIMIT);
                 case ConnTracker.DEST_DELETED:
                     return drop(PipelineReason.DEST_DELETED);
                 default:

@@ -42,6 +42,8 @@ public enum PipelineReason {
     TABLE_FULL,
     /** Dropped: a new connection refused by {@code drop_packet} while the table is under pressure. */
     DEFENSE_DROP,
+    /** Dropped: a new TCP connection from a client holding as many SYN_RECV entries as {@code per-source-syn-limit} allows. */
+    SYN_LIMIT,
     /** Dropped: the connection's real server was deleted. */
     DEST_DELETED,
     /** Dropped: no next-hop MAC known for the destination. */

@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jlvs flood}: 64-byte TCP SYN frames from {@code --flows} flows (one source address,
- * consecutive source ports) to {@code --dst}:{@code --port}, written into an AF_PACKET TX ring
+ * {@code jlvs flood}: 64-byte TCP SYN frames from {@code --flows} flows to
+ * {@code --dst}:{@code --port}: flow {@code i} comes from address {@code --src + i % --sources}
+ * and port {@code 20000 + i / --sources} (one address and consecutive ports by default), written into an AF_PACKET TX ring
  * as fast as the ring takes them, until {@code --seconds} pass or {@code --max-frames} are sent.
  * The benchmark's packet flood, run in the lab's router or client namespace; it sends only to
  * the given MAC on the given interface. Prints the frames sent and the rate.
@@ -28,6 +29,9 @@ public final class Flood implements Callable<Integer> {
     /** The frame: Ethernet 14 + IPv4 20 + TCP 20, padded to the Ethernet minimum of 60 (64 with the FCS). */
     static final int FRAME_BYTES = 60;
     private static final int FIRST_PORT = 20_000;
+    private static final int PORTS_PER_SOURCE = 45_000;
+    private static final int MAX_FLOWS = 2_000_000;
+    private static final int MAX_SOURCES = 1 << 24;
 
     @Option(names = "--interface", required = true, description = "Interface to send on.")
     String interfaceName;
@@ -44,8 +48,13 @@ public final class Flood implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "80", description = "Destination port (default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--flows", defaultValue = "1000", description = "Flows: source ports 20000 and up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--flows", defaultValue = "1000",
+            description = "Flows: source ports 20000 and up on each source address (default ${DEFAULT-VALUE}).")
     int flows;
+
+    @Option(names = "--sources", defaultValue = "1",
+            description = "Source addresses, consecutive from --src, taken in turn by the flows (default ${DEFAULT-VALUE}).")
+    int sources;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Longest run (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -69,9 +78,11 @@ public final class Flood implements Callable<Integer> {
     }
 
     /** The SYN of flow {@code i}, as sent. */
-    static byte[] frame(long sourceMac, long destinationMac, int source, int destination, int port, int flow) {
-        byte[] frame = new PacketBuilder().sourceMac(sourceMac).destinationMac(destinationMac).source(source)
-                .destination(destination).tcp(FIRST_PORT + flow, port).tcpFlags(TcpFlyweight.SYN)
+    static byte[] frame(long sourceMac, long destinationMac, int source, int sources, int destination, int port,
+                        int flow) {
+        byte[] frame = new PacketBuilder().sourceMac(sourceMac).destinationMac(destinationMac)
+                .source(source + flow % sources).destination(destination)
+                .tcp(FIRST_PORT + flow / sources, port).tcpFlags(TcpFlyweight.SYN)
                 .sequence(flow * 7919, 0).build();
         if (frame.length >= FRAME_BYTES) {
             return frame;
@@ -95,8 +106,11 @@ public final class Flood implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (flows < 1 || flows > 45_000 || port < 1 || port > 65535 || seconds <= 0 || maxFrames < 1 || rate < 0) {
-            System.err.println("jlvs flood: --flows must be 1..45000, --port 1..65535, --seconds and --max-frames > 0");
+        if (sources < 1 || sources > MAX_SOURCES || flows < 1 || flows > MAX_FLOWS
+                || (flows - 1) / sources >= PORTS_PER_SOURCE || port < 1 || port > 65535 || seconds <= 0
+                || maxFrames < 1 || rate < 0) {
+            System.err.println("jlvs flood: --sources must be 1.." + MAX_SOURCES + ", --flows 1.." + MAX_FLOWS
+                    + " and at most " + PORTS_PER_SOURCE + " per source, --port 1..65535, --seconds and --max-frames > 0");
             return 2;
         }
         long dstMac;
@@ -119,7 +133,7 @@ public final class Flood implements Callable<Integer> {
             }
             MemorySegment frames = arena.allocate((long) flows * FRAME_BYTES);
             for (int i = 0; i < flows; i++) {
-                MemorySegment.copy(MemorySegment.ofArray(frame(srcMac, dstMac, src, dst, port, i)), 0, frames,
+                MemorySegment.copy(MemorySegment.ofArray(frame(srcMac, dstMac, src, sources, dst, port, i)), 0, frames,
                         (long) i * FRAME_BYTES, FRAME_BYTES);
             }
             long start = System.nanoTime();
@@ -149,8 +163,9 @@ public final class Flood implements Callable<Integer> {
             }
             ring.flush();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "jlvs flood: %d frames in %.2f s (%.0f frames/s) from %s to %s:%d, %d flows%n",
-                    sent, elapsed, sent / elapsed, source, destination, port, flows);
+            out.printf(Locale.ROOT,
+                    "jlvs flood: %d frames in %.2f s (%.0f frames/s) from %s (%d addresses) to %s:%d, %d flows%n",
+                    sent, elapsed, sent / elapsed, source, sources, destination, port, flows);
             return 0;
         } catch (NativeException e) {
             System.err.println("jlvs flood: " + e.getMessage() + " (needs root, and the interface " + interfaceName
