@@ -74,8 +74,13 @@ public final class ConnTracker {
     private static final int RACE = Integer.MIN_VALUE + 1;
     private static final int ATTEMPTS = 8;
     private static final int CS_PER_S = 100;
-    /** Slots from a key's home searched for an embryonic entry to evict when the table is full. */
+    /**
+     * Slots from a key's home searched for an embryonic entry to evict when the table is full:
+     * the run of occupied slots that the claim has just probed (in cache), at least
+     * {@link #EVICT_MIN_SCAN} and at most {@link #EVICT_WINDOW}.
+     */
     private static final int EVICT_WINDOW = 64;
+    private static final int EVICT_MIN_SCAN = 8;
     private static final int MAX_SOURCE_BUCKETS = 1 << 20;
 
     private final ConnTable table;
@@ -499,8 +504,8 @@ public final class ConnTracker {
 
     /**
      * Claims a slot for a key; when the table is full and {@code drop_entry} is not 0, evicts
-     * the embryonic entry nearest its expiry among the {@link #EVICT_WINDOW} slots from the
-     * key's home and claims again (a few times: other workers may take the room first).
+     * the embryonic entry nearest its expiry among the slots from the key's home (see
+     * {@link #EVICT_WINDOW}) and claims again (a few times: other workers may take the room first).
      */
     private int claimEvicting(int kind, int protocol, int caddr, int cport, int vaddr, int vport, int nowCs) {
         int c = table.claim(kind, protocol, caddr, cport, vaddr, vport);
@@ -524,6 +529,9 @@ public final class ConnTracker {
             int slot = home;
             for (int n = 0; n < EVICT_WINDOW && n < slots; n++) {
                 long w = table.control(slot);
+                if (n >= EVICT_MIN_SCAN && ConnTable.life(w) == ConnTable.EMPTY && best >= 0) {
+                    break;
+                }
                 if (isEvictable(slot, w)) {
                     int left = table.expiryCs(slot) - nowCs;
                     if (left < bestLeft) {
