@@ -131,7 +131,8 @@ class LabFloodDefenseTest {
                         + " %d embryonic entries evicted, %d SYNs refused as table_full, %d frames lost in the rings;"
                         + " jlvsd RSS %d -> %d kB; wrk: %s%n",
                 floodReport.strip(), served, tries, 100 * share, evicted, full, ring, rssBefore, rssAfter,
-                wrkReport.lines().filter(l -> l.contains("requests in") || l.contains("Latency") || l.contains("Socket errors"))
+                wrkReport.lines()
+                        .filter(l -> l.contains("requests in") || l.contains("Latency") || l.contains("Socket errors"))
                         .map(String::strip).toList());
         assertEquals(0, wrk.exitValue(), wrkReport);
         Matcher errors = WRK_ERRORS.matcher(wrkReport);
