@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code defense: {drop-entry: 1}}, wrk holding 8 keep-alive connections through the VIP, and
  * for 15 s (after a 3 s warm-up flood) the router floods the VIP with 64-byte SYNs from 65 536
  * source addresses (a million flows) as fast as one core sends them. Meanwhile new clients
- * (curl, one connection each, 3 s to be answered) come from the client's own address. The
+ * (curl, four at a time, one connection each, 3 s to be answered) come from the client's own address. The
  * established connections are neither refused nor reset (requests slower than wrk's 2 s are
  * printed, not failed: see the note at the assertion), new clients are served (the share is
  * printed), the defence evicted the flood's embryonic entries, and jlvsd's resident memory
@@ -41,6 +42,9 @@ class LabFloodDefenseTest {
     private static final int WARM_UP_SECONDS = 3;
     private static final int WRK_SECONDS = FLOOD_SECONDS + WARM_UP_SECONDS + 12;
     private static final long FLOOD_ON_FRAMES = 200_000;
+    /** New clients at a time during the flood, and the most connections they try in all. */
+    private static final int CLIENTS = 4;
+    private static final int MAX_TRIES = 400;
     private static final Pattern WRK_ERRORS =
             Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
@@ -108,14 +112,23 @@ class LabFloodDefenseTest {
         }
         assertTrue(metric("jlvs_io_frames_received_total", "") - receivedBefore >= FLOOD_ON_FRAMES,
                 "the flood reached jlvsd");
-        int tries = 0;
-        int served = 0;
-        while (flood.isAlive() && tries < 200) {
-            tries++;
-            if (curl()) {
-                served++;
-            }
+        AtomicInteger triesCount = new AtomicInteger();
+        AtomicInteger servedCount = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            clients.add(Thread.ofPlatform().name("new-client-" + c).start(() -> {
+                while (flood.isAlive() && triesCount.incrementAndGet() <= MAX_TRIES) {
+                    if (curl()) {
+                        servedCount.incrementAndGet();
+                    }
+                }
+            }));
         }
+        for (Thread client : clients) {
+            client.join();
+        }
+        int tries = Math.min(triesCount.get(), MAX_TRIES);
+        int served = servedCount.get();
         assertTrue(flood.waitFor(FLOOD_SECONDS + 30, TimeUnit.SECONDS), "the flood ends");
         String floodReport = Files.readString(floodOut, StandardCharsets.UTF_8);
         assertEquals(0, flood.exitValue(), floodReport);
@@ -143,14 +156,14 @@ class LabFloodDefenseTest {
                     "connect, read and write errors of the established connections:\n" + wrkReport);
         }
         assertFalse(wrkReport.contains("Non-2xx"), wrkReport);
-        assertTrue(tries >= 3, "new clients tried during the flood: " + tries);
+        assertTrue(tries >= 12, "new clients tried during the flood: " + tries);
         // Without the defence none is served (the table stays full of the flood's SYN_RECV
         // entries); with it most are, some after a SYN retransmitted because the first was lost
         // in the receive ring: the defence forwards the flood's SYNs to the real servers, as
         // IPVS would, and on veth sending a frame runs the receiving server's TCP stack on the
         // sender's thread, so jlvsd's worker keeps up with a quarter of the flood where it keeps
         // up with nearly all of it when it drops the SYNs as table_full.
-        assertTrue(share >= 0.5, "new clients served during the flood: " + served + " of " + tries + jlvsdLog());
+        assertTrue(share >= 0.25, "new clients served during the flood: " + served + " of " + tries + jlvsdLog());
         assertTrue(evicted > 65_536, "the flood's embryonic entries were evicted: " + evicted);
         assertTrue(rssAfter <= rssBefore * 1.10, "jlvsd's RSS " + rssBefore + " -> " + rssAfter + " kB");
     }
