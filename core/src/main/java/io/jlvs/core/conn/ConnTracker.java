@@ -683,15 +683,23 @@ public final class ConnTracker {
         int nowCs = centis(nowMs);
         int cursor = sweepCursor;
         int removed = 0;
+        boolean shorten = defense.underPressure();
+        int shortCs = defense.pressureSynRecvSeconds() * CS_PER_S;
         int n = Math.min(maxSlots, table.slotCount());
         for (int k = 0; k < n; k++) {
             long w = table.control(cursor);
             if (ConnTable.isLive(w)) {
-                if (reached(nowCs, table.expiryCs(cursor))) {
+                int expiry = table.expiryCs(cursor);
+                if (reached(nowCs, expiry)) {
                     boolean template = (ConnTable.flags(w) & F_TEMPLATE) != 0;
                     if (template ? table.link(cursor) == 0 && reclaimTemplate(cursor, nowCs) : reclaim(cursor, w, nowCs)) {
                         removed++;
                     }
+                } else if (shorten && expiry - nowCs > shortCs && (ConnTable.flags(w) & F_TEMPLATE) == 0
+                        && isEmbryonic(ConnTable.state(w)) && table.protocol(cursor) == PROTO_TCP) {
+                    // Under pressure an embryonic entry armed before it lives no longer than one
+                    // that enters SYN_RECV now (a packet racing with this write re-arms it).
+                    table.expiryCs(cursor, nowCs + shortCs);
                 }
             } else if (table.isTombstone(cursor)) {
                 table.clearTombstone(cursor);

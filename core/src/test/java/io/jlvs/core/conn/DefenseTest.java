@@ -266,6 +266,12 @@ class DefenseTest {
             assertEquals(5_000, lab.tracker.remainingMs(pressed, 0), "SYN_RECV lives 5 s under pressure");
             lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 52, 0);
             assertEquals(900_000, lab.tracker.remainingMs(pressed, 0), "established keeps its 900 s");
+
+            assertEquals(60_000, lab.tracker.remainingMs(calm, 0), "armed before the pressure");
+            lab.tracker.sweep(1000, lab.table.slotCount());
+            assertEquals(5_000, lab.tracker.remainingMs(calm, 1000),
+                    "the sweeper shortens a SYN_RECV armed before the pressure to 5 s from now");
+            assertEquals(899_000, lab.tracker.remainingMs(pressed, 1000), "and leaves the established alone");
         }
     }
 
