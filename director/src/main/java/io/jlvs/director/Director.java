@@ -177,7 +177,6 @@ public final class Director implements AutoCloseable {
         changes = RtNetlink.Changes.subscribe(runner);
         undo.add(changes);
         neighbours = new NeighbourTable(routes, new HashSet<>(interfaces));
-        undo.add(neighbours);
         nextHops = new KernelNextHops(neighbours::snapshot, neighbours::reportMissing, options.overrides(),
                 options.gatewayMac(), options.gatewayPort());
         refreshRoutes(true);

@@ -2,6 +2,7 @@ package io.jlvs.config.model;
 
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.text.OneLine;
 
 import java.util.List;
 import java.util.Optional;
@@ -83,13 +84,13 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
                 + " characters without spaces, control characters, '/', ':', '\"' or '\\', such as eth0";
         if (name == null || name.isEmpty() || name.length() > MAX_INTERFACE_NAME_BYTES
                 || name.equals(".") || name.equals("..")) {
-            return Optional.of("not an interface name: '" + HealthCheck.printable(String.valueOf(name)) + "'"
+            return Optional.of("not an interface name: '" + OneLine.of(String.valueOf(name)) + "'"
                     + expected);
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c <= ' ' || c >= 0x7F || c == '/' || c == '"' || c == '\\' || c == ':') {
-                return Optional.of("not an interface name: '" + HealthCheck.printable(name) + "'" + expected);
+                return Optional.of("not an interface name: '" + OneLine.of(name) + "'" + expected);
             }
         }
         return Optional.empty();

@@ -1,5 +1,6 @@
 package io.jlvs.config.model;
 
+import io.jlvs.core.text.OneLine;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -71,31 +72,10 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
      */
     public static Optional<String> pathProblem(String path) {
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
-            return Optional.of("not an HTTP path: '" + printable(path) + "'; expected a path starting with"
+            return Optional.of("not an HTTP path: '" + OneLine.of(path) + "'; expected a path starting with"
                     + " '/' without spaces, control or non-ASCII characters, such as /health");
         }
         return Optional.empty();
-    }
-
-    /** {@code text} for a one-line message: CR, LF, tab and other control characters as escapes. */
-    public static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\r' -> out.append("\\r");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < ' ' || c == 127) {
-                        out.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 
     /** The port to connect to for a real server on {@code serverPort}. */

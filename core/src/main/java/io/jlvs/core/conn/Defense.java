@@ -112,57 +112,28 @@ public final class Defense {
         boolean nomem = freeEntries < threshold;
         pressure = nomem;
 
-        switch (dropEntry) {
-            case 0 -> dropEntryArmed = false;
-            case 1 -> {
-                dropEntryArmed = nomem;
-                if (nomem) {
-                    dropEntry = 2;
-                }
-            }
-            case 2 -> {
-                dropEntryArmed = nomem;
-                if (!nomem) {
-                    dropEntry = 1;
-                }
-            }
-            default -> dropEntryArmed = true;
-        }
+        dropEntryArmed = armed(dropEntry, nomem);
+        dropEntry = nextLevel(dropEntry, nomem);
 
         int pressureRate = nomem ? (int) Math.max(1, threshold / Math.max(1, threshold - freeEntries)) : 0;
-        switch (dropPacket) {
-            case 0 -> dropRate = 0;
-            case 1 -> {
-                dropRate = pressureRate;
-                if (nomem) {
-                    dropPacket = 2;
-                }
-            }
-            case 2 -> {
-                dropRate = pressureRate;
-                if (!nomem) {
-                    dropPacket = 1;
-                }
-            }
-            default -> dropRate = amDroprate;
-        }
+        dropRate = !armed(dropPacket, nomem) ? 0 : dropPacket == 3 ? amDroprate : pressureRate;
+        dropPacket = nextLevel(dropPacket, nomem);
 
-        switch (secureTcp) {
-            case 0 -> secure = false;
-            case 1 -> {
-                secure = nomem;
-                if (nomem) {
-                    secureTcp = 2;
-                }
-            }
-            case 2 -> {
-                secure = nomem;
-                if (!nomem) {
-                    secureTcp = 1;
-                }
-            }
-            default -> secure = true;
+        secure = armed(secureTcp, nomem);
+        secureTcp = nextLevel(secureTcp, nomem);
+    }
+
+    /** Whether a mode at {@code level} is in effect: always at 3, under pressure at 1 and 2. */
+    private static boolean armed(int level, boolean nomem) {
+        return level == 3 || (level != 0 && nomem);
+    }
+
+    /** A mode's level after an update, as the kernel moves it: 1 reads 2 under pressure, 2 reads 1 after it. */
+    private static int nextLevel(int level, boolean nomem) {
+        if (level == 1 && nomem) {
+            return 2;
         }
+        return level == 2 && !nomem ? 1 : level;
     }
 
     /** Whether a new connection is refused now ({@code drop_packet}). Workers; no allocation, no shared write. */

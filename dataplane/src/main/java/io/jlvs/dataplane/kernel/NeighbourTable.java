@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>{@link #snapshot()} and {@link #reportMissing} may be called from any thread; the rest is
  * control path (netlink requests, allocates); no process is started.
  */
-public final class NeighbourTable implements AutoCloseable {
+public final class NeighbourTable {
     private static final System.Logger LOG = System.getLogger(NeighbourTable.class.getName());
     private static final int HINT_SLOTS = 256;
 
@@ -42,7 +42,6 @@ public final class NeighbourTable implements AutoCloseable {
     private final AtomicIntegerArray missing = new AtomicIntegerArray(HINT_SLOTS);
     private final Set<Integer> watched = ConcurrentHashMap.newKeySet();
     private volatile NeighbourSnapshot snapshot = NeighbourSnapshot.EMPTY;
-    private Thread refresher;
 
     /**
      * A table over the kernel of {@code routes}' namespace.
@@ -155,47 +154,8 @@ public final class NeighbourTable implements AutoCloseable {
         }
     }
 
-    /** Refreshes every {@code period} on a daemon thread until {@link #close()}. */
-    public synchronized void startRefreshing(Duration period) {
-        if (refresher != null) {
-            throw new IllegalStateException("already refreshing");
-        }
-        long periodMs = Math.max(1, period.toMillis());
-        refresher = Thread.ofPlatform().daemon().name("jlvs-neighbours").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    refresh();
-                } catch (KernelCommandException e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        return;
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "neighbour table refresh failed: " + e.getMessage());
-                }
-                try {
-                    Thread.sleep(periodMs);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-    }
-
     /** The addresses currently watched, for diagnostics. */
     public List<Integer> watched() {
         return new ArrayList<>(watched);
-    }
-
-    /** Stops the refresher thread, if any; the last snapshot stays readable. */
-    @Override
-    public synchronized void close() {
-        if (refresher != null) {
-            refresher.interrupt();
-            try {
-                refresher.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            refresher = null;
-        }
     }
 }
