@@ -39,13 +39,8 @@ class JlvsdNetnsTest {
 
     @Test
     void curlThroughJlvsdAlternatesBetweenTwoDirectRoutingServers(@TempDir Path dir) throws Exception {
-        NetnsLab.assumeNetnsAvailable();
-        assumeTrue(AfPacket.isAvailable(), () -> "skipped: AF_PACKET sockets unavailable: "
-                + AfPacket.unavailabilityCause());
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "skipped: curl is not installed");
+        Path jwebserver = assumeJlvsdLab();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path jwebserver = Path.of(System.getProperty("java.home"), "bin", "jwebserver");
-        assumeTrue(Files.isExecutable(jwebserver), "skipped: the JDK has no jwebserver");
         try (NetnsLab lab = NetnsLab.create()) {
             String lan = lab.namespace("lan");
             String bridge = lab.bridge("br", lan);
@@ -176,7 +171,7 @@ class JlvsdNetnsTest {
     }
 
     /** Links {@code namespace} to the bridge with a veth pair and gives its end {@code cidr}. */
-    private static String join(NetnsLab lab, String namespace, String suffix, String lan, String bridge, String cidr) {
+    static String join(NetnsLab lab, String namespace, String suffix, String lan, String bridge, String cidr) {
         VethPair pair = lab.veth(suffix, namespace, suffix + "b", lan);
         lab.attach(lan, pair.b(), bridge);
         lab.address(namespace, pair.a(), cidr);
@@ -188,6 +183,22 @@ class JlvsdNetnsTest {
         Matcher m = MAC.matcher(text);
         assertTrue(m.find(), text);
         return m.group(1);
+    }
+
+    /**
+     * Skips the calling test, saying why, unless namespaces, packet sockets, curl and the JDK's
+     * {@code jwebserver} (the real servers) are all there.
+     *
+     * @return the {@code jwebserver} executable
+     */
+    static Path assumeJlvsdLab() {
+        NetnsLab.assumeNetnsAvailable();
+        assumeTrue(AfPacket.isAvailable(), () -> "skipped: AF_PACKET sockets unavailable: "
+                + AfPacket.unavailabilityCause());
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "skipped: curl is not installed");
+        Path jwebserver = Path.of(System.getProperty("java.home"), "bin", "jwebserver");
+        assumeTrue(Files.isExecutable(jwebserver), "skipped: the JDK has no jwebserver");
+        return jwebserver;
     }
 
     static void awaitLog(Path log, String line) throws IOException, InterruptedException {

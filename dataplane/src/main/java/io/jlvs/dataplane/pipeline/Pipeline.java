@@ -79,6 +79,7 @@ public final class Pipeline {
     private final FrameSink[] sinks;
     private final NextHops nextHops;
     private final ArpHandler arp;
+    private final IpOutput kernelOutput;
 
     private final PacketParser parser = new PacketParser();
     private final PipelineCounters counters = new PipelineCounters();
@@ -101,6 +102,8 @@ public final class Pipeline {
     private int headroomBytes;
     private long nextHopMac;
     private int egress;
+    private boolean viaKernel;
+    private int nextHopAddress;
 
     /**
      * A pipeline for one worker.
@@ -116,6 +119,16 @@ public final class Pipeline {
      */
     public Pipeline(int workerId, ConnTracker tracker, ServiceTable services, TrafficCounters traffic, Port[] ports,
             FrameSink[] sinks, NextHops nextHops, ArpHandler arp) {
+        this(workerId, tracker, services, traffic, ports, sinks, nextHops, arp, IpOutput.NONE);
+    }
+
+    /**
+     * As above, with the kernel's IP output for packets whose next hop has no known MAC yet
+     * (counted as {@link PipelineReason#KERNEL_ROUTED}); without it they are dropped
+     * ({@link PipelineReason#NO_NEXT_HOP}).
+     */
+    public Pipeline(int workerId, ConnTracker tracker, ServiceTable services, TrafficCounters traffic, Port[] ports,
+            FrameSink[] sinks, NextHops nextHops, ArpHandler arp, IpOutput kernelOutput) {
         if (ports.length == 0 || ports.length != sinks.length) {
             throw new IllegalArgumentException("need one sink per port, got " + ports.length + " ports and "
                     + sinks.length + " sinks");
@@ -128,6 +141,7 @@ public final class Pipeline {
         this.sinks = sinks.clone();
         this.nextHops = nextHops;
         this.arp = arp;
+        this.kernelOutput = kernelOutput;
         int firstId = (workerId * 0x2F1B) & 0xFFFF;
         this.icmpErrors = new IcmpErrorWriter(firstId);
         this.dr = new DirectRouteRewriter(forwarding, icmpErrors);
@@ -191,6 +205,7 @@ public final class Pipeline {
             long nowMs) {
         this.nowMs = nowMs;
         this.ingress = port;
+        this.viaKernel = false;
         this.checksumPartial = (tpStatus & AfPacket.TP_STATUS_CSUMNOTREADY) != 0;
         this.checksumUnknown = (tpStatus & FrameHandler.STATUS_CHECKSUM_UNKNOWN) != 0;
         this.headroomBytes = (int) Math.min(offset, TunnelRewriter.OVERHEAD_BYTES);
@@ -327,7 +342,7 @@ public final class Pipeline {
         }
         int method = (ConnTable.flags(table.control(slot)) & ConnTable.F_FWD_MASK) >>> ConnTable.F_FWD_SHIFT;
         int realServer = table.daddr(slot);
-        if (!prepare(realServer, parser.ipv4().destinationAddress())) {
+        if (!prepare(realServer, parser.ipv4().destinationAddress(), method != METHOD_ROUTE)) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
         long mac = nextHopMac;
@@ -368,7 +383,7 @@ public final class Pipeline {
         if (service >= 0) {
             traffic.out(service, destinationIndex, lengthBytes);
         }
-        if (!prepare(parser.ipv4().destinationAddress(), ports[ingress].address())) {
+        if (!prepare(parser.ipv4().destinationAddress(), ports[ingress].address(), true)) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
         Port out = ports[egress];
@@ -380,15 +395,25 @@ public final class Pipeline {
     /**
      * Before a rewrite towards {@code address}: finds the next hop ({@link #nextHopMac},
      * {@link #egress}), points the reply buffer at the ingress interface with
-     * {@code replySource} as the source of ICMP errors, and completes a partial checksum.
+     * {@code replySource} as the source of ICMP errors, and completes a partial checksum. When the
+     * next hop's MAC is not known and the rewritten packet will be addressed to {@code address}
+     * ({@code routable}), the packet goes to the kernel's IP output instead ({@link #viaKernel}),
+     * which resolves the neighbour and queues the packet meanwhile, as IPVS's transmit does.
      *
-     * @return false when no next hop is known (the resolver is told)
+     * @return false when no next hop is known and the kernel cannot take the packet (the resolver
+     *         is told)
      */
-    private boolean prepare(int address, int replySource) {
+    private boolean prepare(int address, int replySource, boolean routable) {
         long mac = nextHops.macOf(address);
+        viaKernel = false;
+        nextHopAddress = address;
         if (mac == NextHops.UNKNOWN) {
             nextHops.missing(address);
-            return false;
+            if (!routable || kernelOutput == IpOutput.NONE) {
+                return false;
+            }
+            viaKernel = true;
+            mac = 0;
         }
         int port = nextHops.portOf(address);
         nextHopMac = mac;
@@ -403,17 +428,17 @@ public final class Pipeline {
     private PipelineVerdict emit(ForwardVerdict verdict, long frameOffset, int frameLength) {
         switch (verdict) {
             case FORWARD:
-                if (!sinks[egress].send(parser.ethernet().segment(), frameOffset, frameLength)) {
-                    return drop(PipelineReason.TX_FULL);
+                if (!send(parser.ethernet().segment(), frameOffset, frameLength)) {
+                    return dropUnsent();
                 }
-                return verdict(PipelineVerdict.FORWARDED);
+                return forwarded();
             case FRAGMENTED:
                 for (int i = 0; i < fragments.count(); i++) {
-                    if (!sinks[egress].send(fragments.segment(), fragments.frameOffset(i), fragments.frameLengthBytes(i))) {
-                        return drop(PipelineReason.TX_FULL);
+                    if (!send(fragments.segment(), fragments.frameOffset(i), fragments.frameLengthBytes(i))) {
+                        return dropUnsent();
                     }
                 }
-                return verdict(PipelineVerdict.FORWARDED);
+                return forwarded();
             case REPLY:
                 counters.count(PipelineReason.REWRITE);
                 return sendReply();
@@ -436,6 +461,26 @@ public final class Pipeline {
             return drop(PipelineReason.TX_FULL);
         }
         return verdict(PipelineVerdict.REPLIED);
+    }
+
+    /** Sends a rewritten frame out of {@link #egress}, or its IP packet to the kernel when {@link #viaKernel}. */
+    private boolean send(MemorySegment segment, long frameOffset, int frameLength) {
+        if (viaKernel) {
+            long ip = frameOffset + EthernetFlyweight.HEADER_LENGTH;
+            return kernelOutput.send(segment, ip, frameLength - EthernetFlyweight.HEADER_LENGTH, nextHopAddress);
+        }
+        return sinks[egress].send(segment, frameOffset, frameLength);
+    }
+
+    private PipelineVerdict forwarded() {
+        if (viaKernel) {
+            counters.count(PipelineReason.KERNEL_ROUTED);
+        }
+        return verdict(PipelineVerdict.FORWARDED);
+    }
+
+    private PipelineVerdict dropUnsent() {
+        return drop(viaKernel ? PipelineReason.NO_NEXT_HOP : PipelineReason.TX_FULL);
     }
 
     private PipelineVerdict pass(PipelineReason reason) {

@@ -46,8 +46,17 @@ public enum PipelineReason {
     SYN_LIMIT,
     /** Dropped: the connection's real server was deleted. */
     DEST_DELETED,
-    /** Dropped: no next-hop MAC known for the destination. */
+    /**
+     * Dropped: no next-hop MAC known for the destination, and the packet could not be handed to
+     * the kernel's IP output (a DR frame, whose IP destination is the VIP; or the kernel refused it).
+     */
     NO_NEXT_HOP,
+    /**
+     * Forwarded (counted here as well as in the verdict): no next-hop MAC was known yet, so the
+     * rewritten packet went to the kernel's IP output, which resolves the neighbour and holds the
+     * packet until it answers, as IPVS's transmit does.
+     */
+    KERNEL_ROUTED,
     /** Dropped: a tunnel connection but no director address on the outgoing interface. */
     NO_TUNNEL_SOURCE,
     /** Dropped (or answered with an ICMP error) by a rewriter (TTL, MTU, headroom...). */

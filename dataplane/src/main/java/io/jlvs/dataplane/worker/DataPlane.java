@@ -5,6 +5,7 @@ import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
+import io.jlvs.dataplane.io.RawIpOutput;
 import io.jlvs.dataplane.io.RxRing;
 import io.jlvs.dataplane.io.RxRingConfig;
 import io.jlvs.dataplane.io.TxRing;
@@ -13,6 +14,7 @@ import io.jlvs.dataplane.io.XskConfig;
 import io.jlvs.dataplane.io.XskSocket;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.FrameSink;
+import io.jlvs.dataplane.pipeline.IpOutput;
 import io.jlvs.dataplane.pipeline.NextHops;
 import io.jlvs.dataplane.pipeline.Pipeline;
 import io.jlvs.dataplane.pipeline.PipelineCounters;
@@ -123,8 +125,13 @@ public final class DataPlane implements AutoCloseable {
                     owned.add(tx);
                     sinks[p] = new TxRingSink(tx);
                 }
+                IpOutput kernelOutput = openKernelOutput(w);
+                if (kernelOutput instanceof RawIpOutput raw) {
+                    opened.add(raw);
+                    owned.add(raw);
+                }
                 Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
-                        nextHops, arpOfWorker.apply(w));
+                        nextHops, arpOfWorker.apply(w), kernelOutput);
                 workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, io.idleSpins(),
                         io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, System.err::println,
                         owned.toArray(new AutoCloseable[0])));
@@ -140,6 +147,21 @@ public final class DataPlane implements AutoCloseable {
             throw e;
         }
         return new DataPlane(workers);
+    }
+
+    /**
+     * The kernel's IP output for worker {@code w}'s packets to next hops not resolved yet, or
+     * {@link IpOutput#NONE} (with one line on standard error saying why) when no raw socket can be
+     * opened: such packets are then dropped as {@code no_next_hop}.
+     */
+    private static IpOutput openKernelOutput(int w) {
+        try {
+            return RawIpOutput.open();
+        } catch (NativeException e) {
+            System.err.println("jlvsd: worker " + w + ": no kernel IP output (" + e.getMessage()
+                    + "); packets to next hops not resolved yet are dropped as no_next_hop");
+            return IpOutput.NONE;
+        }
     }
 
     /** Starts one thread per worker. */

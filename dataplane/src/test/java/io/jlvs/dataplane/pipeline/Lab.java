@@ -50,6 +50,10 @@ final class Lab {
     final MemoryFrameSink sink = new MemoryFrameSink(64, 2048);
     /** Addresses the pipeline found no next hop for. */
     final List<Integer> missing = new ArrayList<>();
+    /** IP packets handed to the kernel's output, with their next-hop address first (4 bytes, big-endian). */
+    final List<byte[]> kernelSent = new ArrayList<>();
+    /** Whether the kernel's output takes packets. */
+    boolean kernelTakes = true;
     final Pipeline pipeline;
     private final MemorySegment input = MemorySegment.ofArray(new byte[HEADROOM + 2048]);
 
@@ -76,7 +80,16 @@ final class Lab {
         };
         Port eth0 = new Port("eth0", 2, DIRECTOR_MAC, MTU, DIP);
         pipeline = new Pipeline(0, tracker, services, services.newCounters(), new Port[] {eth0},
-                new FrameSink[] {sink}, nextHops, ArpHandler.IGNORE);
+                new FrameSink[] {sink}, nextHops, ArpHandler.IGNORE, (segment, offset, lengthBytes, destination) -> {
+                    if (kernelTakes) {
+                        byte[] packet = new byte[4 + lengthBytes];
+                        MemorySegment.ofArray(packet).set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+                                .withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0, destination);
+                        MemorySegment.copy(segment, offset, MemorySegment.ofArray(packet), 4, lengthBytes);
+                        kernelSent.add(packet);
+                    }
+                    return kernelTakes;
+                });
     }
 
     /** Copies {@code frame} behind the headroom and runs it through the pipeline. */

@@ -23,12 +23,15 @@ import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.dataplane.sys.AfPacket;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of the pipeline over several packets: scheduling, stickiness, counters, offloads. */
 class PipelineBehaviourTest {
+    private static final ValueLayout.OfInt BIG_ENDIAN_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static long destinationMac(byte[] frame) {
         long mac = 0;
         for (int i = 0; i < 6; i++) {
@@ -115,13 +118,78 @@ class PipelineBehaviourTest {
     }
 
     @Test
-    void dropsWhenNoNextHopIsKnownAndTellsTheResolver() {
+    void dropsADirectRoutingFrameWhenNoNextHopIsKnownAndTellsTheResolver() {
         int unknown = io.jlvs.core.net.Ipv4.parse("192.168.188.99");
         Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(unknown, 80, ForwardingMethod.ROUTE, 1))));
         assertEquals(PipelineVerdict.DROPPED, lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build()));
         assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.NO_NEXT_HOP));
         assertEquals(List.of(unknown), lab.missing);
         assertEquals(0, lab.sent().size());
+        assertEquals(0, lab.kernelSent.size(), "a DR frame keeps the VIP as destination: the kernel cannot route it");
+    }
+
+    @Test
+    void natPacketsToAnUnresolvedServerGoToTheKernelsIpOutputRewritten() {
+        int unknown = io.jlvs.core.net.Ipv4.parse("192.168.188.99");
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(unknown, 8080, ForwardingMethod.MASQ, 1))));
+        assertEquals(PipelineVerdict.FORWARDED,
+                lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.KERNEL_ROUTED));
+        assertEquals(0, lab.pipeline.counters().reasonCount(PipelineReason.NO_NEXT_HOP));
+        assertEquals(List.of(unknown), lab.missing, "the resolver is still told");
+        assertEquals(0, lab.sent().size(), "nothing leaves by the interface without a MAC");
+        assertEquals(1, lab.kernelSent.size());
+        byte[] recorded = lab.kernelSent.getFirst();
+        assertEquals(unknown, MemorySegment.ofArray(recorded).get(BIG_ENDIAN_INT, 0), "routed towards the server");
+        PacketParser ip = parseIpPacket(recorded);
+        assertEquals(Lab.CLIENT, ip.ipv4().sourceAddress());
+        assertEquals(unknown, ip.ipv4().destinationAddress());
+        assertEquals(8080, ip.tcp().destinationPort());
+        assertTrue(InternetChecksum.isIpv4HeaderValid(MemorySegment.ofArray(recorded), 4, 20),
+                "IPv4 header checksum verifies");
+    }
+
+    @Test
+    void aNatReplyToADirectlyAttachedClientNotResolvedYetGoesToTheKernelFromTheVip() {
+        int neighbourClient = io.jlvs.core.net.Ipv4.parse("192.168.10.7");
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(RS1, 8080, ForwardingMethod.MASQ, 1))));
+        lab.process(fromClient().source(neighbourClient).tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build());
+        assertEquals(1, lab.sent().size(), "the SYN reaches rs1, whose MAC is known");
+        assertEquals(PipelineVerdict.FORWARDED, lab.process(fromServer(RS1, RS1_MAC).destination(neighbourClient)
+                .tcp(8080, 40000).tcpFlags(TcpFlyweight.SYN | TcpFlyweight.ACK).build()));
+        assertEquals(1, lab.kernelSent.size(), "the first SYN-ACK is not lost");
+        byte[] recorded = lab.kernelSent.getFirst();
+        assertEquals(neighbourClient, MemorySegment.ofArray(recorded).get(BIG_ENDIAN_INT, 0));
+        PacketParser ip = parseIpPacket(recorded);
+        assertEquals(Lab.VIP, ip.ipv4().sourceAddress());
+        assertEquals(80, ip.tcp().sourcePort());
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.KERNEL_ROUTED));
+    }
+
+    /**
+     * Parses what the kernel's output was handed ({@link Lab#kernelSent}: the next hop, then an IP
+     * packet without a link-layer header) behind a made-up Ethernet header.
+     */
+    private static PacketParser parseIpPacket(byte[] recorded) {
+        byte[] frame = new byte[14 + recorded.length - 4];
+        frame[12] = 0x08;
+        System.arraycopy(recorded, 4, frame, 14, recorded.length - 4);
+        PacketParser parser = new PacketParser();
+        assertEquals(Verdict.IPV4_TCP, parser.parse(MemorySegment.ofArray(frame), 0, frame.length),
+                "an IPv4 TCP packet starts where the kernel was told");
+        return parser;
+    }
+
+    @Test
+    void aPacketTheKernelRefusesIsDroppedAsNoNextHop() {
+        int unknown = io.jlvs.core.net.Ipv4.parse("192.168.188.99");
+        Lab lab = new Lab(List.of(service(Protocol.TCP, 80, "rr", server(unknown, 8080, ForwardingMethod.MASQ, 1))));
+        lab.kernelTakes = false;
+        assertEquals(PipelineVerdict.DROPPED,
+                lab.process(fromClient().tcp(40000, 80).tcpFlags(TcpFlyweight.SYN).build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.NO_NEXT_HOP));
+        assertEquals(0, lab.pipeline.counters().reasonCount(PipelineReason.KERNEL_ROUTED));
+        assertEquals(0, lab.pipeline.counters().reasonCount(PipelineReason.TX_FULL));
     }
 
     @Test
