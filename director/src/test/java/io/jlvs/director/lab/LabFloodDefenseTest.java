@@ -47,8 +47,7 @@ class LabFloodDefenseTest {
     private static final int MAX_TRIES = 400;
     private static final Pattern WRK_ERRORS =
             Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
-    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-
+    
     private final List<Process> started = new ArrayList<>();
 
     @BeforeEach
@@ -81,10 +80,10 @@ class LabFloodDefenseTest {
                 "  connection-table-capacity: 65536\n  defense: {drop-entry: 1}\n"));
         Scripts.Result hup = Scripts.run(Map.of(), List.of("kill", "-HUP", Long.toString(jlvsd)));
         assertEquals(0, hup.exitCode(), hup::toString);
-        for (int attempt = 0; attempt < 50 && metric("jlvs_defense_mode", "sysctl=\"drop_entry\"") != 1; attempt++) {
+        for (int attempt = 0; attempt < 50 && Scripts.metric("jlvs_defense_mode", "sysctl=\"drop_entry\"") != 1; attempt++) {
             Thread.sleep(100);
         }
-        assertEquals(1, metric("jlvs_defense_mode", "sysctl=\"drop_entry\""), "drop_entry 1 after the reload" + jlvsdLog());
+        assertEquals(1, Scripts.metric("jlvs_defense_mode", "sysctl=\"drop_entry\""), "drop_entry 1 after the reload" + jlvsdLog());
         assertTrue(curl(), "the VIP answers before the flood" + jlvsdLog());
 
         Path wrkOut = Files.createTempFile("jlvs-flood-wrk", ".out");
@@ -97,20 +96,20 @@ class LabFloodDefenseTest {
         Process warm = start(warmOut, floodCommand(WARM_UP_SECONDS));
         assertTrue(warm.waitFor(WARM_UP_SECONDS + 30, TimeUnit.SECONDS), "the warm-up flood ends");
         assertEquals(0, warm.exitValue(), () -> Scripts.readQuietly(warmOut));
-        long rssBefore = rssKb(jlvsd);
-        long evictedBefore = metric("jlvs_defense_evicted_total", "");
-        long fullBefore = metric("jlvs_worker_frames_by_reason_total", "reason=\"table_full\"");
-        long ringBefore = metric("jlvs_io_drops_total", "");
+        long rssBefore = Scripts.rssKb(jlvsd);
+        long evictedBefore = Scripts.metric("jlvs_defense_evicted_total", "");
+        long fullBefore = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"table_full\"");
+        long ringBefore = Scripts.metric("jlvs_io_drops_total", "");
 
         Path floodOut = Files.createTempFile("jlvs-flood", ".out");
-        long receivedBefore = metric("jlvs_io_frames_received_total", "");
+        long receivedBefore = Scripts.metric("jlvs_io_frames_received_total", "");
         Process flood = start(floodOut, floodCommand(FLOOD_SECONDS));
         // The flood's JVM builds a million frames first: new clients are counted once it is on.
         for (int attempt = 0; attempt < 300 && flood.isAlive()
-                && metric("jlvs_io_frames_received_total", "") - receivedBefore < FLOOD_ON_FRAMES; attempt++) {
+                && Scripts.metric("jlvs_io_frames_received_total", "") - receivedBefore < FLOOD_ON_FRAMES; attempt++) {
             Thread.sleep(50);
         }
-        assertTrue(metric("jlvs_io_frames_received_total", "") - receivedBefore >= FLOOD_ON_FRAMES,
+        assertTrue(Scripts.metric("jlvs_io_frames_received_total", "") - receivedBefore >= FLOOD_ON_FRAMES,
                 "the flood reached jlvsd");
         AtomicInteger triesCount = new AtomicInteger();
         AtomicInteger servedCount = new AtomicInteger();
@@ -134,10 +133,10 @@ class LabFloodDefenseTest {
         assertEquals(0, flood.exitValue(), floodReport);
         assertTrue(wrk.waitFor(WRK_SECONDS + 30, TimeUnit.SECONDS), "wrk ends");
         String wrkReport = Files.readString(wrkOut, StandardCharsets.UTF_8);
-        long rssAfter = rssKb(jlvsd);
-        long evicted = metric("jlvs_defense_evicted_total", "") - evictedBefore;
-        long full = metric("jlvs_worker_frames_by_reason_total", "reason=\"table_full\"") - fullBefore;
-        long ring = metric("jlvs_io_drops_total", "") - ringBefore;
+        long rssAfter = Scripts.rssKb(jlvsd);
+        long evicted = Scripts.metric("jlvs_defense_evicted_total", "") - evictedBefore;
+        long full = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"table_full\"") - fullBefore;
+        long ring = Scripts.metric("jlvs_io_drops_total", "") - ringBefore;
         double share = tries == 0 ? 0 : (double) served / tries;
 
         System.out.printf("lab flood defence: %s; new clients served %d of %d (%.0f %%) during the flood;"
@@ -200,25 +199,5 @@ class LabFloodDefenseTest {
     private static boolean curl() {
         return Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "-o", "/dev/null", "--max-time", "3",
                 "http://" + VIP + "/").exitCode() == 0;
-    }
-
-    private static long rssKb(long pid) throws IOException {
-        Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
-        assertTrue(m.find(), "VmRSS of " + pid);
-        return Long.parseLong(m.group(1));
-    }
-
-    /** The sum of jlvsd's samples of {@code family} whose labels include {@code label} (or all of them). */
-    private static long metric(String family, String label) {
-        Scripts.Result r = Scripts.inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
-                "http://127.0.0.1:9180/metrics");
-        assertEquals(0, r.exitCode(), r::toString);
-        double sum = 0;
-        for (String line : r.output().split("\n")) {
-            if ((line.startsWith(family + " ") || line.startsWith(family + "{")) && line.contains(label)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return (long) sum;
     }
 }

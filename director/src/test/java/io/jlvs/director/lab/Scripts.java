@@ -9,10 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.jlvs.dataplane.netns.NetnsLab;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Runs the lab's scripts and other commands with a time limit, collecting exit code and output. */
@@ -29,6 +32,7 @@ final class Scripts {
             "JLVS_JAVA_HOME", System.getProperty("java.home"));
     private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
     private static final long TIMEOUT_SECONDS = 90;
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     private Scripts() {
     }
@@ -159,6 +163,30 @@ final class Scripts {
             }
         }
         throw new AssertionError("no " + name + " in " + RUN.resolve("pids"));
+    }
+
+    /** The resident memory of process {@code pid}, kB. */
+    static long rssKb(long pid) throws IOException {
+        Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        assertTrue(m.find(), "VmRSS of " + pid);
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * The sum of the lab jlvsd's samples of {@code family} whose labels include {@code label} (or
+     * all of them when it is empty), read from its {@code /metrics} in the director's namespace.
+     */
+    static long metric(String family, String label) {
+        Result r = inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
+                "http://127.0.0.1:9180/metrics");
+        assertEquals(0, r.exitCode(), r::toString);
+        double sum = 0;
+        for (String line : r.output().split("\n")) {
+            if ((line.startsWith(family + " ") || line.startsWith(family + "{")) && line.contains(label)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return (long) sum;
     }
 
     /** The lab's jlvsd log, for failure messages. */
