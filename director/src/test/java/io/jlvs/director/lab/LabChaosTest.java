@@ -84,9 +84,9 @@ class LabChaosTest {
         Scripts.Result up = Scripts.lab("up", "nat", "--servers", "3", "--scheduler", "rr", "--backend", "nginx");
         assertEquals(0, up.exitCode(), up::toString);
         long jlvsd = Scripts.labPid("director-jlvsd");
-        String global = globalSection().replace("  connection-table-capacity: 65536\n",
+        String global = Scripts.globalSection().replace("  connection-table-capacity: 65536\n",
                 "  connection-table-capacity: 65536\n  defense: {drop-entry: 1}\n");
-        Path socket = socket(global);
+        Path socket = Scripts.controlSocket(global);
         Files.writeString(SERVICE_FILE, global + services(1));
         ok(adm(socket, "--reload"));
         await("rs3 checked and up", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1
@@ -200,19 +200,6 @@ class LabChaosTest {
         return listing.replaceAll("(?m)^(  -> \\S+ +\\S+ +\\d+) .*$", "$1");
     }
 
-    /** The lab's service file up to and including {@code services:}. */
-    private static String globalSection() throws IOException {
-        String text = Files.readString(SERVICE_FILE);
-        int at = text.indexOf("\nservices:\n");
-        assertTrue(at > 0, text);
-        return text.substring(0, at + "\nservices:\n".length());
-    }
-
-    private static Path socket(String global) {
-        Matcher m = Pattern.compile("(?m)^  control-socket: (\\S+)$").matcher(global);
-        assertTrue(m.find(), global);
-        return Path.of(m.group(1));
-    }
 
     private static ControlResponse adm(Path socket, String... args) throws IOException {
         return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));

@@ -95,8 +95,8 @@ class LabControlTest {
     @Test
     void twentyReloadsDuringThirtySecondsOfWrkLoseNoConnectionAndEachShowsInTheListing() throws Exception {
         up("nat", "--servers", "3", "--scheduler", "wrr", "--backend", "nginx");
-        String global = globalSection();
-        Path socket = socket(global);
+        String global = Scripts.globalSection();
+        Path socket = Scripts.controlSocket(global);
         Version initial = new Version("wrr", new TreeMap<>(Map.of("rs1", 1, "rs2", 1)));
         reload(socket, global, initial);
         assertListing(socket, initial);
@@ -224,7 +224,7 @@ class LabControlTest {
     @Test
     void seedCommandLinesThenSaveClearRestoreGiveTheSameListingFromTheLabsJlvsd() throws Exception {
         up("dr", "--scheduler", "rr", "--backend", "nginx");
-        Path socket = socket(globalSection());
+        Path socket = Scripts.controlSocket(Scripts.globalSection());
         String seeds;
         try (var in = LabControlTest.class.getResourceAsStream("/io/jlvs/director/adm/seed-commands.txt")) {
             assertTrue(in != null, "the seed command lines are a test resource of the adm package");
@@ -286,8 +286,8 @@ class LabControlTest {
     @Test
     void stoppingNginxOnRs1QuiescesItWithinIntervalTimesRetriesAndStartingItRestoresIt() throws Exception {
         up("dr", "--scheduler", "rr", "--backend", "nginx");
-        String global = globalSection();
-        Path socket = socket(global);
+        String global = Scripts.globalSection();
+        Path socket = Scripts.controlSocket(global);
         String check = "health-check: {type: http, path: /, interval: 0.5, timeout: 0.4, retries: 3}";
         Files.writeString(SERVICE_FILE, global + service(DR_VIP, "rr", "dr", new TreeMap<>(Map.of("rs1", 1, "rs2", 1)), check));
         ControlResponse reloaded = adm(socket, "--reload");
@@ -424,19 +424,6 @@ class LabControlTest {
         assertTrue(up.output().contains("runs: jlvsd (pid"), up::toString);
     }
 
-    /** The lab's service file up to and including {@code services:}. */
-    private static String globalSection() throws IOException {
-        String text = Files.readString(SERVICE_FILE);
-        int at = text.indexOf("\nservices:\n");
-        assertTrue(at > 0, text);
-        return text.substring(0, at + "\nservices:\n".length());
-    }
-
-    private static Path socket(String global) {
-        Matcher m = Pattern.compile("(?m)^  control-socket: (\\S+)$").matcher(global);
-        assertTrue(m.find(), global);
-        return Path.of(m.group(1));
-    }
 
     /** One TCP port-80 service in the service file's syntax, with {@code extra} as a line of its own when given. */
     private static String service(String vip, String scheduler, String method, Map<String, Integer> weights,

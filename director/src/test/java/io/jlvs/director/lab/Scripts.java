@@ -165,6 +165,21 @@ final class Scripts {
         throw new AssertionError("no " + name + " in " + RUN.resolve("pids"));
     }
 
+    /** The lab's service file ({@code lab/run/director.yaml}) up to and including {@code services:}. */
+    static String globalSection() throws IOException {
+        String text = Files.readString(RUN.resolve("director.yaml"));
+        int at = text.indexOf("\nservices:\n");
+        assertTrue(at > 0, text);
+        return text.substring(0, at + "\nservices:\n".length());
+    }
+
+    /** The control socket a service file's global section names. */
+    static Path controlSocket(String global) {
+        Matcher m = Pattern.compile("(?m)^  control-socket: (\\S+)$").matcher(global);
+        assertTrue(m.find(), global);
+        return Path.of(m.group(1));
+    }
+
     /** The resident memory of process {@code pid}, kB. */
     static long rssKb(long pid) throws IOException {
         Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
