@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jlvs.config.model.HealthCheck;
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.Defense;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.dataplane.io.IoCounters;
@@ -26,8 +29,11 @@ import java.util.Map;
  * "servers": [{"server", "method", "weight", "configuredWeight", "scheduled", "activeConns",
  * "inactConns", "stats", "rates", "health"}]}], "workers": [{"worker", "verdicts", "reasons",
  * "io": [{"interface", "received", "drops": {reason: count}}]}],
- * "health": {"downTransitions", "upTransitions"}}}. {@code health} of a server is {@code null}
- * when no check applies to it.
+ * "connectionTable": {"capacity", "entries", "free", "defense": {"dropEntry", "dropPacket",
+ * "secureTcp", "amemthresh", "amDroprate", "perSourceSynLimit", "underPressure", "dropRate",
+ * "evicted"}}, "health": {"downTransitions", "upTransitions"}}}. {@code health} of a server is
+ * {@code null} when no check applies to it; {@code connectionTable} is there when the source
+ * has a tracker.
  */
 final class StatusJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -97,10 +103,31 @@ final class StatusJson {
                 }
             }
         }
+        source.defense().ifPresent(tracker -> connectionTable(root.putObject("connectionTable"), tracker));
         ObjectNode transitions = root.putObject("health");
         transitions.put("downTransitions", source.checker() == null ? 0 : source.checker().downTransitions());
         transitions.put("upTransitions", source.checker() == null ? 0 : source.checker().upTransitions());
         return root.toPrettyString() + "\n";
+    }
+
+    /** The table's fill and its flood defence, with the kernel's sysctl names in camel case. */
+    private static void connectionTable(ObjectNode node, ConnTracker tracker) {
+        ConnTable table = tracker.table();
+        long entries = table.size();
+        node.put("capacity", table.capacity());
+        node.put("entries", entries);
+        node.put("free", Math.max(0, table.capacity() - entries));
+        Defense d = tracker.defense();
+        ObjectNode defense = node.putObject("defense");
+        defense.put("dropEntry", d.dropEntry());
+        defense.put("dropPacket", d.dropPacket());
+        defense.put("secureTcp", d.secureTcpMode());
+        defense.put("amemthresh", d.amemthresh());
+        defense.put("amDroprate", d.amDroprate());
+        defense.put("perSourceSynLimit", d.perSourceSynLimit());
+        defense.put("underPressure", d.underPressure());
+        defense.put("dropRate", d.dropRate());
+        defense.put("evicted", tracker.defenseEvictions());
     }
 
     private static void stats(ObjectNode node, Stats stats) {

@@ -9,6 +9,10 @@ import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.config.yaml.ServiceFileLoader;
+import io.jlvs.core.conn.ConnSysctls;
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
@@ -290,6 +294,33 @@ class MetricsServerTest {
         assertFalse(entry.get("health").get("up").asBoolean());
         assertEquals("connect refused", entry.get("health").get("lastFailure").asText());
         assertEquals(1, status.get("health").get("downTransitions").asLong());
+    }
+
+    @Test
+    void statusAndMetricsShowTheConnectionTableAndItsDefence() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        ConnTracker tracker = new ConnTracker(new ConnTable(64), table.registry(), new Timeouts(), new ConnSysctls());
+        tracker.defense().configure(1, 0, 0, 128, 10, 5, 3);
+        tracker.defense().update(tracker.table().capacity() - tracker.table().size());
+        MetricsSource source = new MetricsSource(table, null, List::of, new Rates(table), tracker);
+
+        JsonNode status = new ObjectMapper().readTree(StatusJson.render(source)).get("connectionTable");
+        assertNotNull(status, "/status has the connection table");
+        assertEquals(64, status.get("capacity").asLong());
+        assertEquals(0, status.get("entries").asLong());
+        assertEquals(64, status.get("free").asLong());
+        JsonNode defense = status.get("defense");
+        assertEquals(2, defense.get("dropEntry").asInt(), "drop_entry 1 reads 2 while armed by pressure");
+        assertEquals(0, defense.get("dropPacket").asInt());
+        assertEquals(128, defense.get("amemthresh").asInt());
+        assertEquals(3, defense.get("perSourceSynLimit").asInt());
+        assertTrue(defense.get("underPressure").asBoolean(), "64 free entries are fewer than amemthresh 128");
+        assertEquals(0, defense.get("evicted").asLong());
+
+        Map<String, Exposition.Family> families = parse(PrometheusText.render(source));
+        assertEquals(2, value(families, "jlvs_defense_mode", Map.of("sysctl", "drop_entry")));
+        assertEquals(1, value(families, "jlvs_defense_under_pressure", Map.of()));
+        assertEquals(0, value(families, "jlvs_defense_evicted_total", Map.of()));
     }
 
     @Test
