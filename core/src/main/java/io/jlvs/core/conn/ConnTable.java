@@ -885,6 +885,11 @@ public final class ConnTable implements AutoCloseable {
         return (int) INT.getAndAdd(slots, offset(slot) + OFF_LINK, delta) + delta;
     }
 
+    /** Client → server packets counted so far (wrapping). */
+    public int inPkts(int slot) {
+        return (int) INT.getVolatile(slots, offset(slot) + OFF_IN_PKTS);
+    }
+
     /** Counts a client → server packet of {@code lengthBytes}. */
     public void countIn(int slot, int lengthBytes) {
         long base = offset(slot);

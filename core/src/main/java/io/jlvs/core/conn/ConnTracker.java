@@ -70,6 +70,9 @@ public final class ConnTracker {
     public static final int SYN_LIMIT = -7;
 
     private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    /** {@code todrop_entry}: an entry touched within this many seconds is never dropped. */
+    private static final int TODROP_IDLE_S = 60;
     private static final int RESCHEDULE = Integer.MIN_VALUE;
     private static final int RACE = Integer.MIN_VALUE + 1;
     private static final int ATTEMPTS = 8;
@@ -97,6 +100,8 @@ public final class ConnTracker {
     private final AtomicIntegerArray embryonicBySource;
     private final int sourceMask;
     private int sweepCursor;
+    /** {@code todrop_entry}'s countdown per client-packet count 1..8 (index 0 unused); control thread. */
+    private final int[] todropCountdown = new int[9];
 
     public ConnTracker(ConnTable table, DestinationRegistry registry, Timeouts timeouts, ConnSysctls sysctls) {
         this(table, registry, timeouts, sysctls, new Defense());
@@ -727,7 +732,11 @@ public final class ConnTracker {
         return dropEntries(nowMs, probes);
     }
 
-    /** Evicts the embryonic TCP connections found at {@code probes} random slots; see {@link #defend}. */
+    /**
+     * Evicts, at {@code probes} random slots, the embryonic TCP connections found and the UDP
+     * entries the kernel's {@code todrop_entry} would drop ({@link #isIdleUdpToDrop}); see
+     * {@link #defend}. Control thread (one at a time).
+     */
     public int dropEntries(long nowMs, int probes) {
         int nowCs = centis(nowMs);
         int slots = table.slotCount();
@@ -736,12 +745,40 @@ public final class ConnTracker {
         for (int k = 0; k < probes; k++) {
             int slot = random.nextInt(slots);
             long w = table.control(slot);
-            if (isEvictable(slot, w) && reclaim(slot, w, nowCs)) {
+            if ((isEvictable(slot, w) || isIdleUdpToDrop(slot, w, nowCs)) && reclaim(slot, w, nowCs)) {
                 evicted++;
             }
         }
         evictions.add(evicted);
         return evicted;
+    }
+
+    /**
+     * The kernel's {@code todrop_entry} for a UDP connection met by the random drop: one idle for
+     * a minute or more (its expiry at least 60 s nearer than a packet now would set it) that saw 1
+     * to 8 client packets is dropped once in that many times it is met, by a countdown per packet
+     * count. Templates are never dropped. The idle time is read against the UDP timeout in force
+     * now (the table keeps no per-entry timeout), so right after an {@code ipvsadm --set} it is off
+     * by the change. TCP entries are left to {@link #isEvictable}: established ones are never
+     * dropped, unlike the kernel, which drops those with few packets too.
+     */
+    private boolean isIdleUdpToDrop(int slot, long w, int nowCs) {
+        if (!ConnTable.isLive(w) || (ConnTable.flags(w) & F_TEMPLATE) != 0 || table.protocol(slot) != PROTO_UDP) {
+            return false;
+        }
+        int sinceTouchCs = nowCs - (table.expiryCs(slot) - timeouts.udpS() * CS_PER_S);
+        if (sinceTouchCs < TODROP_IDLE_S * CS_PER_S) {
+            return false;
+        }
+        int packets = table.inPkts(slot);
+        if (packets < 1 || packets >= todropCountdown.length) {
+            return false;
+        }
+        if (--todropCountdown[packets] > 0) {
+            return false;
+        }
+        todropCountdown[packets] = packets;
+        return true;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class DefenseTest {
     private static final int TCP = 6;
+    private static final int UDP = 17;
     private static final int SYN = 0x02;
     private static final int ACK = 0x10;
     private static final int RST = 0x04;
@@ -150,6 +151,47 @@ class DefenseTest {
                 }
             }
             assertEquals(100, served, "new clients from other sources are served after the eviction");
+        }
+    }
+
+    @Test
+    void theRandomDropTakesUdpEntriesIdleAMinuteWithFewPacketsAsTheKernelsTodropEntry() {
+        try (Lab lab = new Lab(3, 0, 0)) {
+            TrackedService dns = TrackedService.of(UDP, VIP, 53, new SequenceScheduler(lab.rs));
+            int client = Ipv4.parse("172.16.0.1");
+            // Port p's entry sees (p % 10) + 1 client packets at t = 0; ports 5000.. see one at t = 50 s.
+            for (int port = 1000; port < 1100; port++) {
+                for (int n = 0; n <= port % 10; n++) {
+                    assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 0) >= 0);
+                }
+            }
+            for (int port = 5000; port < 5010; port++) {
+                assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 50_000) >= 0);
+            }
+            int established = lab.syn(client, 40000, 0);
+            lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+            assertEquals(TcpState.ESTABLISHED, lab.tracker.state(established));
+
+            assertEquals(0, lab.tracker.dropEntries(59_000, lab.table.slotCount() * 4),
+                    "nothing touched within the last minute is dropped");
+            int[] left = new int[11];
+            int rounds = 8;
+            for (int round = 0; round < rounds; round++) {
+                lab.tracker.dropEntries(61_000, lab.table.slotCount() * 4);
+            }
+            for (int port = 1000; port < 1100; port++) {
+                if (lab.table.lookupRef(ConnTable.KIND_CONN, UDP, client, port, VIP, 53) >= 0) {
+                    left[port % 10 + 1]++;
+                }
+            }
+            assertEquals(0, left[1], "an entry with one packet is dropped whenever it is met");
+            assertTrue(left[2] < 10, "with two, every other time: " + left[2] + " of 10 left");
+            assertEquals(10, left[9], "with 9 packets never");
+            assertEquals(10, left[10], "with 10 packets never");
+            for (int port = 5000; port < 5010; port++) {
+                assertTrue(lab.table.lookupRef(ConnTable.KIND_CONN, UDP, client, port, VIP, 53) >= 0, "touched at 50 s: kept");
+            }
+            assertEquals(TcpState.ESTABLISHED, lab.tracker.state(established), "the established TCP entry is kept");
         }
     }
 
