@@ -469,7 +469,7 @@ public final class ConnTracker {
                     continue;
                 }
                 if (reached(nowCs, table.expiryCs(t)) && table.link(t) == 0) {
-                    reclaimTemplate(t, nowCs);
+                    reclaimTemplate(t, nowCs, false);
                     continue;
                 }
                 Destination d = registry.destination(table.destIndex(t));
@@ -550,7 +550,7 @@ public final class ConnTracker {
             if (best < 0) {
                 return false;
             }
-            if (reclaim(best, bestWord, nowCs)) {
+            if (evict(best, bestWord, nowCs)) {
                 return true;
             }
         }
@@ -559,11 +559,26 @@ public final class ConnTracker {
 
     /**
      * Whether the entry read as {@code w} may be evicted by the defence: a live embryonic TCP
-     * connection (SYN_RECV, SYNACK) that no template controls. Never an established one.
+     * connection (SYN_RECV, SYNACK), under a persistence template or not, as the kernel's
+     * {@code ip_vs_random_dropentry} takes them; and, beyond the kernel (whose templates cost
+     * memory, not places in a table of fixed size), a template that controls no connection and
+     * was never assured (none of its connections got established: a flood's). Never an
+     * established connection, nor the template of a client that had one.
      */
     private boolean isEvictable(int slot, long w) {
-        return ConnTable.isLive(w) && (ConnTable.flags(w) & (F_TEMPLATE | F_CONTROLLED)) == 0
-                && isEmbryonic(ConnTable.state(w)) && table.protocol(slot) == PROTO_TCP;
+        if (!ConnTable.isLive(w)) {
+            return false;
+        }
+        int flags = ConnTable.flags(w);
+        if ((flags & F_TEMPLATE) != 0) {
+            return (flags & F_ASSURED) == 0 && table.link(slot) == 0;
+        }
+        return isEmbryonic(ConnTable.state(w)) && table.protocol(slot) == PROTO_TCP;
+    }
+
+    /** Removes an entry {@link #isEvictable} or {@link #isIdleUdpToDrop} chose; whether this caller did. */
+    private boolean evict(int slot, long w, int nowCs) {
+        return (ConnTable.flags(w) & F_TEMPLATE) != 0 ? reclaimTemplate(slot, nowCs, true) : reclaim(slot, w, nowCs);
     }
 
     private static boolean isEmbryonic(int state) {
@@ -624,7 +639,7 @@ public final class ConnTracker {
             }
         }
         if (reached(nowCs, expiry)) {
-            reclaimTemplate(template, nowCs);
+            reclaimTemplate(template, nowCs, false);
         }
     }
 
@@ -636,7 +651,7 @@ public final class ConnTracker {
      */
     private boolean reclaim(int slot, long w, int nowCs) {
         if ((ConnTable.flags(w) & F_TEMPLATE) != 0) {
-            return reclaimTemplate(slot, nowCs);
+            return reclaimTemplate(slot, nowCs, false);
         }
         if (!table.beginRemove(slot, w)) {
             return false;
@@ -655,12 +670,15 @@ public final class ConnTracker {
         return true;
     }
 
-    /** Removes an expired template that controls no connection (its count closed at -1 first). */
-    private boolean reclaimTemplate(int slot, int nowCs) {
+    /**
+     * Removes a template that controls no connection (its count closed at -1 first): once it has
+     * expired, or at once when the defence {@code evicts} it.
+     */
+    private boolean reclaimTemplate(int slot, int nowCs, boolean evict) {
         if (!table.compareAndSetLink(slot, 0, -1)) {
             return false;
         }
-        if (!reached(nowCs, table.expiryCs(slot))) {
+        if (!evict && !reached(nowCs, table.expiryCs(slot))) {
             table.compareAndSetLink(slot, -1, 0);
             return false;
         }
@@ -697,7 +715,7 @@ public final class ConnTracker {
                 int expiry = table.expiryCs(cursor);
                 if (reached(nowCs, expiry)) {
                     boolean template = (ConnTable.flags(w) & F_TEMPLATE) != 0;
-                    if (template ? table.link(cursor) == 0 && reclaimTemplate(cursor, nowCs) : reclaim(cursor, w, nowCs)) {
+                    if (template ? table.link(cursor) == 0 && reclaimTemplate(cursor, nowCs, false) : reclaim(cursor, w, nowCs)) {
                         removed++;
                     }
                 } else if (shorten && expiry - nowCs > shortCs && (ConnTable.flags(w) & F_TEMPLATE) == 0
@@ -745,7 +763,7 @@ public final class ConnTracker {
         for (int k = 0; k < probes; k++) {
             int slot = random.nextInt(slots);
             long w = table.control(slot);
-            if ((isEvictable(slot, w) || isIdleUdpToDrop(slot, w, nowCs)) && reclaim(slot, w, nowCs)) {
+            if ((isEvictable(slot, w) || isIdleUdpToDrop(slot, w, nowCs)) && evict(slot, w, nowCs)) {
                 evicted++;
             }
         }
@@ -782,8 +800,8 @@ public final class ConnTracker {
     }
 
     /**
-     * Embryonic entries evicted by {@code drop_entry} so far: at random once a second, and for
-     * new connections that found the table full.
+     * Entries evicted by {@code drop_entry} so far (see {@link #isEvictable}, {@link #isIdleUdpToDrop}):
+     * at random once a second, and for new connections that found the table full.
      */
     public long defenseEvictions() {
         return evictions.sum() + fullEvictions.sum();

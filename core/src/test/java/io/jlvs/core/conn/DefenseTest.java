@@ -196,6 +196,52 @@ class DefenseTest {
     }
 
     @Test
+    void aFloodOfAPersistentServiceIsEvictedWithItsTemplatesWhileAssuredClientsKeepTheirs() {
+        try (Lab lab = new Lab(1, 0, 0)) {
+            TrackedService sticky = new TrackedService(TCP, VIP, 443, 0, new SequenceScheduler(lab.rs), 360, -1);
+            int established = 200;
+            int[] slots = new int[established];
+            for (int i = 0; i < established; i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                slots[i] = lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, SYN, 60, 0);
+                assertTrue(slots[i] >= 0);
+                lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 0);
+                assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
+            }
+            // With eviction off, the flood fills the table: a template and a SYN_RECV entry per source.
+            lab.defense.configure(0, 0, 0, 1024, 10, 5, 0);
+            int flood = 0;
+            while (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("198.51.100.0") + flood, 1024, VIP, 443, SYN, 60, 100)
+                    >= 0) {
+                flood++;
+            }
+            assertTrue(lab.table.size() >= lab.table.capacity() - 1, "the flood filled the table: " + lab.table.size());
+            assertEquals(ConnTracker.TABLE_FULL,
+                    lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.9.9"), 5555, VIP, 443, SYN, 60, 100));
+
+            lab.defense.configure(1, 0, 0, 1024, 10, 5, 0);
+            int served = 0;
+            for (int i = 0; i < 300; i++) {
+                if (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.0.1") + i, 5555, VIP, 443, SYN, 60, 200) >= 0) {
+                    served++;
+                }
+            }
+            assertEquals(300, served, "new clients of the persistent service are served by evicting the flood's"
+                    + " SYN_RECV entries and, once they control nothing, its templates");
+            int evicted = lab.tracker.dropEntries(1000, lab.table.slotCount() * 8);
+            assertTrue(evicted > flood, "the random drop takes the flood's connections and templates: " + evicted
+                    + " of a flood of " + flood + " sources");
+            for (int i = 0; i < established; i++) {
+                int client = Ipv4.parse("172.16.0.1") + i;
+                assertEquals(slots[i], lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 1000),
+                        "established connection " + i + " kept its entry");
+                assertTrue(lab.tracker.inPacket(sticky, TCP, client, 40001, VIP, 443, SYN, 60, 1000) >= 0,
+                        "and its client's template still places a second connection");
+            }
+        }
+    }
+
+    @Test
     void aFullTableMakesRoomForANewClientByEvictingAnEmbryonicEntryNeverAnEstablishedOne() {
         try (Lab lab = new Lab(1, 0, 0)) {
             int established = 1000;

@@ -162,8 +162,8 @@ final class PrometheusText {
         Family defensePressure = new Family("jlvs_defense_under_pressure", "gauge",
                 "1 while the connection table has fewer than amemthresh free entries");
         Family defenseEvictions = new Family("jlvs_defense_evicted_total", "counter",
-                "Embryonic connections (SYN_RECV, SYNACK) evicted by drop_entry, at random and for new connections"
-                        + " that found the table full");
+                "Entries evicted by drop_entry (embryonic TCP connections, idle UDP ones, unassured persistence"
+                        + " templates that control nothing), at random and for new connections that found the table full");
         source.defense().ifPresent(tracker -> {
             Defense d = tracker.defense();
             defenseMode.add(labels("sysctl", "drop_entry"), d.dropEntry());
