@@ -1,5 +1,6 @@
 package io.jlvs.director.adm;
 
+import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.Persistence;
 import io.jlvs.core.service.SchedulerFlag;
 import io.jlvs.core.net.Ipv4;
@@ -96,7 +97,10 @@ public final class AdmFormatter {
         return AdmParser.VERSION + "\n";
     }
 
-    /** {@code ipvsadm -h}: the version line and a summary of commands and options. */
+    /**
+     * {@code ipvsadm -h}: the version line and a summary of ipvsadm's commands and options, the
+     * ones jlvs does not have yet marked so, then jlvs's own additions under their own heading.
+     */
     public static String usage(String program) {
         String p = "  " + program;
         return AdmParser.VERSION + "\n"
@@ -112,6 +116,8 @@ public final class AdmFormatter {
                 + p + " -L|l [virtual-service] [options]\n"
                 + p + " -Z [virtual-service]\n"
                 + p + " --set tcp tcpfin udp\n"
+                + p + " --start-daemon {master|backup} [daemon-options]   (not in jlvs yet)\n"
+                + p + " --stop-daemon {master|backup}                     (not in jlvs yet)\n"
                 + p + " -h\n\n"
                 + "Commands (long or short):\n"
                 + "  --add-service     -A        add a virtual service\n"
@@ -126,13 +132,17 @@ public final class AdmFormatter {
                 + "  --list            -L|-l     list the table\n"
                 + "  --zero            -Z        zero the counters of one or all services\n"
                 + "  --set tcp tcpfin udp        set the connection timeouts (seconds, 0 keeps)\n"
-                + "  --help            -h        print this help\n\n"
+                + "  --start-daemon              start the connection sync daemon (not in jlvs yet)\n"
+                + "  --stop-daemon               stop the connection sync daemon (not in jlvs yet)\n"
+                + "  --help            -h        print this help\n"
+                + "  --version         -v        print the version\n\n"
                 + "virtual-service:\n"
                 + "  --tcp-service|-t  address[:port]\n"
                 + "  --udp-service|-u  address[:port]\n"
                 + "  --sctp-service    address[:port]\n"
                 + "  --fwmark-service|-f fwmark (an integer above zero)\n\n"
                 + "Options:\n"
+                + "  --ipv6         -6             fwmark service of IPv6 (not in jlvs yet)\n"
                 + "  --scheduler    -s scheduler   rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh, default wlc\n"
                 + "  --pe           engine         persistence engine\n"
                 + "  --persistent   -p [timeout]   persistent service, default 360 seconds\n"
@@ -149,6 +159,7 @@ public final class AdmFormatter {
                 + "  --l-threshold  -y lthreshold  lower connection threshold\n"
                 + "  --connection   -c             list connections\n"
                 + "  --timeout                     list the timeouts\n"
+                + "  --daemon                      list the sync daemons (not in jlvs yet)\n"
                 + "  --stats                       list statistics\n"
                 + "  --rate                        list rates\n"
                 + "  --exact                       print exact numbers\n"
@@ -159,7 +170,13 @@ public final class AdmFormatter {
                 + "  --sort                        the default, does nothing\n"
                 + "  --ops          -o             one-packet scheduling (UDP)\n"
                 + "  --numeric      -n             numeric output (names are never resolved)\n"
-                + "  --sched-flags  -b flags       scheduler flags, comma-separated\n";
+                + "  --sched-flags  -b flags       scheduler flags, comma-separated\n\n"
+                + "jlvs's own (not in ipvsadm):\n"
+                + "  --reload                      re-read jlvsd's service file and apply it\n"
+                + "  --save-yaml [FILE]            the running set as a service file, on stdout or into FILE\n"
+                + "  --socket PATH                 jlvsd's control socket (else $JLVS_CONTROL_SOCKET, else "
+                + GlobalSettings.DEFAULT_CONTROL_SOCKET + ")\n"
+                + "  -h, --help, -v, --version and malformed commands are answered without jlvsd\n";
     }
 
     /**

@@ -211,7 +211,7 @@ public final class ControlCommands {
             case SAVE -> ControlResponse.ok(AdmFormatter.save(views()));
             case ZERO -> zero(command.service());
             case SET_TIMEOUTS -> setTimeouts(command.timeouts().orElseThrow());
-            case HELP -> ControlResponse.ok(AdmFormatter.usage(AdmParser.IPVSADM));
+            case HELP -> ControlResponse.ok(AdmFormatter.usage(Jlvsadm.PROGRAM));
             case VERSION -> ControlResponse.ok(AdmFormatter.version());
             default -> ControlResponse.error("jlvsd: " + command.kind().commandName() + " is not supported",
                     EXIT_LIST_FAILED);

@@ -1,6 +1,7 @@
 package io.jlvs.director.control;
 
 import io.jlvs.director.adm.AdmCommandKind;
+import io.jlvs.director.adm.AdmFormatter;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
 import io.jlvs.director.adm.RestoreReader;
@@ -26,7 +27,9 @@ import java.util.Optional;
  * {@code jlvsadm [--socket PATH] IPVSADM-ARGS...}: ipvsadm for jlvsd. Sends the arguments
  * (and, for {@code -R}, standard input) to the daemon's control socket, prints what it
  * answers and exits with its status. Arguments that do not parse are answered here with
- * ipvsadm's message, without the daemon. Besides ipvsadm's commands: {@code --reload}
+ * ipvsadm's message, without the daemon, and so are {@code -h}/{@code --help} and
+ * {@code -v}/{@code --version} (status 0), as ipvsadm answers them without the kernel module.
+ * Besides ipvsadm's commands: {@code --reload}
  * (re-read the service file) and {@code --save-yaml [FILE]} (the running set as a service
  * file, on stdout or into FILE).
  *
@@ -42,6 +45,8 @@ import java.util.Optional;
 public final class Jlvsadm {
     /** Status when the daemon cannot be reached or answers garbage. */
     static final int EXIT_NO_DAEMON = 2;
+    /** The name the help prints. */
+    static final String PROGRAM = "jlvsadm";
     /** The environment variable naming the socket. */
     static final String SOCKET_ENV = "JLVS_CONTROL_SOCKET";
 
@@ -89,7 +94,13 @@ public final class Jlvsadm {
                 err.println(failed.message());
                 return failed.exitCode();
             }
-            if (((AdmResult.Parsed) parsed).command().kind() == AdmCommandKind.RESTORE) {
+            AdmCommandKind kind = ((AdmResult.Parsed) parsed).command().kind();
+            if (kind == AdmCommandKind.HELP || kind == AdmCommandKind.VERSION) {
+                out.print(kind == AdmCommandKind.HELP ? AdmFormatter.usage(PROGRAM) : AdmFormatter.version());
+                out.flush();
+                return 0;
+            }
+            if (kind == AdmCommandKind.RESTORE) {
                 byte[] input;
                 try {
                     input = in.readNBytes(ControlCodec.MAX_FRAME_BYTES + 1);

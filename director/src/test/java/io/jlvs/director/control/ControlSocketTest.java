@@ -216,6 +216,48 @@ class ControlSocketTest {
         assertEquals(0, jlvsadm("-Ln").exitCode());
     }
 
+    /** Command lines ipvsadm refuses before it talks to the kernel. */
+    private static final List<String> MALFORMED = List.of(
+            "--bogus", "-A", "-A -t 10.0.0.1:0", "-A -t 10.0.0.1", "-A -t 300.0.0.1:80", "-A -t 10.0.0.1:99999",
+            "-A -t 10.0.0.1:80 -u 10.0.0.1:80", "-A -t 10.0.0.1:80 -r 10.0.0.2", "-a -t 10.0.0.1:80",
+            "-a -t 10.0.0.1:80 -r 10.0.0.2:80 -w 70000", "-a -t 10.0.0.1:80 -r 10.0.0.2:80 -w -1",
+            "-A -t 10.0.0.1:80 -p abc", "-A -t 10.0.0.1:80 -M abc -p", "-A -f 0", "-A -f abc", "-D",
+            "-L -t", "--set 1 2", "--set a b c", "-Z -r 10.0.0.2:80", "-C -t 10.0.0.1:80",
+            "-A -t 10.0.0.1:80 -s", "-A -t 10.0.0.1:80 -x 10", "-a -t 10.0.0.1:80 -r 10.0.0.2:80 -x -5", "-e",
+            "-d -t 10.0.0.1:80", "-A -t [2001:db8::1]:80", "-R extra", "-A -t 10.0.0.1:80 -A -t 10.0.0.2:80",
+            "-S -t 10.0.0.1:80 -r 10.0.0.3:80");
+
+    @Test
+    void helpVersionAndMalformedCommandsAreAnsweredAlikeWithoutTheDaemon() {
+        List<Run> withDaemon = new ArrayList<>();
+        for (String line : MALFORMED) {
+            Run run = jlvsadm(line.split(" "));
+            assertTrue(run.exitCode() != 0 && !run.stderr().isEmpty() && run.stdout().isEmpty(),
+                    () -> "'" + line + "' is refused: " + run);
+            withDaemon.add(run);
+        }
+        Run help = jlvsadm("-h");
+        plane.close();
+        plane = null;
+        for (int i = 0; i < MALFORMED.size(); i++) {
+            assertEquals(withDaemon.get(i), jlvsadm(MALFORMED.get(i).split(" ")),
+                    "'" + MALFORMED.get(i) + "' without jlvsd");
+        }
+        assertEquals(help, jlvsadm("-h"), "the help is the same without jlvsd");
+        for (String word : List.of("-h", "--help")) {
+            Run run = jlvsadm(word);
+            assertEquals(0, run.exitCode(), run::toString);
+            assertTrue(run.stdout().startsWith(AdmParser.VERSION + "\nUsage:\n  jlvsadm -A|E virtual-service"),
+                    run.stdout());
+            assertTrue(run.stdout().contains("  --reload "), "jlvs's additions are listed: " + run.stdout());
+            assertTrue(run.stdout().contains("(not in jlvs yet)"), "ipvsadm's commands jlvs lacks are marked");
+            assertEquals("", run.stderr());
+        }
+        for (String word : List.of("-v", "--version")) {
+            assertEquals(new Run(AdmParser.VERSION + "\n", "", 0), jlvsadm(word));
+        }
+    }
+
     @Test
     void missingDaemonIsReportedOnOneLine() {
         plane.close();
