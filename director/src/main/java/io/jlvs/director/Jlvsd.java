@@ -230,6 +230,7 @@ public final class Jlvsd implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            tellSystemd("STOPPING=1\nSTATUS=stopping");
             control.close();
             monitoring.close();
             director.close();
@@ -243,8 +244,17 @@ public final class Jlvsd implements Callable<Integer> {
         out.println("jlvsd: running " + plan + " (" + director.ports().stream().map(Port::toString)
                 .collect(Collectors.joining(", ")) + "), control socket " + control.socket());
         out.flush();
+        tellSystemd("READY=1\nSTATUS=running " + plan + "\nMAINPID=" + ProcessHandle.current().pid());
         stopped.await();
         return 0;
+    }
+
+    /** Tells systemd {@code state} when it started jlvsd as a {@code Type=notify} service; says so if that fails. */
+    private void tellSystemd(String state) {
+        String problem = SystemdNotify.notify(state);
+        if (problem != null) {
+            err.println("jlvsd: " + problem);
+        }
     }
 
     /** Writes {@link Director#listing()} to the status file every second (write, then rename over it). */

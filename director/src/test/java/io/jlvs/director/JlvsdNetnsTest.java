@@ -89,37 +89,51 @@ class JlvsdNetnsTest {
                     ">", log.toString(), "2>&1");
             assertEquals("0", lab.run(director, "cat", "/proc/sys/net/ipv4/ip_forward").strip(),
                     "the director's kernel forwards nothing itself");
-            Process jlvsd = lab.start(director, "sh", "-c", "exec " + command);
-            awaitLog(log, "jlvsd: running");
-            awaitServer(lab, client, "http://10.200.0.81/", "rs1");
-            awaitServer(lab, client, "http://10.200.0.82/", "rs2");
-
-            List<String> answers = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                NetnsLab.Result r = lab.exec(client, "curl", "-s", "--max-time", "5", "http://" + VIP + "/");
-                assertEquals(0, r.exitCode(), "curl " + i + ": " + r.output() + "\njlvsd log:\n" + Files.readString(log));
-                answers.add(r.output().strip());
+            Path notifySocket = dir.resolve("notify");
+            try (SystemdNotifyTest.Listener systemd = new SystemdNotifyTest.Listener(notifySocket.toString())) {
+                Process jlvsd = lab.start(director, "sh", "-c", "NOTIFY_SOCKET=" + notifySocket + " exec " + command);
+                awaitLog(log, "jlvsd: running");
+                String ready = systemd.next(100);
+                assertTrue(ready != null && ready.startsWith("READY=1\nSTATUS=running 1 worker on "),
+                        "systemd is told jlvsd is ready once it runs: " + ready);
+                runningDirectorForwards(lab, client, dir, config, log, jlvsd);
+                String stopping = systemd.poll();
+                assertTrue(stopping != null && stopping.startsWith("STOPPING=1"), "and that it stops: " + stopping);
             }
-            assertTrue(List.of("rs1", "rs2").contains(answers.get(0)), answers.toString());
-            assertNotEquals(answers.get(0), answers.get(1), "rr alternates: " + answers);
-            assertEquals(answers.subList(0, 2), answers.subList(2, 4), "rr alternates: " + answers);
-
-            controlSocketDrivesTheRunningDirector(lab, client, dir.resolve("jlvsd.sock"), config, log, jlvsd);
-
-            jlvsd.destroy();
-            assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
-            String text = Files.readString(log);
-            Matcher stopped = Pattern.compile("jlvsd: stopped; frames read (\\d+), forwarded (\\d+), replied (\\d+),"
-                    + " passed (\\d+), dropped (\\d+); lost in the rings (\\d+)").matcher(text);
-            assertTrue(stopped.find(), text);
-            long[] n = new long[6];
-            for (int i = 0; i < n.length; i++) {
-                n[i] = Long.parseLong(stopped.group(i + 1));
-            }
-            assertTrue(n[1] >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
-            assertEquals(n[0], n[1] + n[2] + n[3] + n[4], "every frame read has one verdict\n" + text);
-            assertEquals(0, n[5], "no frame lost in the rings\n" + text);
         }
+    }
+
+    /** Four requests through the VIP alternate rs1/rs2; jlvsadm drives it; it stops on SIGTERM with its counts. */
+    private static void runningDirectorForwards(NetnsLab lab, String client, Path dir, Path config, Path log,
+            Process jlvsd) throws Exception {
+        awaitServer(lab, client, "http://10.200.0.81/", "rs1");
+        awaitServer(lab, client, "http://10.200.0.82/", "rs2");
+
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            NetnsLab.Result r = lab.exec(client, "curl", "-s", "--max-time", "5", "http://" + VIP + "/");
+            assertEquals(0, r.exitCode(), "curl " + i + ": " + r.output() + "\njlvsd log:\n" + Files.readString(log));
+            answers.add(r.output().strip());
+        }
+        assertTrue(List.of("rs1", "rs2").contains(answers.get(0)), answers.toString());
+        assertNotEquals(answers.get(0), answers.get(1), "rr alternates: " + answers);
+        assertEquals(answers.subList(0, 2), answers.subList(2, 4), "rr alternates: " + answers);
+
+        controlSocketDrivesTheRunningDirector(lab, client, dir.resolve("jlvsd.sock"), config, log, jlvsd);
+
+        jlvsd.destroy();
+        assertTrue(jlvsd.waitFor(10, TimeUnit.SECONDS), "jlvsd stops on SIGTERM");
+        String text = Files.readString(log);
+        Matcher stopped = Pattern.compile("jlvsd: stopped; frames read (\\d+), forwarded (\\d+), replied (\\d+),"
+                + " passed (\\d+), dropped (\\d+); lost in the rings (\\d+)").matcher(text);
+        assertTrue(stopped.find(), text);
+        long[] n = new long[6];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = Long.parseLong(stopped.group(i + 1));
+        }
+        assertTrue(n[1] >= 4 * 3, "SYN, ACK, request at least per request\n" + text);
+        assertEquals(n[0], n[1] + n[2] + n[3] + n[4], "every frame read has one verdict\n" + text);
+        assertEquals(0, n[5], "no frame lost in the rings\n" + text);
     }
 
     /**
