@@ -29,6 +29,25 @@ public final class SystemdNotify {
     }
 
     /**
+     * A {@code struct sockaddr_un} for {@code name}: a path (NUL-terminated), or {@code @name} for
+     * an abstract address (the {@code @} written as a NUL byte, no terminator); null when too long.
+     */
+    static MemorySegment unixAddress(Arena arena, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        boolean path = bytes.length == 0 || bytes[0] != '@';
+        if (bytes.length + (path ? 1 : 0) > SOCKADDR_UN_BYTES - PATH_OFFSET) {
+            return null;
+        }
+        MemorySegment address = arena.allocate(PATH_OFFSET + bytes.length + (path ? 1 : 0));
+        address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, ValueLayout.JAVA_BYTE, PATH_OFFSET, bytes.length);
+        if (!path) {
+            address.set(ValueLayout.JAVA_BYTE, PATH_OFFSET, (byte) 0);
+        }
+        return address;
+    }
+
+    /**
      * Sends {@code state} to {@code $NOTIFY_SOCKET}, if it is set.
      *
      * @return a one-line problem when the socket is set but the message could not be sent, else null
@@ -45,18 +64,10 @@ public final class SystemdNotify {
      * @return a one-line problem, or null when the datagram went
      */
     static String send(String socket, String state) {
-        byte[] name = socket.getBytes(StandardCharsets.UTF_8);
-        boolean path = name[0] != '@';
-        if (name.length + (path ? 1 : 0) > SOCKADDR_UN_BYTES - PATH_OFFSET) {
-            return ENV + " " + socket + " is longer than a Unix socket address may be";
-        }
         try (Arena arena = Arena.ofConfined()) {
-            // An abstract address is the name with its '@' as a NUL byte, no terminator; a path is NUL-terminated.
-            MemorySegment address = arena.allocate(PATH_OFFSET + name.length + (path ? 1 : 0));
-            address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(name, 0, address, ValueLayout.JAVA_BYTE, PATH_OFFSET, name.length);
-            if (!path) {
-                address.set(ValueLayout.JAVA_BYTE, PATH_OFFSET, (byte) 0);
+            MemorySegment address = unixAddress(arena, socket);
+            if (address == null) {
+                return ENV + " " + socket + " is longer than a Unix socket address may be";
             }
             byte[] text = state.getBytes(StandardCharsets.UTF_8);
             MemorySegment message = arena.allocate(Math.max(1, text.length));

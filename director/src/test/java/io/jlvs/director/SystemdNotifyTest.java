@@ -26,15 +26,7 @@ class SystemdNotifyTest {
         Listener(String name) {
             fd = LibC.socket(1, 2 | 0x80000, 0);
             assertTrue(fd >= 0, "socket: " + fd);
-            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-            boolean path = bytes[0] != '@';
-            MemorySegment address = arena.allocate(2 + bytes.length + (path ? 1 : 0));
-            address.set(ValueLayout.JAVA_SHORT, 0, (short) 1);
-            MemorySegment.copy(bytes, 0, address, ValueLayout.JAVA_BYTE, 2, bytes.length);
-            if (!path) {
-                address.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
-            }
-            assertEquals(0, LibC.bind(fd, address), "bind " + name);
+            assertEquals(0, LibC.bind(fd, SystemdNotify.unixAddress(arena, name)), "bind " + name);
         }
 
         /** The next datagram, or null when none is waiting. */
