@@ -14,7 +14,6 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.dataplane.worker.Worker;
 import io.jlvs.dataplane.pipeline.Port;
-import io.jlvs.dataplane.pipeline.StaticNextHops;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
@@ -22,11 +21,11 @@ import io.jlvs.director.control.ControlPlane;
 import io.jlvs.director.metrics.Monitoring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.jlvs.dataplane.kernel.KernelCommandException;
 import io.jlvs.dataplane.kernel.NftGuard;
-import io.jlvs.dataplane.pipeline.NextHops;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -34,8 +33,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.net.SocketException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,13 +73,8 @@ public final class Jlvsd implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate the file and print what would run; open no socket.")
     boolean dryRun;
 
-    @Option(names = "--neighbour", paramLabel = "ADDRESS=MAC[@INTERFACE]",
-            description = "A next hop: real server or router address and its MAC (repeatable).")
-    List<String> neighbours = new ArrayList<>();
-
-    @Option(names = "--gateway", paramLabel = "MAC[@INTERFACE]",
-            description = "The next hop for addresses without a --neighbour entry (the router towards clients).")
-    String gateway;
+    @Mixin
+    NextHopFlags nextHopFlags = new NextHopFlags();
 
     @Option(names = "--disable-gro",
             description = "Turn GRO, LRO and hardware GRO off on the interfaces while running (restored on exit).")
@@ -92,8 +84,6 @@ public final class Jlvsd implements Callable<Integer> {
             description = "Write the services as 'ipvsadm -Ln' lists them to FILE every second (replaced atomically).")
     Path statusFile;
 
-    private long gatewayMac = NextHops.UNKNOWN;
-    private int gatewayPort;
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Throwable> packetSocketProbe;
@@ -168,10 +158,10 @@ public final class Jlvsd implements Callable<Integer> {
             return EXIT_ERROR;
         }
         GlobalSettings global = file.global();
-        StaticNextHops nextHops;
+        NextHopOptions nextHops;
         ServiceTable services;
         try {
-            nextHops = nextHops(global.interfaces());
+            nextHops = nextHopFlags.parse(global.interfaces());
             services = ServiceTable.of(file.services());
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("jlvsd: " + e.getMessage());
@@ -202,8 +192,8 @@ public final class Jlvsd implements Callable<Integer> {
         }
         Director director;
         try {
-            director = Director.start(global, services, new Director.Options(disableGro, nextHops,
-                    gatewayMac, gatewayPort, NftGuard.DEFAULT_TABLE), out);
+            director = Director.start(global, services, new Director.Options(disableGro, nextHops.neighbours(),
+                    nextHops.gatewayMac(), nextHops.gatewayPort(), NftGuard.DEFAULT_TABLE), out);
         } catch (NativeException | SocketException | KernelCommandException e) {
             err.println("jlvsd: " + e.getMessage());
             return EXIT_ERROR;
@@ -328,36 +318,5 @@ public final class Jlvsd implements Callable<Integer> {
             case TUNNEL -> "tun";
             default -> "dr";
         };
-    }
-
-    private StaticNextHops nextHops(List<String> interfaces) {
-        StaticNextHops hops = new StaticNextHops();
-        for (String entry : neighbours) {
-            int eq = entry.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("--neighbour " + entry + ": expected ADDRESS=MAC[@INTERFACE]");
-            }
-            String[] macAndPort = entry.substring(eq + 1).split("@", 2);
-            hops.neighbour(Ipv4.parse(entry.substring(0, eq)), StaticNextHops.parseMac(macAndPort[0]),
-                    portIndex(interfaces, macAndPort, entry));
-        }
-        if (gateway != null) {
-            String[] macAndPort = gateway.split("@", 2);
-            gatewayMac = StaticNextHops.parseMac(macAndPort[0]);
-            gatewayPort = portIndex(interfaces, macAndPort, gateway);
-        }
-        return hops;
-    }
-
-    private static int portIndex(List<String> interfaces, String[] macAndPort, String entry) {
-        if (macAndPort.length < 2) {
-            return 0;
-        }
-        int index = interfaces.indexOf(macAndPort[1]);
-        if (index < 0) {
-            throw new IllegalArgumentException(entry + ": interface " + macAndPort[1]
-                    + " is not one of global.interfaces " + interfaces);
-        }
-        return index;
     }
 }
