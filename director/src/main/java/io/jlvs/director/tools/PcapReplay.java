@@ -19,6 +19,7 @@ import io.jlvs.core.pcap.PcapFormat;
 import io.jlvs.core.pcap.PcapReader;
 import io.jlvs.core.pcap.PcapWriter;
 import io.jlvs.core.service.ForwardingMethod;
+import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.MemoryFrameSink;
 import io.jlvs.dataplane.pipeline.Pipeline;
@@ -37,6 +38,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +62,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>The capture's timestamps are the clock: connections expire and time out as they would
  * have (the sweeper runs every captured second). Next hops come from {@code --neighbour} and
  * {@code --gateway}, as jlvsd's overrides (there is no kernel to ask); the director's MAC from
- * {@code --mac}, else the destination of the capture's first frame. Frames enter on the file's
- * first interface. With {@code --list} the end state is printed as {@code jlvsadm -Ln --stats}
+ * {@code --mac}, else the destination of the capture's first frame. Frames enter on
+ * {@code --in}, else the file's first interface. A partial checksum (a locally sent frame
+ * captured before the NIC completed it) is recognised and completed, as on AF_XDP. With {@code --list} the end state is printed as {@code jlvsadm -Ln --stats}
  * and {@code -Lnc} would print it then.
  */
 @Command(name = "pcap", mixinStandardHelpOptions = true,
@@ -80,8 +84,13 @@ public final class PcapReplay implements Callable<Integer> {
     @Mixin
     NextHopFlags nextHopFlags = new NextHopFlags();
 
-    @Option(names = "--mac", paramLabel = "MAC", description = "The director's MAC (default: the first frame's destination).")
-    String mac;
+    @Option(names = "--mac", paramLabel = "[INTERFACE=]MAC",
+            description = "The director's MAC on an interface, or on all (default: the first frame's destination).")
+    List<String> macs = new ArrayList<>();
+
+    @Option(names = "--in", paramLabel = "INTERFACE",
+            description = "The interface the captured frames came in on (default: the first of global.interfaces).")
+    String inInterface;
 
     @Option(names = "--address", paramLabel = "ADDRESS",
             description = "The director's address: TUN's outer source, ICMP errors' source (default none).")
@@ -114,11 +123,28 @@ public final class PcapReplay implements Callable<Integer> {
         }
         GlobalSettings global = file.global();
         NextHopOptions hops;
-        long directorMac;
+        long[] directorMacs = new long[global.interfaces().size()];
+        int ingress = inInterface == null ? 0 : global.interfaces().indexOf(inInterface);
         int directorAddress;
         try {
+            if (ingress < 0) {
+                throw new IllegalArgumentException("--in " + inInterface + " is not one of global.interfaces "
+                        + global.interfaces());
+            }
             hops = nextHopFlags.parse(global.interfaces());
-            directorMac = mac == null ? -1 : StaticNextHops.parseMac(mac);
+            Arrays.fill(directorMacs, -1);
+            for (String entry : macs) {
+                int eq = entry.indexOf('=');
+                long value = StaticNextHops.parseMac(entry.substring(eq + 1));
+                if (eq < 0) {
+                    Arrays.fill(directorMacs, value);
+                } else if (global.interfaces().indexOf(entry.substring(0, eq)) < 0) {
+                    throw new IllegalArgumentException("--mac " + entry + ": " + entry.substring(0, eq)
+                            + " is not one of global.interfaces " + global.interfaces());
+                } else {
+                    directorMacs[global.interfaces().indexOf(entry.substring(0, eq))] = value;
+                }
+            }
             directorAddress = address == null ? 0 : Ipv4.parse(address);
         } catch (IllegalArgumentException e) {
             err.println("jlvs pcap: " + e.getMessage());
@@ -129,15 +155,15 @@ public final class PcapReplay implements Callable<Integer> {
                 err.println("jlvs pcap: " + input + " is not an Ethernet capture (link type " + reader.linkType() + ")");
                 return 2;
             }
-            return replay(reader, file, hops.withGatewayAsDefault(), directorMac, directorAddress, out);
+            return replay(reader, file, hops.withGatewayAsDefault(), directorMacs, ingress, directorAddress, out);
         } catch (IOException e) {
             err.println("jlvs pcap: " + e.getMessage());
             return 2;
         }
     }
 
-    private int replay(PcapReader reader, ServiceFile file, StaticNextHops nextHops, long directorMac,
-                       int directorAddress, PrintWriter out) throws IOException {
+    private int replay(PcapReader reader, ServiceFile file, StaticNextHops nextHops, long[] directorMacs,
+                       int ingress, int directorAddress, PrintWriter out) throws IOException {
         GlobalSettings global = file.global();
         ServiceTable services = ServiceTable.of(file.services());
         Timeouts timeouts = new Timeouts();
@@ -163,8 +189,9 @@ public final class PcapReplay implements Callable<Integer> {
                 byte[] data = reader.data();
                 int length = reader.capturedLength();
                 if (pipeline == null) {
-                    long ownMac = directorMac >= 0 ? directorMac : length >= 6 ? macAt(data, 0) : 0;
+                    long firstDestination = length >= 6 ? macAt(data, 0) : 0;
                     for (int p = 0; p < ports.length; p++) {
+                        long ownMac = directorMacs[p] >= 0 ? directorMacs[p] : firstDestination;
                         ports[p] = new Port(names.get(p), p + 1, ownMac, mtu, directorAddress);
                         sinks[p] = new MemoryFrameSink(SINK_SLOTS, MAX_FRAME_BYTES);
                     }
@@ -183,7 +210,7 @@ public final class PcapReplay implements Callable<Integer> {
                 Verdict parsed = before.parse(MemorySegment.ofArray(data), 0, copied);
                 String what = describe(before, parsed, copied);
                 PipelineVerdict verdict = reader.originalLength() > length ? pipeline.dropTruncated()
-                        : pipeline.process(0, frame, HEADROOM, copied, 0, nowMs);
+                        : pipeline.process(ingress, frame, HEADROOM, copied, FrameHandler.STATUS_CHECKSUM_UNKNOWN, nowMs);
                 String why = reasonsSince(pipeline.counters(), counted);
                 for (int p = 0; p < sinks.length; p++) {
                     for (int i = 0; i < sinks[p].count(); i++) {

@@ -101,8 +101,8 @@ class LabChaosTest {
                 "-d" + WRK_LIMIT_SECONDS + "s", "--timeout", "10s", "http://" + VIP + "/"));
         await("wrk's connections established", () -> activeConnections(socket) >= 8);
         long rssBefore = Scripts.rssKb(jlvsd);
-        String clientMac = mac("jlvs-client", "eth0");
-        String directorMac = mac("jlvs-director", "eth1");
+        String clientMac = Scripts.mac("jlvs-client", "eth0");
+        String directorMac = Scripts.mac("jlvs-director", "eth1");
 
         // 1. Hostile frames.
         long malformedBefore = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"malformed\"");
@@ -219,12 +219,6 @@ class LabChaosTest {
             sum += Integer.parseInt(m.group(1));
         }
         return sum;
-    }
-
-    private static String mac(String namespace, String link) {
-        Scripts.Result r = Scripts.inNamespace(namespace, Map.of(), "cat", "/sys/class/net/" + link + "/address");
-        assertEquals(0, r.exitCode(), r::toString);
-        return r.output().strip();
     }
 
     /** A Java main of this test's class path, with the JVM options this JVM runs with (native access). */

@@ -102,7 +102,7 @@ class LabForwardingTest {
         assertTrue(readQuietly(RUN.resolve("director-jlvsd.log")).contains("jlvsd: io " + io + " ("),
                 Scripts::jlvsdLog);
         String url = "http://" + vip + "/";
-        String directorMac = mac("jlvs-director", "eth0");
+        String directorMac = Scripts.mac("jlvs-director", "eth0");
         // DR and TUN: the real servers' replies (from VIP:80) must not reach or leave the director.
         try (Capture resets = Capture.start("jlvs-director", clientSide, 26,
                 "src host " + vip + " and tcp[tcpflags] & tcp-rst != 0", "-Q", "out");
@@ -200,7 +200,7 @@ class LabForwardingTest {
             String what = mode + " request at rs1: " + describe(f);
             switch (mode) {
                 case "dr" -> {
-                    assertEquals(mac("jlvs-rs1", "eth0"), f.dstMac(), what);
+                    assertEquals(Scripts.mac("jlvs-rs1", "eth0"), f.dstMac(), what);
                     assertEquals(directorMac, f.srcMac(), what);
                     assertEquals(client, f.src(ip), what);
                     assertEquals(vip, f.dst(ip), what);
@@ -256,10 +256,6 @@ class LabForwardingTest {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-    }
-
-    private static String mac(String namespace, String link) {
-        return Scripts.inNamespace(namespace, Map.of(), "cat", "/sys/class/net/" + link + "/address").output().strip();
     }
 
     @Test
@@ -324,7 +320,7 @@ class LabForwardingTest {
                 answers.add(r.output().strip());
             }
             assertNotEquals(answers.get(0), answers.get(1), answers::toString);
-            String directorMac = mac("jlvs-director", "eth0");
+            String directorMac = Scripts.mac("jlvs-director", "eth0");
             String neighbour = Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "show", "192.168.188.100")
                     .output();
             assertTrue(neighbour.contains("lladdr " + directorMac), neighbour);

@@ -180,6 +180,13 @@ final class Scripts {
         return Path.of(m.group(1));
     }
 
+    /** The MAC of {@code link} in a lab namespace, {@code aa:bb:cc:dd:ee:ff}. */
+    static String mac(String namespace, String link) {
+        Result r = inNamespace(namespace, Map.of(), "cat", "/sys/class/net/" + link + "/address");
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.output().strip();
+    }
+
     /** The resident memory of process {@code pid}, kB. */
     static long rssKb(long pid) throws IOException {
         Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
