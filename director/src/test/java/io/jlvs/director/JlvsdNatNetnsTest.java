@@ -127,11 +127,11 @@ class JlvsdNatNetnsTest {
     /** The sum over workers of {@code jlvs_worker_frames_by_reason_total{reason}}. */
     private static long reasonTotal(String metrics, String reason) {
         Matcher m = Pattern.compile("(?m)^jlvs_worker_frames_by_reason_total\\{[^}]*reason=\"" + reason
-                + "\"[^}]*} (\\d+)").matcher(metrics);
+                + "\"[^}]*} (\\S+)$").matcher(metrics);
         long sum = 0;
         boolean found = false;
         while (m.find()) {
-            sum += Long.parseLong(m.group(1));
+            sum += (long) Double.parseDouble(m.group(1));
             found = true;
         }
         assertTrue(found, "no " + reason + " sample in /metrics");

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MetricsServer implements AutoCloseable {
     /** The content type of the text exposition format. */
-    public static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String PROMETHEUS_TYPE = PrometheusText.contentType();
     private static final int MAX_REQUEST_BYTES = 8192;
     private static final int IDLE_SECONDS = 30;
 

@@ -15,6 +15,18 @@ import io.jlvs.dataplane.service.Stats;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.health.ServerHealth;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +34,11 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * Renders a {@link MetricsSource} in the Prometheus text exposition format 0.0.4: one
- * {@code # HELP} and {@code # TYPE} pair per family, then its samples.
+ * Renders a {@link MetricsSource} in the Prometheus text exposition format 0.0.4 with the
+ * Prometheus Java client ({@code prometheus-metrics-model} snapshots, its text writer): a
+ * custom collector reads jlvs's own counters when scraped, so the packet path keeps its plain
+ * per-worker counters and nothing is counted twice. Families come out sorted by name, labels
+ * by label name.
  *
  * <p>Families ({@code service} label {@code TCP 192.168.10.100:80}, {@code server} label
  * {@code 192.168.188.81:80}):
@@ -43,36 +58,57 @@ import java.util.function.ToLongFunction;
  * </ul>
  */
 final class PrometheusText {
+    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
     private PrometheusText() {
     }
 
-    /** One sample: its label text ({@code {a="b"}}) and value. */
-    private record Sample(String labels, long value) {
-    }
+    /** Whether a family counts up (written with {@code _total}) or goes up and down. */
+    private enum Kind { COUNTER, GAUGE }
 
-    /** A family's HELP, TYPE and samples, written in the order added. */
+    /**
+     * A family's name, help and samples, turned into the client library's snapshot when
+     * collected. A counter's name is given with its {@code _total}, as it is exposed; the
+     * snapshot takes it without, and the writer adds it back.
+     */
     private static final class Family {
+        private static final String TOTAL = "_total";
         final String name;
-        final String type;
+        final Kind kind;
         final String help;
-        final List<Sample> samples = new ArrayList<>();
+        final List<Labels> labels = new ArrayList<>();
+        final List<Long> values = new ArrayList<>();
 
         Family(String name, String type, String help) {
+            this.kind = type.equals("counter") ? Kind.COUNTER : Kind.GAUGE;
+            if (kind == Kind.COUNTER && !name.endsWith(TOTAL)) {
+                throw new IllegalArgumentException("a counter's name ends with _total: " + name);
+            }
             this.name = name;
-            this.type = type;
             this.help = help;
         }
 
-        void add(String labels, long value) {
-            samples.add(new Sample(labels, value));
+        void add(Labels sampleLabels, long value) {
+            labels.add(sampleLabels);
+            values.add(value);
         }
 
-        void writeTo(StringBuilder out) {
-            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-            out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-            for (Sample s : samples) {
-                out.append(name).append(s.labels).append(' ').append(s.value).append('\n');
+        MetricSnapshot snapshot() {
+            if (kind == Kind.COUNTER) {
+                CounterSnapshot.Builder b = CounterSnapshot.builder()
+                        .name(name.substring(0, name.length() - TOTAL.length())).help(help);
+                for (int i = 0; i < values.size(); i++) {
+                    b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels.get(i))
+                            .value(values.get(i)).build());
+                }
+                return b.build();
             }
+            GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+            for (int i = 0; i < values.size(); i++) {
+                b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels.get(i))
+                        .value(values.get(i)).build());
+            }
+            return b.build();
         }
     }
 
@@ -89,8 +125,34 @@ final class PrometheusText {
             RateEstimator::inPacketsPerSecond, RateEstimator::outPacketsPerSecond, RateEstimator::inBytesPerSecond,
             RateEstimator::outBytesPerSecond);
 
-    /** The whole exposition. */
+    /**
+     * The exposition of {@code source}: a registry holding {@link #collector} scraped and written
+     * by the client library's text writer (format 0.0.4).
+     */
     static String render(MetricsSource source) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(collector(source));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+        try {
+            WRITER.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The writer's content type, for the HTTP response. */
+    static String contentType() {
+        return WRITER.getContentType();
+    }
+
+    /** A collector that reads jlvs's counters when scraped: nothing is counted twice, the workers are not touched. */
+    static MultiCollector collector(MetricsSource source) {
+        return () -> collect(source);
+    }
+
+    /** Every family, read from the counters now. */
+    private static MetricSnapshots collect(MetricsSource source) {
         List<Family> serviceStats = statFamilies("service");
         List<Family> serviceRates = rateFamilies("service");
         Family serviceActive = new Family("jlvs_service_active_connections", "gauge",
@@ -113,7 +175,7 @@ final class PrometheusText {
                 "Health transitions, by direction (down, up)");
         Map<String, ServerHealth> health = source.healthByServer();
         for (VirtualService service : source.table().services()) {
-            String serviceLabels = labels("service", service.key().toString(), "scheduler", service.spec().scheduler());
+            Labels serviceLabels = labels("service", service.key().toString(), "scheduler", service.spec().scheduler());
             Stats stats = source.table().serviceStats(service);
             addStats(serviceStats, serviceLabels, stats);
             addRates(serviceRates, serviceLabels, source.rates().service(service));
@@ -122,7 +184,7 @@ final class PrometheusText {
             for (Destination d : service.destinations()) {
                 active += d.activeConns();
                 inactive += d.inactConns();
-                String serverLabels = labels("service", service.key().toString(), "server",
+                Labels serverLabels = labels("service", service.key().toString(), "server",
                         Ipv4.format(d.addr()) + ":" + d.port(), "method", MetricsSource.method(d.method()));
                 addStats(serverStats, serverLabels, source.table().destinationStats(d));
                 addRates(serverRates, serverLabels, source.rates().destination(d));
@@ -169,8 +231,8 @@ final class PrometheusText {
             defenseMode.add(labels("sysctl", "drop_entry"), d.dropEntry());
             defenseMode.add(labels("sysctl", "drop_packet"), d.dropPacket());
             defenseMode.add(labels("sysctl", "secure_tcp"), d.secureTcpMode());
-            defensePressure.add("", d.underPressure() ? 1 : 0);
-            defenseEvictions.add("", tracker.defenseEvictions());
+            defensePressure.add(Labels.EMPTY, d.underPressure() ? 1 : 0);
+            defenseEvictions.add(Labels.EMPTY, tracker.defenseEvictions());
         });
         Family commands = new Family("jlvs_kernel_commands_total", "counter",
                 "Processes jlvsd started to change the kernel (nft, ethtool), by command; none in steady state");
@@ -182,7 +244,7 @@ final class PrometheusText {
                 errors.add(labels("worker", Integer.toString(w), "error", e.getKey()), e.getValue());
             }
             for (IoCounters io : workers.get(w).io()) {
-                String at = labels("worker", Integer.toString(w), "interface", io.interfaceName());
+                Labels at = labels("worker", Integer.toString(w), "interface", io.interfaceName());
                 ioReceived.add(at, io.received());
                 for (IoDropReason reason : IoDropReason.values()) {
                     ioDrops.add(withLabel(at, "reason", reason.label()), io.drops(reason));
@@ -201,7 +263,6 @@ final class PrometheusText {
                         c.malformedCount(r));
             }
         }
-        StringBuilder out = new StringBuilder(4096);
         List<Family> all = new ArrayList<>(serviceStats);
         all.addAll(serviceRates);
         all.addAll(List.of(serviceActive, serviceInactive));
@@ -210,10 +271,11 @@ final class PrometheusText {
         all.addAll(List.of(serverActive, serverInactive, weight, up, checked, checks, failures, transitions, frames,
                 ioReceived, ioDrops, errors,
                 reasons, malformed, commands, defenseMode, defensePressure, defenseEvictions));
+        List<MetricSnapshot> snapshots = new ArrayList<>(all.size());
         for (Family f : all) {
-            f.writeTo(out);
+            snapshots.add(f.snapshot());
         }
-        return out.toString();
+        return new MetricSnapshots(snapshots);
     }
 
     /** {@code kind}: service or server. */
@@ -235,36 +297,24 @@ final class PrometheusText {
         return list;
     }
 
-    private static void addStats(List<Family> families, String labels, Stats stats) {
+    private static void addStats(List<Family> families, Labels labels, Stats stats) {
         for (int i = 0; i < families.size(); i++) {
             families.get(i).add(labels, STATS.get(i).applyAsLong(stats));
         }
     }
 
-    private static void addRates(List<Family> families, String labels, RateEstimator rates) {
+    private static void addRates(List<Family> families, Labels labels, RateEstimator rates) {
         for (int i = 0; i < families.size(); i++) {
             families.get(i).add(labels, rates == null ? 0 : RATES.get(i).applyAsLong(rates));
         }
     }
 
-    /** {@code {k1="v1",k2="v2"}} from alternating names and values, values escaped. */
-    static String labels(String... namesAndValues) {
-        StringBuilder out = new StringBuilder("{");
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(namesAndValues[i]).append("=\"").append(escape(namesAndValues[i + 1])).append('"');
-        }
-        return out.append('}').toString();
+    /** Labels from alternating names and values. */
+    static Labels labels(String... namesAndValues) {
+        return Labels.of(namesAndValues);
     }
 
-    private static String withLabel(String labels, String name, String value) {
-        return labels.substring(0, labels.length() - 1) + "," + name + "=\"" + escape(value) + "\"}";
-    }
-
-    /** Label-value escaping of the text format: backslash, double quote and line feed. */
-    static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    private static Labels withLabel(Labels labels, String name, String value) {
+        return labels.add(name, value);
     }
 }

@@ -173,6 +173,15 @@ class LabChaosTest {
         assertEquals(0, workerErrors, "worker errors" + jlvsdLog());
         assertTrue(Scripts.isLive(jlvsd), "jlvsd still runs");
         assertTrue(rssAfter <= rssBefore * 1.20, "jlvsd's RSS " + rssBefore + " -> " + rssAfter + " kB");
+
+        // The exposition after all that, as Prometheus's own linter reads it.
+        assumeTrue(Scripts.installed("promtool"), "the promtool half skipped: promtool is not installed"
+                + " (Debian package prometheus; bin/test installs it)");
+        Path metrics = Files.createTempFile("jlvs-chaos-metrics", ".txt");
+        Files.writeString(metrics, Scripts.metricsText());
+        Scripts.Result lint = Scripts.run(Map.of(), List.of("sh", "-c", "promtool check metrics < " + metrics));
+        Files.deleteIfExists(metrics);
+        assertEquals(new Scripts.Result(0, ""), lint, "promtool check metrics on /metrics of the running lab");
     }
 
     /** VIP:80 on rs1 (weight {@code rs1Weight}) and rs2; VIP:8080 on rs3:80 with an HTTP check. */

@@ -199,16 +199,21 @@ final class Scripts {
      * all of them when it is empty), read from its {@code /metrics} in the director's namespace.
      */
     static long metric(String family, String label) {
-        Result r = inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
-                "http://127.0.0.1:9180/metrics");
-        assertEquals(0, r.exitCode(), r::toString);
         double sum = 0;
-        for (String line : r.output().split("\n")) {
+        for (String line : metricsText().split("\n")) {
             if ((line.startsWith(family + " ") || line.startsWith(family + "{")) && line.contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         return (long) sum;
+    }
+
+    /** The lab jlvsd's {@code /metrics}, read in the director's namespace. */
+    static String metricsText() {
+        Result r = inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
+                "http://127.0.0.1:9180/metrics");
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.output();
     }
 
     /** The lab's jlvsd log, for failure messages. */

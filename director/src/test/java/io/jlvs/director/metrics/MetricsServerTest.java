@@ -44,6 +44,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,12 +159,14 @@ class MetricsServerTest {
         assertEquals(200, response.statusCode());
         assertEquals(MetricsServer.PROMETHEUS_TYPE, response.headers().firstValue("content-type").orElseThrow());
         Map<String, Exposition.Family> families = parse(response.body());
-        assertTrue(response.body().startsWith("""
+        assertTrue(response.body().contains("""
                 # HELP jlvs_service_connections_total Connections scheduled, per service (ipvsadm --stats)
                 # TYPE jlvs_service_connections_total counter
-                jlvs_service_connections_total{service="TCP 192.168.10.100:80",scheduler="wrr"} 2
-                jlvs_service_connections_total{service="UDP 192.168.10.100:53",scheduler="rr"} 1
+                jlvs_service_connections_total{scheduler="rr",service="UDP 192.168.10.100:53"} 1.0
+                jlvs_service_connections_total{scheduler="wrr",service="TCP 192.168.10.100:80"} 2.0
                 """), response.body());
+        assertTrue(response.body().startsWith("# HELP jlvs_io_drops_total "), "families sorted by name, as the"
+                + " Prometheus client writes them:\n" + response.body());
 
         for (Exposition.Family f : families.values()) {
             assertTrue(f.type().equals("counter") || f.type().equals("gauge"), f.name());
@@ -294,6 +300,25 @@ class MetricsServerTest {
         assertFalse(entry.get("health").get("up").asBoolean());
         assertEquals("connect refused", entry.get("health").get("lastFailure").asText());
         assertEquals(1, status.get("health").get("downTransitions").asLong());
+    }
+
+    @Test
+    void promtoolFindsNothingToSayAboutTheExposition() throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        Assumptions.assumeTrue(Files.isExecutable(promtool),
+                "skipped: promtool is not installed (Debian package prometheus; bin/test installs it)");
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        ConnTracker tracker = new ConnTracker(new ConnTable(64), table.registry(), new Timeouts(), new ConnSysctls());
+        String text = PrometheusText.render(new MetricsSource(table, null,
+                () -> List.of(WorkerCounters.of(new PipelineCounters()), workerWithRingDrops()), new Rates(table),
+                tracker));
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        check.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        check.getOutputStream().close();
+        String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("", said, "promtool check metrics on\n" + text);
+        assertEquals(0, check.exitValue());
     }
 
     @Test
