@@ -117,7 +117,9 @@ public final class MetricsServer implements AutoCloseable {
                         "only GET and HEAD\n");
                 response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             } else if (path.equals("/metrics")) {
-                response = text(HttpResponseStatus.OK, PROMETHEUS_TYPE, PrometheusText.render(source));
+                PrometheusText.Rendered metrics = PrometheusText.render(source,
+                        request.headers().get(HttpHeaderNames.ACCEPT));
+                response = text(HttpResponseStatus.OK, metrics.contentType(), metrics.text());
             } else if (path.equals("/status")) {
                 response = text(HttpResponseStatus.OK, "application/json", StatusJson.render(source));
             } else {

@@ -15,6 +15,8 @@ import io.jlvs.dataplane.service.Stats;
 import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.health.ServerHealth;
 
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,7 +60,8 @@ import java.util.function.ToLongFunction;
  * </ul>
  */
 final class PrometheusText {
-    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+    private static final PrometheusTextFormatWriter WRITER = FORMATS.getPrometheusTextFormatWriter();
 
     private PrometheusText() {
     }
@@ -125,23 +128,38 @@ final class PrometheusText {
             RateEstimator::inPacketsPerSecond, RateEstimator::outPacketsPerSecond, RateEstimator::inBytesPerSecond,
             RateEstimator::outBytesPerSecond);
 
-    /**
-     * The exposition of {@code source}: a registry holding {@link #collector} scraped and written
-     * by the client library's text writer (format 0.0.4).
-     */
+    /** An exposition and its content type. */
+    record Rendered(String contentType, String text) {
+    }
+
+    /** The exposition of {@code source} in the Prometheus text format 0.0.4. */
     static String render(MetricsSource source) {
+        return render(source, null).text();
+    }
+
+    /**
+     * The exposition of {@code source} in the format an HTTP {@code Accept} header asks for, as
+     * the client library negotiates it: OpenMetrics text for
+     * {@code application/openmetrics-text}, else the Prometheus text format 0.0.4 (also for no
+     * header). A registry holding {@link #collector} is scraped and written.
+     */
+    static Rendered render(MetricsSource source, String accept) {
+        ExpositionFormatWriter writer = accept == null ? WRITER : FORMATS.findWriter(accept);
+        if (!writer.isAvailable()) {
+            writer = WRITER;
+        }
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(collector(source));
         ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
         try {
-            WRITER.write(out, registry.scrape());
+            writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory", e);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return new Rendered(writer.getContentType(), out.toString(StandardCharsets.UTF_8));
     }
 
-    /** The writer's content type, for the HTTP response. */
+    /** The Prometheus text format's content type. */
     static String contentType() {
         return WRITER.getContentType();
     }

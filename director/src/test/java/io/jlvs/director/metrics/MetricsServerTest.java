@@ -303,6 +303,26 @@ class MetricsServerTest {
     }
 
     @Test
+    void openMetricsIsServedToAClientThatAsksForIt() throws Exception {
+        start(tableWithTraffic(Optional.empty(), 8080), List.of(workerWithRingDrops()));
+        InetSocketAddress at = server.localAddress();
+        HttpResponse<String> open = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.getPort()
+                        + "/metrics")).header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, open.statusCode());
+        assertTrue(open.headers().firstValue("content-type").orElseThrow().startsWith("application/openmetrics-text"),
+                open.headers().toString());
+        assertTrue(open.body().endsWith("# EOF\n"), "OpenMetrics ends with # EOF");
+        assertTrue(open.body().contains("# TYPE jlvs_service_connections counter\n"), open.body());
+        assertTrue(open.body().contains("jlvs_service_connections_total{scheduler=\"wrr\",service=\"TCP 192.168.10.100:80\"}"
+                + " 2.0\n"), open.body());
+        HttpResponse<String> plain = get("/metrics");
+        assertEquals(MetricsServer.PROMETHEUS_TYPE, plain.headers().firstValue("content-type").orElseThrow(),
+                "without an Accept header: the Prometheus text format");
+        assertFalse(plain.body().contains("# EOF"));
+    }
+
+    @Test
     void promtoolFindsNothingToSayAboutTheExposition() throws Exception {
         Path promtool = Path.of("/usr/bin/promtool");
         Assumptions.assumeTrue(Files.isExecutable(promtool),
