@@ -81,11 +81,4 @@ public final class Timeouts {
             throw new IllegalArgumentException(name + " timeout must be 0.." + MAX_S + " s, was " + value);
         }
     }
-
-    /** {@code ipvsadm -L --timeout}: {@code Timeout (tcp tcpfin udp): 900 120 300}. */
-    public String listing() {
-        int[] t = table;
-        return "Timeout (tcp tcpfin udp): " + t[TcpState.ESTABLISHED] + " " + t[TcpState.FIN_WAIT]
-                + " " + t[TcpState.COUNT];
-    }
 }

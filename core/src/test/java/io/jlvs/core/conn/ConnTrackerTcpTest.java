@@ -1,6 +1,7 @@
 package io.jlvs.core.conn;
 
 import io.jlvs.core.net.Ipv4;
+import java.util.List;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 import org.junit.jupiter.api.AfterEach;
@@ -222,7 +223,8 @@ class ConnTrackerTcpTest {
         in(svc, FA, 3000);
         assertEquals("TIME_WAIT", TcpState.name(tracker.state(h)));
         assertEquals(120_000, tracker.remainingMs(h, 3000), "TIME_WAIT keeps 120 s");
-        assertEquals("Timeout (tcp tcpfin udp): 1000 30 300", timeouts.listing());
+        assertEquals(List.of(1000, 30, 300), List.of(timeouts.tcpS(TcpState.ESTABLISHED), timeouts.tcpS(TcpState.FIN_WAIT),
+                timeouts.udpS()), "tcp tcpfin udp");
     }
 
     @Test

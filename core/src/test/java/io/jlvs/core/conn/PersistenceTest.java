@@ -91,8 +91,10 @@ class PersistenceTest {
         assertEquals(Ipv4.parse("203.0.113.0"), v.caddr);
         assertEquals(0, v.cport);
         assertEquals(1, c.persistConns());
-        assertEquals("TCP 04:59  NONE        203.0.113.0:0      192.168.10.100:80  10.0.0.3:80",
-                ConnListing.row(v, 1));
+        assertTrue(v.isTemplate() && (v.flags & ConnTable.F_ASSURED) == 0, "listed as NONE: not assured yet");
+        assertEquals(6, v.protocol);
+        assertEquals(299_999, v.remainingMs(1), "04:59 left one millisecond later");
+        assertEquals(List.of(VIP, 80, Ipv4.parse("10.0.0.3"), 80), List.of(v.vaddr, v.vport, v.daddr, v.dport));
     }
 
     @Test
@@ -183,9 +185,11 @@ class PersistenceTest {
         int t = tracker.findTemplate(svc, TCP, client, VIP);
         assertTrue(t >= 0);
         ConnView v = new ConnView();
-        table.read(t, v);
-        List<String> rows = ConnListing.rows(table, 1);
-        assertTrue(rows.contains("IP  05:59  NONE        203.0.113.10:0     0.0.0.1:0          10.0.0.3:0"), rows.toString());
+        assertTrue(table.read(t, v));
+        // Listed as "IP  05:59  NONE  203.0.113.10:0  0.0.0.1:0  10.0.0.3:0".
+        assertEquals(List.of(0, client, 0, 1, 0, Ipv4.parse("10.0.0.3"), 0),
+                List.of(v.protocol, v.caddr, v.cport, v.vaddr, v.vport, v.daddr, v.dport), "a fwmark template");
+        assertTrue((v.flags & ConnTable.F_ASSURED) == 0 && v.remainingMs(1) / 1000 == 359);
         assertNotEquals(-1, h);
     }
 }

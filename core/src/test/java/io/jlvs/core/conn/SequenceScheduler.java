@@ -9,12 +9,12 @@ import io.jlvs.core.service.Scheduler;
  * the count are then approximate).
  * Allocation-free.
  */
-final class SequenceScheduler implements Scheduler {
+public final class SequenceScheduler implements Scheduler {
     private final Destination[] order;
     private int next;
     private int calls;
 
-    SequenceScheduler(Destination... order) {
+    public SequenceScheduler(Destination... order) {
         this.order = order;
     }
 

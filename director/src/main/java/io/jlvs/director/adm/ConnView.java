@@ -1,5 +1,10 @@
 package io.jlvs.director.adm;
 
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.TcpState;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One row of {@code ipvsadm -Lnc}: a connection or persistence template.
  *
@@ -17,6 +22,46 @@ package io.jlvs.director.adm;
  */
 public record ConnView(String protocol, int clientAddress, int clientPort, int virtualAddress, int virtualPort,
                        int destAddress, int destPort, String state, long expireSeconds, String peName, String peData) {
+    /**
+     * The row of a table entry read at {@code nowMs} (IPVS-SEMANTICS §4.2): the protocol's name
+     * ({@code IP} for a fwmark template), the remaining time in whole seconds (rounded down, never
+     * below 0), the state ({@code ASSURED} or {@code NONE} for a template, the TCP state,
+     * {@code UDP}, else {@code NONE}).
+     */
+    public static ConnView from(io.jlvs.core.conn.ConnView entry, long nowMs) {
+        String protocol = switch (entry.protocol) {
+            case 0 -> "IP";
+            case 6 -> "TCP";
+            case 17 -> "UDP";
+            case 132 -> "SCTP";
+            default -> Integer.toString(entry.protocol);
+        };
+        String state;
+        if (entry.isTemplate()) {
+            state = (entry.flags & ConnTable.F_ASSURED) != 0 ? "ASSURED" : "NONE";
+        } else if (entry.protocol == 6) {
+            state = TcpState.name(entry.state);
+        } else if (entry.protocol == 17) {
+            state = "UDP";
+        } else {
+            state = "NONE";
+        }
+        return of(protocol, entry.caddr, entry.cport, entry.vaddr, entry.vport, entry.daddr, entry.dport, state,
+                Math.max(0, entry.remainingMs(nowMs)) / 1000);
+    }
+
+    /** The rows of every live entry of {@code table} at {@code nowMs}, in table order; tolerates concurrent changes. */
+    public static List<ConnView> of(ConnTable table, long nowMs) {
+        List<ConnView> rows = new ArrayList<>();
+        io.jlvs.core.conn.ConnView entry = new io.jlvs.core.conn.ConnView();
+        for (int slot = 0; slot < table.slotCount(); slot++) {
+            if (table.read(slot, entry)) {
+                rows.add(from(entry, nowMs));
+            }
+        }
+        return rows;
+    }
+
     /** A row without PE data. */
     public static ConnView of(String protocol, int clientAddress, int clientPort, int virtualAddress,
                               int virtualPort, int destAddress, int destPort, String state, long expireSeconds) {

@@ -8,8 +8,8 @@ import io.jlvs.config.model.ServiceFileDiff;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.config.yaml.ServiceFileWriter;
-import io.jlvs.core.conn.ConnListing;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.TcpState;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.service.Destination;
 import io.jlvs.dataplane.service.ServiceTable;
@@ -18,6 +18,7 @@ import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.adm.AdmCommand;
 import io.jlvs.director.adm.AdmCommandKind;
 import io.jlvs.director.adm.AdmFormatter;
+import io.jlvs.director.adm.ConnView;
 import io.jlvs.director.adm.AdmOption;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
@@ -335,7 +336,8 @@ public final class ControlCommands {
             return ControlResponse.ok(connections(command.has(AdmOption.PERSISTENT_CONN)));
         }
         if (command.has(AdmOption.TIMEOUT)) {
-            return ControlResponse.ok(timeouts.listing() + "\n");
+            return ControlResponse.ok(AdmFormatter.timeouts(timeouts.tcpS(TcpState.ESTABLISHED),
+                    timeouts.tcpS(TcpState.FIN_WAIT), timeouts.udpS()));
         }
         if (command.has(AdmOption.DAEMON)) {
             return ControlResponse.ok("");
@@ -354,13 +356,8 @@ public final class ControlCommands {
     }
 
     private String connections(boolean persistentConn) {
-        StringBuilder out = new StringBuilder(AdmFormatter.connections(List.of(), persistentConn));
-        if (tracker != null) {
-            for (String row : ConnListing.rows(tracker.table(), clockMs.getAsLong())) {
-                out.append(row).append('\n');
-            }
-        }
-        return out.toString();
+        return AdmFormatter.connections(tracker == null ? List.of() : ConnView.of(tracker.table(), clockMs.getAsLong()),
+                persistentConn);
     }
 
     private ControlResponse zero(Optional<ServiceRef> only) {

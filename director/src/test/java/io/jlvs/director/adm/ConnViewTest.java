@@ -1,17 +1,23 @@
-package io.jlvs.core.conn;
-
-import io.jlvs.core.net.Ipv4;
-import io.jlvs.core.service.Destination;
-import io.jlvs.core.service.ForwardingMethod;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
+package io.jlvs.director.adm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code ipvsadm -Lnc} rows, compared with the example of IPVS-SEMANTICS §4.2. */
-class ConnListingTest {
+import io.jlvs.core.conn.ConnSysctls;
+import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.DestinationRegistry;
+import io.jlvs.core.conn.SequenceScheduler;
+import io.jlvs.core.conn.Timeouts;
+import io.jlvs.core.conn.TrackedService;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Destination;
+import io.jlvs.core.service.ForwardingMethod;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code ipvsadm -Lnc} rows from the connection table, compared with the example of IPVS-SEMANTICS §4.2. */
+class ConnViewTest {
     private static final int VIP = Ipv4.parse("192.168.10.100");
 
     @Test
@@ -35,21 +41,29 @@ class ConnListingTest {
             tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 80, 0);
 
             // One millisecond after the last packet, as in the kernel's listing of a fresh entry.
-            List<String> rows = ConnListing.rows(table, 1);
-            assertEquals(3, rows.size());
+            List<String> rows = AdmFormatter.connections(ConnView.of(table, 1), false).lines().toList();
+            assertEquals(5, rows.size(), rows.toString());
+            assertEquals("IPVS connection entries", rows.get(0));
+            assertEquals("pro expire state       source             virtual            destination", rows.get(1));
             assertTrue(rows.contains("TCP 14:59  ESTABLISHED 203.0.113.5:51022  192.168.10.100:80  192.168.188.82:80"), rows.toString());
             assertTrue(rows.contains("TCP 00:59  SYN_RECV    203.0.113.6:40110  192.168.10.100:80  192.168.188.81:80"), rows.toString());
             assertTrue(rows.contains("UDP 04:59  UDP         198.51.100.7:40001 192.168.10.100:53  192.168.20.1:53"), rows.toString());
-            assertTrue(ConnListing.HEADER.endsWith("pro expire state       source             virtual            destination"));
         }
     }
 
     @Test
-    void minutesMayExceed99() {
-        ConnView v = new ConnView();
-        v.protocol = 6;
-        v.flags = ConnTable.F_TEMPLATE | ConnTable.F_ASSURED;
-        v.expiryCs = ConnTracker.centis(2_678_400_000L);
-        assertTrue(ConnListing.row(v, 1).startsWith("TCP 44639:59 ASSURED "), ConnListing.row(v, 1));
+    void minutesMayExceed99AndATemplateShowsWhetherItIsAssured() {
+        io.jlvs.core.conn.ConnView entry = new io.jlvs.core.conn.ConnView();
+        entry.protocol = 6;
+        entry.flags = ConnTable.F_TEMPLATE | ConnTable.F_ASSURED;
+        entry.expiryCs = ConnTracker.centis(2_678_400_000L);
+        ConnView row = ConnView.from(entry, 1);
+        assertEquals("ASSURED", row.state());
+        assertEquals(2_678_399, row.expireSeconds());
+        assertTrue(AdmFormatter.connections(List.of(row), false).contains("\nTCP 44639:59 ASSURED "));
+        entry.flags = ConnTable.F_TEMPLATE;
+        entry.protocol = 0;
+        assertEquals("NONE", ConnView.from(entry, 1).state());
+        assertEquals("IP", ConnView.from(entry, 1).protocol(), "a fwmark template");
     }
 }
