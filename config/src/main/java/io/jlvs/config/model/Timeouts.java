@@ -10,9 +10,10 @@ package io.jlvs.config.model;
  */
 public record Timeouts(int tcpSeconds, int tcpFinSeconds, int udpSeconds) {
     /** The largest timeout ipvsadm accepts: 31 days. */
-    public static final int MAX_SECONDS = 2_678_400;
+    public static final int MAX_SECONDS = io.jlvs.core.conn.Timeouts.MAX_S;
     /** The IPVS defaults: 900, 120, 300. */
-    public static final Timeouts DEFAULT = new Timeouts(900, 120, 300);
+    public static final Timeouts DEFAULT = new Timeouts(io.jlvs.core.conn.Timeouts.DEFAULT_TCP_S,
+            io.jlvs.core.conn.Timeouts.DEFAULT_TCP_FIN_S, io.jlvs.core.conn.Timeouts.DEFAULT_UDP_S);
 
     /** Checks the ranges. */
     public Timeouts {

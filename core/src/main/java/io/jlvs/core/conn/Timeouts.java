@@ -16,21 +16,26 @@ public final class Timeouts {
     public static final int TEMPLATE_RECHECK_S = 60;
     /** The largest value {@code ipvsadm --set} accepts (31 days). */
     public static final int MAX_S = 2678400;
+    /** The kernel's ESTABLISHED timeout, {@code --set}'s tcp. */
+    public static final int DEFAULT_TCP_S = 900;
+    /** The kernel's FIN_WAIT timeout, {@code --set}'s tcpfin. */
+    public static final int DEFAULT_TCP_FIN_S = 120;
+    /** The kernel's UDP timeout, {@code --set}'s udp. */
+    public static final int DEFAULT_UDP_S = 300;
 
     private static final int[] TCP_DEFAULTS_S = {
-        2,    // NONE
-        900,  // ESTABLISHED
-        120,  // SYN_SENT
-        60,   // SYN_RECV
-        120,  // FIN_WAIT
-        120,  // TIME_WAIT
-        10,   // CLOSE
-        60,   // CLOSE_WAIT
-        30,   // LAST_ACK
-        120,  // LISTEN
-        120,  // SYNACK
+        2,                  // NONE
+        DEFAULT_TCP_S,      // ESTABLISHED
+        120,                // SYN_SENT
+        60,                 // SYN_RECV
+        DEFAULT_TCP_FIN_S,  // FIN_WAIT
+        120,                // TIME_WAIT
+        10,                 // CLOSE
+        60,                 // CLOSE_WAIT
+        30,                 // LAST_ACK
+        120,                // LISTEN
+        120,                // SYNACK
     };
-    private static final int UDP_DEFAULT_S = 300;
 
     /** TCP timeouts by state, then the UDP timeout at index {@link TcpState#COUNT}. */
     private volatile int[] table;
@@ -39,7 +44,7 @@ public final class Timeouts {
     public Timeouts() {
         int[] t = new int[TcpState.COUNT + 1];
         System.arraycopy(TCP_DEFAULTS_S, 0, t, 0, TcpState.COUNT);
-        t[TcpState.COUNT] = UDP_DEFAULT_S;
+        t[TcpState.COUNT] = DEFAULT_UDP_S;
         table = t;
     }
 

@@ -12,7 +12,7 @@ import io.jlvs.config.model.Timeouts;
  */
 public record TimeoutValues(int tcpSeconds, int tcpFinSeconds, int udpSeconds) {
     /** The largest value ipvsadm accepts: 31 days. */
-    public static final int MAX_SECONDS = 86_400 * 31;
+    public static final int MAX_SECONDS = Timeouts.MAX_SECONDS;
 
     /** Checks the ranges. */
     public TimeoutValues {
