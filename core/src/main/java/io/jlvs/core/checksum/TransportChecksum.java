@@ -1,5 +1,6 @@
 package io.jlvs.core.checksum;
 
+import io.jlvs.core.packet.Ipv4Flyweight;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -26,9 +27,9 @@ import java.lang.foreign.MemorySegment;
  */
 public final class TransportChecksum {
     /** IP protocol number of TCP. */
-    public static final int TCP = 6;
+    public static final int TCP = Ipv4Flyweight.PROTO_TCP;
     /** IP protocol number of UDP. */
-    public static final int UDP = 17;
+    public static final int UDP = Ipv4Flyweight.PROTO_UDP;
     /** IPv6 next-header number of ICMPv6. */
     public static final int ICMPV6 = 58;
     /** Offset of the checksum field in a TCP header. */

@@ -1,5 +1,6 @@
 package io.jlvs.core.conn;
 
+import io.jlvs.core.service.ForwardingMethod;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -295,6 +296,11 @@ public final class ConnTable implements AutoCloseable {
     /** TCP state in a control word. */
     public static int state(long word) {
         return (int) (word >>> STATE_SHIFT) & 0xFF;
+    }
+
+    /** The forwarding method of an entry whose control word is {@code word} ({@link #F_FWD_MASK} bits). */
+    public static ForwardingMethod method(long word) {
+        return ForwardingMethod.ofKernelCode((flags(word) & F_FWD_MASK) >>> F_FWD_SHIFT);
     }
 
     /** Flags in a control word. */

@@ -1,5 +1,6 @@
 package io.jlvs.core.conn;
 
+import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 
@@ -69,8 +70,8 @@ public final class ConnTracker {
     /** Verdict: the client holds as many embryonic connections as the per-source limit allows. */
     public static final int SYN_LIMIT = -7;
 
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
+    private static final int PROTO_TCP = Ipv4Flyweight.PROTO_TCP;
+    private static final int PROTO_UDP = Ipv4Flyweight.PROTO_UDP;
     /** {@code todrop_entry}: an entry touched within this many seconds is never dropped. */
     private static final int TODROP_IDLE_S = 60;
     private static final int RESCHEDULE = Integer.MIN_VALUE;

@@ -15,6 +15,9 @@ public enum ForwardingMethod {
     /** Direct routing: only the destination MAC changes. {@code -g}, ipvsadm's default. */
     ROUTE(3, "Route", 'g');
 
+    /** By kernel code; {@link #ofKernelCode} reads it without allocating. */
+    private static final ForwardingMethod[] BY_CODE = {MASQ, LOCAL, TUNNEL, ROUTE};
+
     private final int kernelCode;
     private final String listName;
     private final char option;
@@ -28,6 +31,11 @@ public enum ForwardingMethod {
     /** The kernel's {@code IP_VS_CONN_F_FWD_MASK} value. */
     public int kernelCode() {
         return kernelCode;
+    }
+
+    /** The method of a kernel code (its low two bits, as {@code IP_VS_CONN_F_FWD_MASK} holds them). Allocation-free. */
+    public static ForwardingMethod ofKernelCode(int code) {
+        return BY_CODE[code & 3];
     }
 
     /** The word in the Forward column of {@code ipvsadm -Ln}. */

@@ -1,9 +1,10 @@
 package io.jlvs.core.service;
 
+import io.jlvs.core.packet.Ipv4Flyweight;
 /** Transport protocols a virtual service can carry, with their IP protocol numbers. */
 public enum Protocol {
-    TCP(6, "TCP", 't'),
-    UDP(17, "UDP", 'u'),
+    TCP(Ipv4Flyweight.PROTO_TCP, "TCP", 't'),
+    UDP(Ipv4Flyweight.PROTO_UDP, "UDP", 'u'),
     SCTP(132, "SCTP", '\0');
 
     private final int number;

@@ -11,6 +11,7 @@ import io.jlvs.core.packet.PacketParser;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.core.packet.TransportFlyweight;
 import io.jlvs.core.packet.Verdict;
+import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.dataplane.forward.DirectRouteRewriter;
 import io.jlvs.dataplane.forward.ForwardVerdict;
 import io.jlvs.dataplane.forward.ForwardingCounters;
@@ -67,9 +68,6 @@ public final class Pipeline {
     private static final int FRAGMENT_SLOTS = 48;
     private static final int FRAGMENT_SLOT_BYTES = 2048;
     private static final int CODE_PORT_UNREACHABLE = 3;
-    private static final int METHOD_MASQ = 0;
-    private static final int METHOD_TUNNEL = 2;
-    private static final int METHOD_ROUTE = 3;
 
     private final ConnTracker tracker;
     private final ConnTable table;
@@ -340,9 +338,9 @@ public final class Pipeline {
             }
             traffic.in(service, destinationIndex, lengthBytes);
         }
-        int method = (ConnTable.flags(table.control(slot)) & ConnTable.F_FWD_MASK) >>> ConnTable.F_FWD_SHIFT;
+        ForwardingMethod method = ConnTable.method(table.control(slot));
         int realServer = table.daddr(slot);
-        if (!prepare(realServer, parser.ipv4().destinationAddress(), method != METHOD_ROUTE)) {
+        if (!prepare(realServer, parser.ipv4().destinationAddress(), method != ForwardingMethod.ROUTE)) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
         long mac = nextHopMac;
@@ -351,17 +349,17 @@ public final class Pipeline {
         long frameOffset;
         int frameLength;
         switch (method) {
-            case METHOD_ROUTE:
+            case ROUTE:
                 verdict = dr.rewrite(parser, out.mac(), mac, out.mtuBytes(), reply);
                 frameOffset = dr.frameOffset();
                 frameLength = dr.frameLengthBytes();
                 break;
-            case METHOD_MASQ:
+            case MASQ:
                 verdict = nat.inbound(parser, realServer, table.dport(slot), out.mac(), mac, out.mtuBytes(), reply);
                 frameOffset = nat.frameOffset();
                 frameLength = nat.frameLengthBytes();
                 break;
-            case METHOD_TUNNEL:
+            case TUNNEL:
                 if (out.address() == 0) {
                     return drop(PipelineReason.NO_TUNNEL_SOURCE);
                 }

@@ -282,18 +282,12 @@ public final class PcapReplay implements Callable<Integer> {
     }
 
     private static String methodOf(ConnTable table, int slot) {
-        int code = (ConnTable.flags(table.control(slot)) & ConnTable.F_FWD_MASK) >>> ConnTable.F_FWD_SHIFT;
-        for (ForwardingMethod m : ForwardingMethod.values()) {
-            if (m.kernelCode() == code) {
-                return switch (m) {
-                    case ROUTE -> "DR";
-                    case MASQ -> "NAT";
-                    case TUNNEL -> "TUN";
-                    case LOCAL -> "local";
-                };
-            }
-        }
-        return "method " + code;
+        return switch (ConnTable.method(table.control(slot))) {
+            case ROUTE -> "DR";
+            case MASQ -> "NAT";
+            case TUNNEL -> "TUN";
+            case LOCAL -> "local";
+        };
     }
 
     /** One line about the frame: protocol, addresses and ports, TCP flags; or what it is. */
