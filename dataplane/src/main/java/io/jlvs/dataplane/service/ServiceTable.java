@@ -521,7 +521,7 @@ public final class ServiceTable {
                 portZero |= a.port() == 0;
             }
         }
-        snapshot = new ServiceSnapshot(byKey, portZero, vips, natServers, serviceOfDestination, ++version);
+        snapshot = new ServiceSnapshot(byKey, portZero, vips, natServers, serviceOfDestination.clone(), ++version);
         if (!listeners.isEmpty()) {
             List<VirtualService> now = List.copyOf(services);
             for (Listener listener : listeners) {

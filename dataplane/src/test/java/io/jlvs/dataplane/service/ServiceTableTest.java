@@ -331,6 +331,25 @@ class ServiceTableTest {
         assertEquals(Stats.ZERO, table.destinationStats(second.destinations().getFirst()));
     }
 
+    @Test
+    void aSnapshotIsNotChangedByLaterChangesToTheTable() {
+        ServiceTable table = new ServiceTable(4, 1);
+        table.addAll(List.of(web("rr", nat(RS1, 80, 1))));
+        VirtualService web = table.services().getFirst();
+        int place = table.registry().indexOf(web.destinations().getFirst());
+        ServiceSnapshot before = table.snapshot();
+        assertEquals(web.index(), before.serviceOf(place));
+        table.apply(ServiceFileDiff.between(file(web("rr", nat(RS1, 80, 1))), file()));
+        ServiceSpec dns = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, VIP, 53), "rr", 0, Optional.empty(),
+                List.of(nat(RS2, 53, 1)));
+        table.addAll(List.of(new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 443), "rr", 0,
+                Optional.empty(), List.of()), dns));
+        VirtualService second = table.service(new ServiceKey.Address(Protocol.UDP, VIP, 53));
+        assertEquals(place, table.registry().indexOf(second.destinations().getFirst()), "the one place is used again");
+        assertEquals(second.index(), table.snapshot().serviceOf(place), "the new snapshot maps it to the new service");
+        assertEquals(web.index(), before.serviceOf(place), "the old snapshot still maps it as when it was built");
+    }
+
     private static RealServerSpec[] pool(int first, int count) {
         RealServerSpec[] servers = new RealServerSpec[count];
         for (int i = 0; i < count; i++) {
