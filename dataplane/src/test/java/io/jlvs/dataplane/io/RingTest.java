@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.Errno;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The rings over a veth pair in the root namespace; skipped without root. */
+@Privileged
 class RingTest {
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
 

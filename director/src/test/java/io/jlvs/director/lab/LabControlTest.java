@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.director.control.ControlRequest;
 import io.jlvs.director.control.ControlResponse;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
  * nginx and wrk, and skips naming what is missing.
  */
+@Privileged
 class LabControlTest {
     private static final Path SERVICE_FILE = Scripts.RUN.resolve("director.yaml");
     private static final String NAT_VIP = "192.168.10.100";

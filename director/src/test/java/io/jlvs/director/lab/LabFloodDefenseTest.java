@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl and wrk.
  */
+@Privileged
 class LabFloodDefenseTest {
     private static final String VIP = "192.168.188.100";
     private static final int FLOOD_SECONDS = 15;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import java.io.IOException;
@@ -51,6 +52,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
  * nft, tcpdump and wrk, and skips naming what is missing.
  */
+@Privileged
 class LabForwardingTest {
     private static final Path RUN = Scripts.RUN;
     private static final int REQUESTS = 20;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Runs on both backends (on AF_PACKET the nftables guard is installed with {@code nft} at
  * start, before the count begins). Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root and curl.
  */
+@Privileged
 class LabKernelTablesTest {
     private static final String VIP = "192.168.188.100";
     private static final String RS1 = "192.168.188.81";

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
+import io.jlvs.core.testkit.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code --no-jlvsd}: these tests check the topology itself; {@link LabForwardingTest} checks
  * it with jlvsd forwarding.
  */
+@Privileged
 class LabTopologyTest {
     private static final Path RUN = Scripts.RUN;
     private static final String VIP = "192.168.188.100";
