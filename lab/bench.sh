@@ -14,6 +14,8 @@
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=prefix.sh
+. "$LAB_DIR/prefix.sh"
 JLVS_ROOT=$(cd "$LAB_DIR/.." && pwd)
 . "$JLVS_ROOT/bin/lib/common.sh"
 
@@ -84,7 +86,7 @@ jlvs_ensure_packages "the lab benchmark needs them" ip:iproute2 nft:nftables cur
     haproxy:haproxy rsvg-convert:librsvg2-bin || exit 2
 jlvs_find_java
 jlvs_ensure_built
-[ -e "$LAB_DIR/run/state" ] && die "a lab is up already; run 'jlvs lab down' first"
+[ -e "$RUN/state" ] && die "a lab is up already; run 'jlvs lab down' first"
 
 mkdir -p "$OUT"
 RAW=$OUT/raw.tsv
@@ -99,7 +101,7 @@ lab() {
 in_ns() {
     local ns=$1
     shift
-    ip netns exec "jlvs-$ns" "$@"
+    ip netns exec "$NS_PREFIX$ns" "$@"
 }
 
 cleanup() {
@@ -209,9 +211,9 @@ EOF
             mode=${mode%%-*}
             [ "$io" = xdp ] && io=af_xdp || io=af_packet
             lab up "$mode" --io "$io" --workers "$WORKERS" > /dev/null
-            grep -q "jlvsd: io $io (" "$LAB_DIR/run/director-jlvsd.log" \
-                || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$LAB_DIR/run/director-jlvsd.log")"
-            JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $LAB_DIR/run/director.yaml" | head -1)
+            grep -q "jlvsd: io $io (" "$RUN/director-jlvsd.log" \
+                || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$RUN/director-jlvsd.log")"
+            JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $RUN/director.yaml" | head -1)
             URLS="http://192.168.188.100/"
             FLOOD_MAC=$(mac_of director eth0) FLOOD_DST=192.168.188.100 ;;
         ideal-nat)
@@ -255,9 +257,9 @@ EOF
             local io=${target#jlvs-nat-}
             [ "$io" = xdp ] && io=af_xdp || io=af_packet
             lab up nat --io "$io" --workers "$WORKERS" > /dev/null
-            grep -q "jlvsd: io $io (" "$LAB_DIR/run/director-jlvsd.log" \
-                || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$LAB_DIR/run/director-jlvsd.log")"
-            JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $LAB_DIR/run/director.yaml" | head -1)
+            grep -q "jlvsd: io $io (" "$RUN/director-jlvsd.log" \
+                || die "$target: jlvsd did not start on $io: $(grep 'jlvsd: io' "$RUN/director-jlvsd.log")"
+            JLVSD_PID=$(pgrep -f "io.jlvs.director.Jlvsd --config $RUN/director.yaml" | head -1)
             URLS="http://192.168.10.100/"
             FLOOD_NS=client FLOOD_MAC=$(mac_of director eth1) FLOOD_DST=192.168.10.100 DIRECTOR_IF="eth1 eth0" ;;
     esac

@@ -11,7 +11,8 @@ set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$LAB_DIR/lab.sh
-RUN=$LAB_DIR/run
+# shellcheck source=prefix.sh
+. "$LAB_DIR/prefix.sh"
 VIP=192.168.188.100
 REQUESTS=10
 
@@ -22,7 +23,7 @@ fi
 for tool in ip nft curl; do
     command -v "$tool" > /dev/null || { echo "jlvs demo: '$tool' is not installed (apt-get install iproute2 nftables curl)" >&2; exit 2; }
 done
-if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE '^jlvs-'; then
+if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE "$NS_PATTERN"; then
     echo "jlvs demo: a jlvs lab is up already; run 'bin/jlvs lab down' first" >&2
     exit 1
 fi
@@ -37,7 +38,7 @@ cleanup() {
         sed -n 's/^jlvs lab: //p; /^lab down: /p' "$up_log"
     fi
     rm -f "$up_log"
-    if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE '^jlvs-'; then
+    if [ -f "$RUN/state" ] || ip netns list 2>/dev/null | grep -qE "$NS_PATTERN"; then
         echo
         echo "\$ jlvs lab down"
         bash "$LAB" down || true
@@ -59,7 +60,7 @@ echo
 echo "\$ for i in \$(seq $REQUESTS); do jlvs lab exec client -- curl -s http://$VIP/; done"
 failures=0
 for i in $(seq 1 "$REQUESTS"); do
-    if answer=$(ip netns exec jlvs-client curl -s --max-time 3 "http://$VIP/"); then
+    if answer=$(ip netns exec "${NS_PREFIX}client" curl -s --max-time 3 "http://$VIP/"); then
         printf 'request %2d: answered by %s\n' "$i" "$answer"
     else
         printf 'request %2d: FAILED (curl exit %s)\n' "$i" "$?"

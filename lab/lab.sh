@@ -6,17 +6,19 @@
 #
 # Every host is a namespace named jlvs-<host>; the network segments are bridges in the
 # namespace jlvs-switch, so nothing is added to the root namespace. The state (mode, servers,
-# processes started) lives in lab/run, next to the director's service file for jlvsd.
+# processes started) lives in lab/run, next to the director's service file for jlvsd. With
+# JLVS_LAB_PREFIX=p- the namespaces are p-<host> and the state lab/run-p (lab/prefix.sh), so
+# labs of two prefixes run side by side.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JLVS_ROOT=$(cd "$LAB_DIR/.." && pwd)
-RUN=$LAB_DIR/run
+# shellcheck source=prefix.sh
+. "$LAB_DIR/prefix.sh"
 STATE=$RUN/state
 PIDS=$RUN/pids
-NS_PREFIX=jlvs-
-NS_PATTERN='^jlvs-(client|router|director|switch|rs[0-9]+)$'
+SHOWN_RUN=${RUN#"$JLVS_ROOT"/}
 SWITCH=${NS_PREFIX}switch
 DECAP_DEVICE=jlvs-decap0
 REALSERVER_STATE=/run/jlvs/realserver
@@ -34,7 +36,9 @@ usage: jlvs lab up nat|dr|tun [--servers N] [--scheduler S] [--weights W1,W2...]
   up       build the topology of the LVS tutorials in network namespaces (jlvs-client,
            jlvs-router, jlvs-director, jlvs-rs1...), start the real servers, set them up
            for the mode, write the director's service file to lab/run/director.yaml and
-           start jlvsd with it in jlvs-director.
+           start jlvsd with it in jlvs-director. JLVS_LAB_PREFIX=p- names the namespaces
+           p-client... and keeps the state in lab/run-p instead (labs of two prefixes
+           coexist; down, status and exec act on their own prefix only).
            --servers N    real servers, 1..8 (default 2)
            --scheduler S  scheduler of the service file (default rr)
            --weights W,.. the real servers' weights in order (default 1 each)
@@ -394,7 +398,7 @@ write_service_file() {
         tun) interfaces="[eth0]"; method=tun ;;
     esac
     socket=$RUN/jlvsd.sock
-    [ ${#socket} -le 107 ] || socket=/run/jlvs/jlvsd.sock
+    [ ${#socket} -le 107 ] || socket=/run/jlvs/${NS_PREFIX}jlvsd.sock
     {
         echo "# Service file for jlvsd on the director of the $mode lab (written by jlvs lab up)."
         echo "# lab up starts it in the director's namespace (unless --no-jlvsd):"
@@ -559,11 +563,11 @@ cmd_status() {
     local jlvsd pid
     pid=$(director_pid)
     if [ -n "$pid" ]; then
-        jlvsd="runs: jlvsd (pid $pid), lab/run/director.yaml, log lab/run/director-jlvsd.log"
+        jlvsd="runs: jlvsd (pid $pid), $SHOWN_RUN/director.yaml, log $SHOWN_RUN/director-jlvsd.log"
     elif [ "$(state_get jlvsd)" = false ]; then
-        jlvsd="jlvsd: not started (--no-jlvsd); service file lab/run/director.yaml"
+        jlvsd="jlvsd: not started (--no-jlvsd); service file $SHOWN_RUN/director.yaml"
     else
-        jlvsd="jlvsd: NOT RUNNING (exited; see lab/run/director-jlvsd.log)"
+        jlvsd="jlvsd: NOT RUNNING (exited; see $SHOWN_RUN/director-jlvsd.log)"
     fi
     case "$mode" in
         nat)
@@ -615,7 +619,7 @@ EOF
     echo
     echo "  try: jlvs lab exec client -- curl -s http://$(rs_address "$mode" 1)/   (a real server, directly)"
     echo "       jlvs lab exec client -- curl -s http://$(vip_of "$mode")/   (the VIP, through jlvsd)"
-    echo "       cat lab/run/jlvsd.status   (the services as ipvsadm -Ln lists them, rewritten every second)"
+    echo "       cat $SHOWN_RUN/jlvsd.status   (the services as ipvsadm -Ln lists them, rewritten every second)"
 }
 
 cmd_exec() {

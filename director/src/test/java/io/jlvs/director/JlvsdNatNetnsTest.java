@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.xdp.XdpFilter;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * One bridge, two subnets: the real server reaches the client only through the director.
  * Needs root, iproute2 and curl; skipped with the reason otherwise.
  */
+@Privileged
 class JlvsdNatNetnsTest {
     private static final String VIP = "10.201.0.100";
     private static final Pattern RETRANSMITTED = Pattern.compile("(?m)^Tcp: (.*)\\n^Tcp: (.*)$");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.netns.NetnsLab.VethPair;
 import io.jlvs.dataplane.sys.AfPacket;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DR with a static neighbour map, and four curl requests alternate rs1/rs2 under rr.
  * Needs root, iproute2 and curl; skipped with the reason otherwise.
  */
+@Privileged
 class JlvsdNetnsTest {
     private static final Pattern MAC = Pattern.compile("link/ether ([0-9a-f:]{17})");
     private static final String VIP = "10.200.0.100";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.netns.NetnsLab.VethPair;
 import io.jlvs.dataplane.sys.AfPacket;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sent at once; after SIGCONT, {@code /metrics} shows them as {@code ring_full} drops, and the
  * frames read plus the frames dropped account for every ping. Needs root, iproute2, ping and curl.
  */
+@Privileged
 class RingDropsNetnsTest {
     private static final int PINGS = 2000;
     private static final int RING_FRAMES = 64;

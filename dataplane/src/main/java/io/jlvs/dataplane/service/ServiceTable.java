@@ -12,6 +12,7 @@ import io.jlvs.core.conn.TrackedService;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Scheduler;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.sched.Schedulers;
 import io.jlvs.sched.ServiceScheduling;
 import org.agrona.collections.IntHashSet;
@@ -84,7 +85,7 @@ public final class ServiceTable {
      * {@code destinationCapacity} real servers at once (deleted ones it still remembers included).
      */
     public ServiceTable(int serviceCapacity, int destinationCapacity) {
-        this(serviceCapacity, destinationCapacity, () -> System.nanoTime() / 1_000_000);
+        this(serviceCapacity, destinationCapacity, MonotonicClock.SYSTEM::nowMs);
     }
 
     /** As {@link #ServiceTable(int, int)}, with the monotonic clock (milliseconds) the trash period is measured on. */

@@ -2,6 +2,7 @@ package io.jlvs.dataplane.worker;
 
 import io.jlvs.config.model.IoSettings;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.io.IoCounters;
 import io.jlvs.dataplane.io.IoDropReason;
@@ -132,7 +133,8 @@ public final class DataPlane implements AutoCloseable {
                 }
                 Pipeline pipeline = new Pipeline(w, tracker, services, services.newCounters(), portArray, sinks,
                         nextHops, arpOfWorker.apply(w), kernelOutput);
-                workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, io.idleSpins(),
+                workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, MonotonicClock.SYSTEM,
+                        io.idleSpins(),
                         io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, System.err::println,
                         owned.toArray(new AutoCloseable[0])));
             }

@@ -1,6 +1,7 @@
 package io.jlvs.dataplane.worker;
 
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.io.IoCounters;
@@ -50,6 +51,7 @@ public final class Worker implements Runnable {
     private final FrameSink[] sinks;
     private final FrameHandler[] handlers;
     private final ConnTracker sweeper;
+    private final MonotonicClock clock;
     private final long sweepPeriodMs;
     private final PollingIdleStrategy idleStrategy;
     private final Arena arena = Arena.ofShared();
@@ -70,15 +72,19 @@ public final class Worker implements Runnable {
      * A worker over {@code sources} (frames from source {@code i} come in on pipeline port {@code i}).
      *
      * @param sweeper the tracker to sweep, or {@code null} when another worker sweeps
+     * @param clock the worker's notion of now, read once per duty cycle ({@link MonotonicClock#SYSTEM} in jlvsd)
      * @param idleSpins busy spins before the worker yields, when a cycle found nothing
      * @param idleYields yields after the spins, before it sleeps in {@code poll()}
      * @param log where the first error of each kind is reported, with its stack
      * @param owned what the worker closes when it stops (its sources and TX rings)
      */
     public Worker(int id, Pipeline pipeline, FrameSource[] sources, FrameSink[] sinks, ConnTracker sweeper,
-            int idleSpins, int idleYields, int pollTimeoutMs, long sweepPeriodMs, Consumer<String> log,
-            AutoCloseable... owned) {
+            MonotonicClock clock, int idleSpins, int idleYields, int pollTimeoutMs, long sweepPeriodMs,
+            Consumer<String> log, AutoCloseable... owned) {
         this.id = id;
+        this.clock = clock;
+        this.lastSweepMs = clock.nowMs();
+        this.lastRefreshMs = lastSweepMs;
         this.pipeline = pipeline;
         this.sources = sources.clone();
         this.sinks = sinks.clone();
@@ -114,14 +120,14 @@ public final class Worker implements Runnable {
         };
     }
 
-    /** The monotonic millisecond clock workers and listings share. */
+    /** The monotonic millisecond clock jlvsd's workers and listings share ({@link MonotonicClock#SYSTEM}). */
     public static long clockMs() {
-        return System.nanoTime() / 1_000_000;
+        return MonotonicClock.SYSTEM.nowMs();
     }
 
     @Override
     public void run() {
-        lastSweepMs = clockMs();
+        lastSweepMs = clock.nowMs();
         lastRefreshMs = lastSweepMs;
         try {
             while (running) {
@@ -156,7 +162,7 @@ public final class Worker implements Runnable {
      */
     public int doWork() {
         cycles++;
-        nowMs = clockMs();
+        nowMs = clock.nowMs();
         pipeline.refresh();
         int frames = 0;
         for (int i = 0; i < sources.length; i++) {

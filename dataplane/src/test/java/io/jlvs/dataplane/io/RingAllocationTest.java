@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jlvs.core.testkit.Allocations;
+import io.jlvs.core.testkit.Privileged;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * compiles its caller (the JDK slices the capture segment; escape analysis removes it), so each
  * path is warmed up first with the same branch outcomes it meets while measured.
  */
+@Privileged
 class RingAllocationTest {
     private static final int FRAMES = 10_000;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Protocol;
 import io.jlvs.core.testkit.Allocations;
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import java.lang.foreign.Arena;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * veth pair sends UDP frames to a service, the XDP program on the other end redirects them to an
  * {@link XskSocket}, which drains them. Skipped without root or without XDP.
  */
+@Privileged
 class XskAllocationTest {
     private static final int FRAMES = 10_000;
 

@@ -10,6 +10,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.LibC;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * The guard against the director's real kernel, in namespaces: a VIP configured on the director,
  * nothing listening on VIP:80, a client next to it.
  */
+@Privileged
 class NftGuardNetnsTest {
     private static final String VIP = "10.213.0.50";
     private static final String CONNECT = "exec 3<>/dev/tcp/" + VIP + "/80";

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** GRO off at start and back on at exit, on a veth in a namespace. */
+@Privileged
 class OffloadsNetnsTest {
     @Test
     void turnsGroOffAndRestoresIt() {

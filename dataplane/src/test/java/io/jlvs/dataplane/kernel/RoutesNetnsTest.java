@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.testkit.Privileged;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Route and neighbour lookups against a namespace's real tables. */
+@Privileged
 class RoutesNetnsTest {
     private static final int CLIENT = Ipv4.parse(TwoHostLab.CLIENT_ADDRESS);
     private static final int DIRECTOR = Ipv4.parse(TwoHostLab.DIRECTOR_ADDRESS);

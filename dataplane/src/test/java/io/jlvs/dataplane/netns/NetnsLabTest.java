@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The namespace harness builds topologies and always cleans up, even when a test forgets to. */
+@Privileged
 class NetnsLabTest {
     @Test
     void buildsATopologyAndRemovesEverythingOnClose() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.io.RxRing;
 import io.jlvs.dataplane.io.RxRingConfig;
 import java.io.IOException;
@@ -23,6 +24,7 @@ class AfPacketTest {
     }
 
     @Test
+    @Privileged
     void bindToMissingInterfaceNamesBindAndEnodev() throws NativeException {
         assumePacketSockets();
         int fd = AfPacket.openSocket(AfPacket.ETH_P_ALL);
@@ -37,6 +39,7 @@ class AfPacketTest {
     }
 
     @Test
+    @Privileged
     void rxRingOnMissingInterfaceFailsWithEnodev() {
         assumePacketSockets();
         RxRingConfig config = RxRingConfig.of("missing").withFrames(64);
@@ -66,6 +69,7 @@ class AfPacketTest {
     }
 
     @Test
+    @Privileged
     void probeFindsPacketSocketsAsRoot() throws IOException {
         boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .anyMatch(line -> line.startsWith("Uid:") && line.split("\\s+")[2].equals("0"));

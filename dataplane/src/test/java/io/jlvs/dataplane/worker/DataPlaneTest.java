@@ -17,6 +17,7 @@ import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.io.RxRing;
 import io.jlvs.dataplane.io.RxRingConfig;
 import io.jlvs.dataplane.io.TxRing;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * made-up unicast MACs, so the kernel on either end drops it after the packet taps (nothing is
  * routed). Needs root.
  */
+@Privileged
 class DataPlaneTest {
     private static final long CLIENT_MAC = 0x02_00_00_00_00_01L;
     private static final long DIRECTOR_MAC = 0x02_00_00_00_00_DDL;

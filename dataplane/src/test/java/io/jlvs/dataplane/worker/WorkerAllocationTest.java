@@ -9,6 +9,7 @@ import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.testkit.Allocations;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.FrameSink;
@@ -53,7 +54,7 @@ class WorkerAllocationTest {
                 new Port[] {new Port("mem0", 1, 0x02_00_00_00_00_DDL, 1500, Ipv4.parse("192.168.10.1"))},
                 new FrameSink[] {sink}, new StaticNextHops(), ArpHandler.IGNORE);
         Worker worker = new Worker(0, pipeline, new FrameSource[] {new MemoryFrameSource(frames, ROUNDS)},
-                new FrameSink[] {sink}, tracker, 0, 0, 100, 10, line -> { });
+                new FrameSink[] {sink}, tracker, MonotonicClock.SYSTEM, 0, 0, 100, 10, line -> { });
         int[] sleeps = new int[1];
         PollingIdleStrategy idle = new PollingIdleStrategy(3, 2, 100, timeoutMs -> sleeps[0]++);
 

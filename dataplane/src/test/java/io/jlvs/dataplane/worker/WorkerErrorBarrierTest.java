@@ -10,6 +10,7 @@ import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.packet.ArpFlyweight;
 import io.jlvs.core.packet.PacketBuilder;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.io.FrameSource;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.FrameSink;
@@ -60,7 +61,7 @@ class WorkerErrorBarrierTest {
                 new StaticNextHops(), defective);
         List<String> log = new ArrayList<>();
         Worker worker = new Worker(0, pipeline, new FrameSource[] {new MemoryFrameSource(frames, 1)},
-                new FrameSink[] {sink}, null, 0, 0, 100, 1000, log::add);
+                new FrameSink[] {sink}, null, MonotonicClock.SYSTEM, 0, 0, 100, 1000, log::add);
 
         assertEquals(10, worker.doWork(), "every frame was handed to the pipeline");
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Protocol;
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.io.IoDropReason;
 import io.jlvs.dataplane.io.XskConfig;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * last proves every earlier frame was already decided (one queue, in order). Needs root, and
  * skips saying why without it.
  */
+@Privileged
 class XdpNetnsTest {
     private static final ValueLayout.OfShort U16_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.Bpf;
 import io.jlvs.dataplane.sys.NativeException;
 import java.nio.file.Files;
@@ -82,12 +83,14 @@ class XdpProgramTest {
     }
 
     @Test
+    @Privileged
     void verifierAcceptsTheProgram() {
         assumeRootAndBpf();
         assertNull(XdpFilter.unavailabilityReason());
     }
 
     @Test
+    @Privileged
     void verifierRefusalCarriesTheLog() {
         assumeRootAndBpf();
         byte[] code = new BpfAssembler().load(BpfAssembler.W, BpfAssembler.R0, BpfAssembler.R2, 0, "r2 is not set")

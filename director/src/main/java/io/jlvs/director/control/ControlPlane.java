@@ -5,6 +5,7 @@ import io.jlvs.director.metrics.RateEstimator;
 import io.jlvs.config.model.ServiceFileDiff;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Timeouts;
+import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.service.ServiceTable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,7 +49,7 @@ public final class ControlPlane implements AutoCloseable {
                                      Timeouts timeouts, Consumer<ServiceFileDiff> applier, PrintStream log)
             throws IOException {
         return start(Path.of(file.global().controlSocket()), new ControlCommands(services, file, configFile,
-                tracker, timeouts, () -> System.nanoTime() / 1_000_000, applier), log, true);
+                tracker, timeouts, MonotonicClock.SYSTEM::nowMs, applier), log, true);
     }
 
     /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * VIP and its nftables table, and removes both when it gets SIGTERM. (Packets through it are
  * covered by {@link LabTopologyTest}'s TUN lab.)
  */
+@Privileged
 class DecapTest {
     private static final String DEVICE = "jlvs-decap0";
 

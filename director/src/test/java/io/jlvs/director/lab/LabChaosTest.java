@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.director.control.ControlRequest;
 import io.jlvs.director.control.ControlResponse;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
  * nginx and wrk.
  */
+@Privileged
 class LabChaosTest {
     private static final String VIP = "192.168.10.100";
     private static final Path SERVICE_FILE = Scripts.RUN.resolve("director.yaml");
@@ -64,7 +66,7 @@ class LabChaosTest {
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab chaos test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab chaos test", "curl", "curl", "nginx", "nginx-light", "wrk", "wrk");
+        Scripts.assumeLab("lab chaos test", "curl", "curl", "nginx", "nginx-light", "wrk", "wrk");
     }
 
     @AfterEach
@@ -97,12 +99,12 @@ class LabChaosTest {
         long workerErrorsBefore = Scripts.metric("jlvs_worker_errors_total", "");
 
         Path wrkOut = Files.createTempFile("jlvs-chaos-wrk", ".out");
-        Process wrk = start(wrkOut, List.of("ip", "netns", "exec", "jlvs-client", "wrk", "-t1", "-c8",
+        Process wrk = start(wrkOut, List.of("ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8",
                 "-d" + WRK_LIMIT_SECONDS + "s", "--timeout", "10s", "http://" + VIP + "/"));
         await("wrk's connections established", () -> activeConnections(socket) >= 8);
         long rssBefore = Scripts.rssKb(jlvsd);
-        String clientMac = Scripts.mac("jlvs-client", "eth0");
-        String directorMac = Scripts.mac("jlvs-director", "eth1");
+        String clientMac = Scripts.mac(Scripts.ns("client"), "eth0");
+        String directorMac = Scripts.mac(Scripts.ns("director"), "eth1");
 
         // 1. Hostile frames.
         long malformedBefore = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"malformed\"");
@@ -130,7 +132,7 @@ class LabChaosTest {
         Scripts.Result killed = Scripts.run(Map.of(), kill);
         assertEquals(0, killed.exitCode(), killed::toString);
         await("rs3 down", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 0);
-        start(Files.createTempFile("jlvs-chaos-nginx", ".out"), List.of("ip", "netns", "exec", "jlvs-rs3", "nginx",
+        start(Files.createTempFile("jlvs-chaos-nginx", ".out"), List.of("ip", "netns", "exec", Scripts.ns("rs3"), "nginx",
                 "-c", Scripts.RUN.resolve("rs3/nginx.conf").toString()));
         await("rs3 up again", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1);
         assertEquals("rs3", curl(8080), "VIP:8080 answers from rs3 after its restore" + jlvsdLog());
@@ -245,12 +247,12 @@ class LabChaosTest {
     }
 
     private static Scripts.Result inClient(List<String> command) {
-        return Scripts.inNamespace("jlvs-client", Map.of(), command.toArray(String[]::new));
+        return Scripts.inNamespace(Scripts.ns("client"), Map.of(), command.toArray(String[]::new));
     }
 
     /** One new connection from the client to VIP:{@code port}: the answering server's name, or "". */
     private static String curl(int port) {
-        Scripts.Result r = Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "--max-time", "5",
+        Scripts.Result r = Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "5",
                 "http://" + VIP + ":" + port + "/");
         return r.exitCode() == 0 ? r.output().strip() : "";
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.director.control.ControlRequest;
 import io.jlvs.director.control.ControlResponse;
@@ -43,9 +44,10 @@ import org.junit.jupiter.api.Test;
  * Prometheus text parser), new connections all go to rs2, and starting nginx again restores
  * rs1 in both, with one transition each way counted and logged.
  *
- * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
+ * <p>Uses this run's own namespaces ({@link Scripts#PREFIX}), so a lab that is up is left alone; needs root, curl,
  * nginx and wrk, and skips naming what is missing.
  */
+@Privileged
 class LabControlTest {
     private static final Path SERVICE_FILE = Scripts.RUN.resolve("director.yaml");
     private static final String NAT_VIP = "192.168.10.100";
@@ -61,7 +63,7 @@ class LabControlTest {
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab control test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab control test", "curl", "curl", "nginx", "nginx-light", "wrk", "wrk");
+        Scripts.assumeLab("lab control test", "curl", "curl", "nginx", "nginx-light", "wrk", "wrk");
     }
 
     @AfterEach
@@ -318,7 +320,7 @@ class LabControlTest {
                     "real server " + address("dr", "rs1") + ":80 of TCP " + DR_VIP + ":80: down after 3 failures"),
                     Scripts::jlvsdLog);
 
-            nginx = new ProcessBuilder("ip", "netns", "exec", "jlvs-rs1", "nginx", "-c",
+            nginx = new ProcessBuilder("ip", "netns", "exec", Scripts.ns("rs1"), "nginx", "-c",
                     Scripts.RUN.resolve("rs1/nginx.conf").toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             await("rs1 restored in -Ln and /metrics", () -> weightInListing(socket, "rs1") == 1
@@ -384,7 +386,7 @@ class LabControlTest {
 
     /** One request from the client to the DR VIP: the answering server's name, or "" on failure. */
     private static String curl() {
-        Scripts.Result r = Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "--max-time", "2",
+        Scripts.Result r = Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "2",
                 "http://" + DR_VIP + "/");
         return r.exitCode() == 0 ? r.output().strip() : "";
     }
@@ -409,7 +411,7 @@ class LabControlTest {
 
     /** jlvsd's /metrics, fetched with curl in the director's namespace and parsed; empty while unreachable. */
     private static Exposition scrape() throws IOException {
-        Scripts.Result r = Scripts.inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "2",
+        Scripts.Result r = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "curl", "-s", "--max-time", "2",
                 "http://127.0.0.1:9180/metrics");
         return Exposition.parse(r.exitCode() == 0 ? r.output() : "");
     }

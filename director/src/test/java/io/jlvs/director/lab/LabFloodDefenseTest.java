@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -34,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * printed), the defence evicted the flood's embryonic entries, and jlvsd's resident memory
  * stays within 10 % of what it was before the flood.
  *
- * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl and wrk.
+ * <p>Uses this run's own namespaces ({@link Scripts#PREFIX}), so a lab that is up is left alone; needs root, curl and wrk.
  */
+@Privileged
 class LabFloodDefenseTest {
     private static final String VIP = "192.168.188.100";
     private static final int FLOOD_SECONDS = 15;
@@ -54,7 +56,7 @@ class LabFloodDefenseTest {
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab flood-defence test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab flood-defence test", "curl", "curl", "wrk", "wrk");
+        Scripts.assumeLab("lab flood-defence test", "curl", "curl", "wrk", "wrk");
     }
 
     @AfterEach
@@ -87,7 +89,7 @@ class LabFloodDefenseTest {
         assertTrue(curl(), "the VIP answers before the flood" + jlvsdLog());
 
         Path wrkOut = Files.createTempFile("jlvs-flood-wrk", ".out");
-        Process wrk = start(wrkOut, "ip", "netns", "exec", "jlvs-client", "wrk", "-t1", "-c8", "-d" + WRK_SECONDS + "s",
+        Process wrk = start(wrkOut, "ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8", "-d" + WRK_SECONDS + "s",
                 "--timeout", "2s", "http://" + VIP + "/");
         Thread.sleep(2000); // wrk's connections established before the flood
         // A short flood first, as the benchmark warms up: the code paths of a flood compiled
@@ -171,9 +173,9 @@ class LabFloodDefenseTest {
 
     /** The flood, from the router into the director's LAN interface, as fast as one core sends. */
     private static List<String> floodCommand(int seconds) {
-        Scripts.Result mac = Scripts.inNamespace("jlvs-director", Map.of(), "cat", "/sys/class/net/eth0/address");
+        Scripts.Result mac = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "cat", "/sys/class/net/eth0/address");
         assertEquals(0, mac.exitCode(), mac::toString);
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-router",
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Scripts.ns("router"),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--")) {
@@ -199,7 +201,7 @@ class LabFloodDefenseTest {
 
     /** One new connection from the client through the VIP: whether it was answered within 3 s. */
     private static boolean curl() {
-        return Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "-o", "/dev/null", "--max-time", "3",
+        return Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "-o", "/dev/null", "--max-time", "3",
                 "http://" + VIP + "/").exitCode() == 0;
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import java.io.IOException;
@@ -48,9 +49,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code bin/jlvs demo} prints ten alternating answers and leaves nothing behind, also when
  * interrupted as by Ctrl-C.
  *
- * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl,
+ * <p>Uses this run's own namespaces ({@link Scripts#PREFIX}), so a lab that is up is left alone; needs root, curl,
  * nft, tcpdump and wrk, and skips naming what is missing.
  */
+@Privileged
 class LabForwardingTest {
     private static final Path RUN = Scripts.RUN;
     private static final int REQUESTS = 20;
@@ -61,7 +63,7 @@ class LabForwardingTest {
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab forwarding test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab forwarding test", "curl", "curl", "nft", "nftables", "tcpdump", "tcpdump",
+        Scripts.assumeLab("lab forwarding test", "curl", "curl", "nft", "nftables", "tcpdump", "tcpdump",
                 "wrk", "wrk");
     }
 
@@ -102,16 +104,16 @@ class LabForwardingTest {
         assertTrue(readQuietly(RUN.resolve("director-jlvsd.log")).contains("jlvsd: io " + io + " ("),
                 Scripts::jlvsdLog);
         String url = "http://" + vip + "/";
-        String directorMac = Scripts.mac("jlvs-director", "eth0");
+        String directorMac = Scripts.mac(Scripts.ns("director"), "eth0");
         // DR and TUN: the real servers' replies (from VIP:80) must not reach or leave the director.
-        try (Capture resets = Capture.start("jlvs-director", clientSide, 26,
+        try (Capture resets = Capture.start(Scripts.ns("director"), clientSide, 26,
                 "src host " + vip + " and tcp[tcpflags] & tcp-rst != 0", "-Q", "out");
-                Capture replies = mode.equals("nat") ? null : Capture.start("jlvs-director", "eth0", 26,
+                Capture replies = mode.equals("nat") ? null : Capture.start(Scripts.ns("director"), "eth0", 26,
                         "tcp and src host " + vip + " and src port 80 and (ether src " + directorMac + " or ether dst "
                                 + directorMac + ")")) {
             List<String> answers;
-            try (PcapCapture atClient = PcapCapture.start("jlvs-client", "eth0", "tcp and host " + vip + " and port 80");
-                    PcapCapture atRs1 = PcapCapture.start("jlvs-rs1", "eth0",
+            try (PcapCapture atClient = PcapCapture.start(Scripts.ns("client"), "eth0", "tcp and host " + vip + " and port 80");
+                    PcapCapture atRs1 = PcapCapture.start(Scripts.ns("rs1"), "eth0",
                             mode.equals("tun") ? "ip proto 4" : "tcp and dst port 80")) {
                 answers = curl(url);
                 List<PcapCapture.Frame> received = atRs1.stop();
@@ -151,7 +153,7 @@ class LabForwardingTest {
                     () -> "an idle jlvsd used " + cpuSeconds + " s of CPU in 10 s (5 % of a core is 0.5 s)");
         }
         if (io.equals("af_packet")) {
-            String rules = Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "table", "netdev", "jlvs")
+            String rules = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "nft", "list", "table", "netdev", "jlvs")
                     .output();
             Matcher dropped = Pattern.compile("counter packets (\\d+) .*service TCP " + Pattern.quote(vip) + ":80")
                     .matcher(rules);
@@ -160,7 +162,7 @@ class LabForwardingTest {
         } else {
             // The XDP program takes the service's frames from the kernel: no guard table, a program on the link.
             assertFalse(tableExists(), "no nftables guard with AF_XDP");
-            String link = Scripts.inNamespace("jlvs-director", Map.of(), "ip", "-d", "link", "show", "dev", clientSide)
+            String link = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "ip", "-d", "link", "show", "dev", clientSide)
                     .output();
             assertTrue(link.contains("prog/xdp"), link);
         }
@@ -200,7 +202,7 @@ class LabForwardingTest {
             String what = mode + " request at rs1: " + describe(f);
             switch (mode) {
                 case "dr" -> {
-                    assertEquals(Scripts.mac("jlvs-rs1", "eth0"), f.dstMac(), what);
+                    assertEquals(Scripts.mac(Scripts.ns("rs1"), "eth0"), f.dstMac(), what);
                     assertEquals(directorMac, f.srcMac(), what);
                     assertEquals(client, f.src(ip), what);
                     assertEquals(vip, f.dst(ip), what);
@@ -270,7 +272,7 @@ class LabForwardingTest {
         assertTrue(tableExists(), "a SIGKILL leaves the table behind");
 
         Path log = Files.createTempFile("jlvsd", ".log");
-        List<String> restart = new ArrayList<>(List.of("ip", "netns", "exec", "jlvs-director"));
+        List<String> restart = new ArrayList<>(List.of("ip", "netns", "exec", Scripts.ns("director")));
         restart.addAll(command);
         Process jlvsd = new ProcessBuilder(restart).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
@@ -294,11 +296,11 @@ class LabForwardingTest {
     @Test
     void vipNotConfiguredOnTheDirectorIsAnsweredByJlvsdArp() throws Exception {
         labUp("dr", "--no-jlvsd");
-        Scripts.Result del = Scripts.inNamespace("jlvs-director", Map.of(), "ip", "addr", "del", "192.168.188.100/32",
+        Scripts.Result del = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "ip", "addr", "del", "192.168.188.100/32",
                 "dev", "lo");
         assertEquals(0, del.exitCode(), del::toString);
         Path log = Files.createTempFile("jlvsd", ".log");
-        Process jlvsd = new ProcessBuilder("ip", "netns", "exec", "jlvs-director",
+        Process jlvsd = new ProcessBuilder("ip", "netns", "exec", Scripts.ns("director"),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.jlvs.director.Jlvsd",
                 "--config", RUN.resolve("director.yaml").toString())
@@ -312,7 +314,7 @@ class LabForwardingTest {
             assertTrue(started.contains("answering ARP for 192.168.188.100 on eth0 (not configured in the kernel)"),
                     started);
             // The router forgets the VIP's MAC, so it must ask, and only jlvsd can answer.
-            assertEquals(0, Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "flush", "all").exitCode());
+            assertEquals(0, Scripts.inNamespace(Scripts.ns("router"), Map.of(), "ip", "neigh", "flush", "all").exitCode());
             List<String> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Scripts.Result r = lab("exec", "client", "--", "curl", "-s", "--max-time", "3", "http://192.168.188.100/");
@@ -320,8 +322,8 @@ class LabForwardingTest {
                 answers.add(r.output().strip());
             }
             assertNotEquals(answers.get(0), answers.get(1), answers::toString);
-            String directorMac = Scripts.mac("jlvs-director", "eth0");
-            String neighbour = Scripts.inNamespace("jlvs-router", Map.of(), "ip", "neigh", "show", "192.168.188.100")
+            String directorMac = Scripts.mac(Scripts.ns("director"), "eth0");
+            String neighbour = Scripts.inNamespace(Scripts.ns("router"), Map.of(), "ip", "neigh", "show", "192.168.188.100")
                     .output();
             assertTrue(neighbour.contains("lladdr " + directorMac), neighbour);
             jlvsd.destroy();
@@ -437,7 +439,7 @@ class LabForwardingTest {
     }
 
     private static boolean tableExists() {
-        return Scripts.inNamespace("jlvs-director", Map.of(), "nft", "list", "tables", "netdev").output()
+        return Scripts.inNamespace(Scripts.ns("director"), Map.of(), "nft", "list", "tables", "netdev").output()
                 .contains("table netdev jlvs");
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * has the new MAC.
  *
  * <p>Runs on both backends (on AF_PACKET the nftables guard is installed with {@code nft} at
- * start, before the count begins). Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root and curl.
+ * start, before the count begins). Uses this run's own namespaces ({@link Scripts#PREFIX}), so a lab that is up is left alone; needs root and curl.
  */
+@Privileged
 class LabKernelTablesTest {
     private static final String VIP = "192.168.188.100";
     private static final String RS1 = "192.168.188.81";
@@ -40,7 +42,7 @@ class LabKernelTablesTest {
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab kernel-tables test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab kernel-tables test", "curl", "curl");
+        Scripts.assumeLab("lab kernel-tables test", "curl", "curl");
     }
 
     @AfterEach
@@ -71,11 +73,11 @@ class LabKernelTablesTest {
         assertEquals(before, after, "processes jlvsd started in " + STEADY_MS / 1000 + " s of steady state");
         assertEquals(Set.of(), children, "children of jlvsd seen in /proc during the steady state");
 
-        Scripts.Result notify = Scripts.inNamespace("jlvs-rs1", Map.of(), "sysctl", "-qw",
+        Scripts.Result notify = Scripts.inNamespace(Scripts.ns("rs1"), Map.of(), "sysctl", "-qw",
                 "net.ipv4.conf.eth0.arp_notify=1");
         assertEquals(0, notify.exitCode(), notify::toString);
         long changedAt = System.nanoTime();
-        Scripts.Result change = Scripts.inNamespace("jlvs-rs1", Map.of(), "ip", "link", "set", "dev", "eth0",
+        Scripts.Result change = Scripts.inNamespace(Scripts.ns("rs1"), Map.of(), "ip", "link", "set", "dev", "eth0",
                 "address", NEW_MAC);
         assertEquals(0, change.exitCode(), change::toString);
         long kernelKnowsAt = 0;
@@ -97,17 +99,17 @@ class LabKernelTablesTest {
 
     /** One request from the client through the VIP, with a short timeout: whether it was answered. */
     private static boolean curl() {
-        return Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "--max-time", "1",
+        return Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "1",
                 "http://" + VIP + "/").exitCode() == 0;
     }
 
     private static boolean directorKernelHas(String mac) {
-        return Scripts.inNamespace("jlvs-director", Map.of(), "ip", "neigh", "show", RS1).output().contains(mac);
+        return Scripts.inNamespace(Scripts.ns("director"), Map.of(), "ip", "neigh", "show", RS1).output().contains(mac);
     }
 
     /** jlvsd's {@code jlvs_kernel_commands_total} samples, by command. */
     private static Map<String, Long> commands() {
-        Scripts.Result r = Scripts.inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
+        Scripts.Result r = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "curl", "-s", "--max-time", "5",
                 "http://127.0.0.1:9180/metrics");
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, Long> counts = new TreeMap<>();

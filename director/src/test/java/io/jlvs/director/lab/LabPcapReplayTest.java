@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.core.pcap.PcapReader;
 import io.jlvs.core.pcap.PcapRecord;
 import io.jlvs.core.pcap.PcapWriter;
@@ -35,12 +36,13 @@ import picocli.CommandLine;
  * <p>Uses the lab's fixed namespaces, so it skips when a lab is up already; needs root, curl
  * and tcpdump.
  */
+@Privileged
 class LabPcapReplayTest {
     @BeforeEach
     void noLabUp() {
         assumeTrue(AfPacket.isAvailable(), () -> "lab pcap test skipped: jlvsd cannot open packet sockets: "
                 + AfPacket.unavailabilityCause());
-        Scripts.assumeLabFree("lab pcap test", "curl", "curl", "tcpdump", "tcpdump");
+        Scripts.assumeLab("lab pcap test", "curl", "curl", "tcpdump", "tcpdump");
     }
 
     @AfterEach
@@ -55,19 +57,19 @@ class LabPcapReplayTest {
         assertEquals(0, up.exitCode(), up::toString);
         String vip = mode.equals("nat") ? "192.168.10.100" : "192.168.188.100";
         String clientSide = mode.equals("nat") ? "eth1" : "eth0";
-        String inMac = Scripts.mac("jlvs-director", clientSide);
-        String outMac = Scripts.mac("jlvs-director", "eth0");
+        String inMac = Scripts.mac(Scripts.ns("director"), clientSide);
+        String outMac = Scripts.mac(Scripts.ns("director"), "eth0");
         List<PcapCapture.Frame> in;
         List<PcapCapture.Frame> out = new ArrayList<>();
         // What jlvsd sends is captured where it arrives, at the real servers: a packet socket that
         // bypasses the qdisc is not seen by taps on the sender's link.
         String fromDirector = "tcp and dst port 80 and ether src " + outMac;
-        try (PcapCapture atIngress = PcapCapture.start("jlvs-director", clientSide,
+        try (PcapCapture atIngress = PcapCapture.start(Scripts.ns("director"), clientSide,
                 "tcp and dst host " + vip + " and dst port 80 and ether dst " + inMac);
-                PcapCapture atRs1 = PcapCapture.start("jlvs-rs1", "eth0", fromDirector);
-                PcapCapture atRs2 = PcapCapture.start("jlvs-rs2", "eth0", fromDirector)) {
+                PcapCapture atRs1 = PcapCapture.start(Scripts.ns("rs1"), "eth0", fromDirector);
+                PcapCapture atRs2 = PcapCapture.start(Scripts.ns("rs2"), "eth0", fromDirector)) {
             for (int i = 0; i < 4; i++) {
-                Scripts.Result curl = Scripts.inNamespace("jlvs-client", Map.of(), "curl", "-s", "--max-time", "5",
+                Scripts.Result curl = Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "5",
                         "http://" + vip + "/");
                 assertEquals(0, curl.exitCode(), () -> curl + Scripts.jlvsdLog());
             }
@@ -95,7 +97,7 @@ class LabPcapReplayTest {
         String rsPrefix = "192.168.188.";
         int first = mode.equals("nat") ? 82 : 81;
         for (int i = 0; i < 2; i++) {
-            args.addAll(List.of("--neighbour", rsPrefix + (first + i) + "=" + Scripts.mac("jlvs-rs" + (i + 1), "eth0")
+            args.addAll(List.of("--neighbour", rsPrefix + (first + i) + "=" + Scripts.mac(Scripts.ns("rs" + (i + 1)), "eth0")
                     + "@eth0"));
         }
         args.addAll(List.of(input.toString(), output.toString()));

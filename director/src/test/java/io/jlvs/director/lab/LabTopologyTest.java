@@ -4,11 +4,11 @@ import static io.jlvs.director.lab.Scripts.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.config.yaml.ServiceFileLoader;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
+import io.jlvs.core.testkit.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,18 +27,19 @@ import org.junit.jupiter.api.Test;
  * also carries a hand-built IPIP packet from the director through the router to a real server,
  * whose decapsulator hands it to the kernel, which answers the client directly.
  *
- * <p>Uses the lab's fixed namespaces ({@code jlvs-client}, {@code jlvs-router}...), so it skips
- * when a lab is up already on this machine rather than touch it. The labs come up with
+ * <p>Uses this run's own namespaces ({@link Scripts#PREFIX}: {@code t1x2y3-client}...), so a lab
+ * that is up on this machine is left alone. The labs come up with
  * {@code --no-jlvsd}: these tests check the topology itself; {@link LabForwardingTest} checks
  * it with jlvsd forwarding.
  */
+@Privileged
 class LabTopologyTest {
     private static final Path RUN = Scripts.RUN;
     private static final String VIP = "192.168.188.100";
 
     @BeforeEach
     void noLabUp() {
-        Scripts.assumeLabFree("lab test", "curl", "curl");
+        Scripts.assumeLab("lab test", "curl", "curl");
     }
 
     @AfterEach
@@ -99,7 +100,7 @@ class LabTopologyTest {
                 "jlvsd: not started (--no-jlvsd)", backend().equals("nginx") ? "nginx (pid" : "httpd (pid")) {
             assertTrue(status.output().contains(expected), () -> "status lacks '" + expected + "':\n" + status.output());
         }
-        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-rs2", "jlvs-switch"),
+        assertEquals(List.of(Scripts.ns("client"), Scripts.ns("director"), Scripts.ns("router"), Scripts.ns("rs1"), Scripts.ns("rs2"), Scripts.ns("switch")),
                 Scripts.labNamespaces());
         clientReachesEachRealServer("192.168.188.81", "192.168.188.82");
         Scripts.Result check = lab("exec", "rs2", "--", "bash", Scripts.REALSERVER.toString(), "check", "--vip", VIP,
@@ -134,8 +135,7 @@ class LabTopologyTest {
 
     @Test
     void tunLabCarriesIpipThroughTheRouterAndTheRealServerAnswersTheClientDirectly() throws Exception {
-        assumeTrue(Scripts.ensureInstalled("tcpdump", "tcpdump"),
-                "TUN lab test skipped: tcpdump is not installed and could not be (apt-get install tcpdump)");
+        Scripts.assumeInstalled("TUN lab test", "tcpdump", "tcpdump");
         labUp("tun", "--backend", "builtin");
         Scripts.Result status = lab("status");
         assertTrue(status.output().contains("[router] eth1 192.168.10.200 | eth0 192.168.188.200 | eth2 192.168.200.200"),
@@ -153,10 +153,10 @@ class LabTopologyTest {
                 .source("192.168.188.8").destination("192.168.200.81").dontFragment(false)
                 .raw(4).payload(Arrays.copyOfRange(inner, 14, inner.length)).build();
 
-        try (Capture synAck = Capture.start("jlvs-client", "eth0", 10,
+        try (Capture synAck = Capture.start(Scripts.ns("client"), "eth0", 10,
                      "src host " + VIP + " and tcp src port 80 and tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-syn|tcp-ack)");
-             Capture unreachable = Capture.start("jlvs-director", "eth0", 4, "icmp[icmptype] == icmp-unreach")) {
-            Scripts.Result send = Scripts.inNamespace("jlvs-director", Map.of(),
+             Capture unreachable = Capture.start(Scripts.ns("director"), "eth0", 4, "icmp[icmptype] == icmp-unreach")) {
+            Scripts.Result send = Scripts.inNamespace(Scripts.ns("director"), Map.of(),
                     System.getProperty("java.home") + "/bin/java", "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), FrameSender.class.getName(), "eth0",
                     HexFormat.of().formatHex(frame));
@@ -178,7 +178,7 @@ class LabTopologyTest {
         assertEquals(1, again.exitCode(), again::toString);
         assertTrue(again.output().contains("a dr lab is up already"), again::toString);
         assertTrue(again.output().contains("jlvs lab down"), again::toString);
-        assertEquals(List.of("jlvs-client", "jlvs-director", "jlvs-router", "jlvs-rs1", "jlvs-switch"), Scripts.labNamespaces(),
+        assertEquals(List.of(Scripts.ns("client"), Scripts.ns("director"), Scripts.ns("router"), Scripts.ns("rs1"), Scripts.ns("switch")), Scripts.labNamespaces(),
                 "the running lab is untouched");
         clientReachesEachRealServer("192.168.188.81");
     }
@@ -219,7 +219,7 @@ class LabTopologyTest {
     }
 
     private long mac(String host, String link) {
-        Scripts.Result r = Scripts.inNamespace("jlvs-" + host, Map.of(), "cat", "/sys/class/net/" + link + "/address");
+        Scripts.Result r = Scripts.inNamespace(Scripts.ns(host), Map.of(), "cat", "/sys/class/net/" + link + "/address");
         assertEquals(0, r.exitCode(), r::toString);
         return Long.parseLong(r.output().strip().replace(":", ""), 16);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.netns.NetnsLab;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * starts from a correct set-up, breaks one setting and expects exactly that one reported, with
  * the command that fixes it.
  */
+@Privileged
 class RealserverCheckTest {
     private static final String VIP = "192.168.188.100";
     private static final String DECAP = "jlvs-decap0";

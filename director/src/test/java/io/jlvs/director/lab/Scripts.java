@@ -24,13 +24,21 @@ final class Scripts {
     static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
     static final Path LAB = ROOT.resolve("lab/lab.sh");
     static final Path REALSERVER = ROOT.resolve("lab/realserver.sh");
-    /** The lab's state: service file, logs, the PIDs of what it started. */
-    static final Path RUN = ROOT.resolve("lab/run");
-    /** The environment that makes the lab run this JVM's classes (no build of the jars). */
+    /**
+     * This run's lab prefix (lab/prefix.sh): {@code JLVS_LAB_PREFIX} when set, else {@code t}
+     * and this JVM's PID in base 36, so a lab that is up and the lab of another run are left
+     * alone and never collide with this one.
+     */
+    static final String PREFIX = labPrefix(System.getenv("JLVS_LAB_PREFIX"), ProcessHandle.current().pid());
+    /** The lab's state: service file, logs, the PIDs of what it started (lab/prefix.sh's RUN). */
+    static final Path RUN = ROOT.resolve(PREFIX.equals("jlvs-") ? "lab/run" : "lab/run-" + PREFIX.replaceAll("-$", ""));
+    /** The environment that makes the lab run this JVM's classes (no build of the jars) under {@link #PREFIX}. */
     static final Map<String, String> LAB_ENV = Map.of(
             "JLVS_LAB_CLASSPATH", System.getProperty("java.class.path"),
-            "JLVS_JAVA_HOME", System.getProperty("java.home"));
-    private static final Pattern LAB_NAMESPACE = Pattern.compile("jlvs-(client|router|director|switch|rs[0-9]+)");
+            "JLVS_JAVA_HOME", System.getProperty("java.home"),
+            "JLVS_LAB_PREFIX", PREFIX);
+    private static final Pattern LAB_NAMESPACE =
+            Pattern.compile(Pattern.quote(PREFIX) + "(client|router|director|switch|rs[0-9]+)");
     private static final long TIMEOUT_SECONDS = 90;
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
@@ -72,6 +80,16 @@ final class Scripts {
         }
     }
 
+    /** The prefix of {@code JLVS_LAB_PREFIX} {@code configured}, or one of process {@code pid}'s own. */
+    static String labPrefix(String configured, long pid) {
+        return configured == null || configured.isEmpty() ? "t" + Long.toString(pid, 36) + "-" : configured;
+    }
+
+    /** The namespace of this run's lab host {@code host} ({@code client}, {@code director}, {@code rs1}...). */
+    static String ns(String host) {
+        return PREFIX + host;
+    }
+
     /** Runs {@code command} inside network namespace {@code namespace}. */
     static Result inNamespace(String namespace, Map<String, String> env, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
@@ -79,28 +97,7 @@ final class Scripts {
         return run(env, full);
     }
 
-    /**
-     * Makes {@code program} available: true when it is on the PATH or, as root with apt-get, once
-     * Debian package {@code pkg} is installed (said on standard output; at most a few minutes).
-     */
-    static boolean ensureInstalled(String program, String pkg) {
-        if (installed(program)) {
-            return true;
-        }
-        if (!installed("apt-get") || !"0".equals(run(Map.of(), List.of("id", "-u")).output().strip())) {
-            return false;
-        }
-        System.out.println("lab tests: installing " + pkg + " with apt-get (the tests call " + program + ")");
-        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        List<String> install = List.of("timeout", "240", "apt-get", "install", "-y", "-qq", "--no-install-recommends", pkg);
-        if (run(env, install).exitCode() != 0) {
-            run(env, List.of("timeout", "240", "apt-get", "update", "-qq"));
-            run(env, install);
-        }
-        return installed(program);
-    }
-
-    /** The namespaces of a lab that exist now, sorted. */
+    /** The namespaces of this run's lab that exist now, sorted. */
     static List<String> labNamespaces() {
         Result list = run(Map.of(), List.of("ip", "netns", "list"));
         return list.output().lines().map(l -> l.split(" ")[0]).filter(n -> LAB_NAMESPACE.matcher(n).matches())
@@ -123,21 +120,21 @@ final class Scripts {
     }
 
     /**
-     * Skips the calling lab test, saying why, unless namespaces can be made, no lab is up (the
-     * lab's namespaces are fixed; one that is up is left alone), and each tool is installed or
-     * can be: {@code tools} alternates program and Debian package.
+     * Skips the calling lab test, saying why, unless namespaces can be made and each tool is
+     * installed ({@code tools} alternates program and Debian package; {@code bin/test} installs
+     * them, tests install nothing). A lab of another prefix may be up: it is left alone.
      */
-    static void assumeLabFree(String test, String... tools) {
+    static void assumeLab(String test, String... tools) {
         NetnsLab.assumeNetnsAvailable();
-        assumeTrue(labNamespaces().isEmpty() && !Files.exists(RUN.resolve("state")),
-                () -> test + " skipped: a jlvs lab is up on this machine (" + labNamespaces()
-                        + "); it is left alone. Run 'bin/jlvs lab down' to let this test run");
         for (int i = 0; i < tools.length; i += 2) {
-            String program = tools[i];
-            String pkg = tools[i + 1];
-            assumeTrue(ensureInstalled(program, pkg), () -> test + " skipped: " + program
-                    + " is not installed and could not be (apt-get install " + pkg + ")");
+            assumeInstalled(test, tools[i], tools[i + 1]);
         }
+    }
+
+    /** Skips the calling test, saying why, unless {@code program} (Debian package {@code pkg}) is installed. */
+    static void assumeInstalled(String test, String program, String pkg) {
+        assumeTrue(installed(program), () -> test + " skipped: " + program + " is not installed (bin/test installs"
+                + " it as root; apt-get install " + pkg + ")");
     }
 
     /** Runs {@code lab/lab.sh} with {@code args}, on this JVM's classes. */
@@ -210,7 +207,7 @@ final class Scripts {
 
     /** The lab jlvsd's {@code /metrics}, read in the director's namespace. */
     static String metricsText() {
-        Result r = inNamespace("jlvs-director", Map.of(), "curl", "-s", "--max-time", "5",
+        Result r = inNamespace(ns("director"), Map.of(), "curl", "-s", "--max-time", "5",
                 "http://127.0.0.1:9180/metrics");
         assertEquals(0, r.exitCode(), r::toString);
         return r.output();
