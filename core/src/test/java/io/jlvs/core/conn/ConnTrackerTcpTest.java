@@ -203,6 +203,15 @@ class ConnTrackerTcpTest {
     }
 
     @Test
+    void aVerdictThatTracksNothingLeavesNoSlotInTheResult() {
+        TrackedService svc = service(TCP, new SequenceScheduler(rs1), rs1);
+        int h = in(svc, S, 0);
+        assertEquals(h, result.slot());
+        assertEquals(ConnVerdict.NO_CONN, tracker.inPacket(svc, TCP, CLIENT, CPORT + 1, VIP, 80, A, 60, 0, result));
+        assertEquals(-1, result.slot(), "not the slot of the packet before");
+    }
+
+    @Test
     void udpEntriesLast300sAndStayInactive() {
         TrackedService svc = service(UDP, new SequenceScheduler(rs1), rs1);
         int h = Tracked.slot(tracker.inPacket(svc, UDP, CLIENT, 40001, VIP, 80, 0, 100, 0, result), result);
