@@ -1,8 +1,10 @@
 package io.jlvs.bench.conn;
 
 import io.jlvs.core.conn.ConnSysctls;
+import io.jlvs.core.conn.ConnResult;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.ConnVerdict;
 import io.jlvs.core.conn.DestinationRegistry;
 import io.jlvs.core.conn.TcpState;
 import io.jlvs.core.conn.Timeouts;
@@ -90,8 +92,10 @@ public class ConnTableBench {
                     return only;
                 }
             });
+            ConnResult fill = new ConnResult();
             for (long k = 0; k < entries; k++) {
-                if (tracker.inPacket(service, TCP, caddr(k), cport(k), VIP, 80, 0x02, 60, 0) < 0) {
+                if (tracker.inPacket(service, TCP, caddr(k), cport(k), VIP, 80, 0x02, 60, 0, fill)
+                        != ConnVerdict.TRACKED) {
                     throw new IllegalStateException("fill failed at " + k);
                 }
             }
@@ -109,6 +113,7 @@ public class ConnTableBench {
     /** Per-thread key sequence (xorshift) and insert key space. */
     @State(Scope.Thread)
     public static class Cursor {
+        final ConnResult result = new ConnResult();
         long seed;
         long insertKey;
 
@@ -165,6 +170,7 @@ public class ConnTableBench {
     @Benchmark
     public int trackedPacketHit(Table t, Cursor c) {
         long k = c.next(t.entries);
-        return t.tracker.inPacket(t.service, TCP, caddr(k), cport(k), VIP, 80, 0x10, 52, 1000);
+        t.tracker.inPacket(t.service, TCP, caddr(k), cport(k), VIP, 80, 0x10, 52, 1000, c.result);
+        return c.result.slot();
     }
 }

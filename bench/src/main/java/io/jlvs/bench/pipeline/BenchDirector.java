@@ -3,9 +3,11 @@ package io.jlvs.bench.pipeline;
 import io.jlvs.config.model.RealServerSpec;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.core.conn.ConnResult;
 import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.ConnVerdict;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.conn.TrackedService;
 import io.jlvs.core.net.Ipv4;
@@ -72,6 +74,7 @@ final class BenchDirector implements AutoCloseable {
     private final ConnTracker tracker;
     private final Pipeline pipeline;
     private final MemoryFrameSink sink = new MemoryFrameSink(4, 2048);
+    private final ConnResult result = new ConnResult();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment slot = arena.allocate(HEADROOM + 2048);
 
@@ -96,7 +99,7 @@ final class BenchDirector implements AutoCloseable {
         TrackedService service = pipeline.snapshot().lookup(TCP, VIP, VPORT);
         for (int i = 0; i < BACKGROUND; i++) {
             if (tracker.inPacket(service, TCP, BACKGROUND_CLIENTS + i, BACKGROUND_PORT, VIP, VPORT,
-                    TcpFlyweight.SYN, 60, NOW_MS) < 0) {
+                    TcpFlyweight.SYN, 60, NOW_MS, result) != ConnVerdict.TRACKED) {
                 throw new IllegalStateException("background connection " + i + " was not admitted");
             }
         }
@@ -122,8 +125,9 @@ final class BenchDirector implements AutoCloseable {
      */
     boolean expire(int client, int clientPort) {
         long before = table.size();
-        int verdict = tracker.inPacket(null, TCP, client, clientPort, VIP, VPORT, TcpFlyweight.ACK, 40, EXPIRED_MS);
-        return verdict == ConnTracker.NO_CONN && table.size() == before - 1;
+        ConnVerdict verdict = tracker.inPacket(null, TCP, client, clientPort, VIP, VPORT, TcpFlyweight.ACK, 40,
+                EXPIRED_MS, result);
+        return verdict == ConnVerdict.NO_CONN && table.size() == before - 1;
     }
 
     /** Live entries in the connection table. */

@@ -16,12 +16,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Reads typed values out of a composed YAML node tree and collects every error with its
- * line and path. Each reader returns {@code null} after recording an error, so one bad
- * value never hides the next.
+ * line and path. Each reader returns {@code null} (an empty {@code OptionalInt} or
+ * {@code OptionalLong} for a number) after recording an error, so one bad value never hides
+ * the next.
  */
 final class NodeReader {
     private final String file;
@@ -154,12 +157,12 @@ final class NodeReader {
         return null;
     }
 
-    /** An integer in {@code min..max}, or {@code null} after an error. */
-    Long integer(Node node, String path, long min, long max, String unit) {
+    /** An integer in {@code min..max}, or empty after an error. */
+    OptionalLong integer(Node node, String path, long min, long max, String unit) {
         String range = min + ".." + max + (unit.isEmpty() ? "" : " " + unit);
         if (!(node instanceof ScalarNode scalar) || !Tag.INT.equals(node.getTag())) {
             error(node, path, "expected an integer " + range + ", got " + describe(node));
-            return null;
+            return OptionalLong.empty();
         }
         BigInteger value;
         try {
@@ -167,19 +170,19 @@ final class NodeReader {
         } catch (NumberFormatException e) {
             // Only a value tagged !!int by hand gets here: the schema resolves nothing else to an integer.
             error(node, path, "expected an integer " + range + ", got " + quoted(scalar.getValue()) + " tagged !!int");
-            return null;
+            return OptionalLong.empty();
         }
         if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             error(node, path, "must be " + range + ", was " + value);
-            return null;
+            return OptionalLong.empty();
         }
-        return value.longValue();
+        return OptionalLong.of(value.longValue());
     }
 
-    /** An integer in {@code min..max} as an {@code int}, or {@code null} after an error. */
-    Integer intValue(Node node, String path, int min, int max, String unit) {
-        Long value = integer(node, path, min, max, unit);
-        return value == null ? null : value.intValue();
+    /** An integer in {@code min..max} as an {@code int}, or empty after an error. */
+    OptionalInt intValue(Node node, String path, int min, int max, String unit) {
+        OptionalLong value = integer(node, path, min, max, unit);
+        return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
     }
 
     /** A string scalar, or {@code null} after an error naming what was expected. */
@@ -191,19 +194,19 @@ final class NodeReader {
         return null;
     }
 
-    /** An IPv4 address in host byte order, or {@code null} after an error. */
-    Integer ipv4(Node node, String path, String what) {
+    /** An IPv4 address in host byte order, or empty after an error. */
+    OptionalInt ipv4(Node node, String path, String what) {
         String expected = what + " (an IPv4 address such as 192.168.10.100)";
         if (node instanceof ScalarNode scalar && !isNull(node) && !(node.getTag().equals(Tag.BOOL))) {
             String value = scalar.getValue();
             if (Ipv4.isValid(value)) {
-                return Ipv4.parse(value);
+                return OptionalInt.of(Ipv4.parse(value));
             }
             error(node, path, "not an IPv4 address: '" + value + "'; expected " + expected);
-            return null;
+            return OptionalInt.empty();
         }
         error(node, path, "expected " + expected + ", got " + describe(node));
-        return null;
+        return OptionalInt.empty();
     }
 
     /** {@code parent.key}, or {@code key} at the top. */

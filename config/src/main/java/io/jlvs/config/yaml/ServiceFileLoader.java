@@ -46,6 +46,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -225,15 +227,16 @@ public final class ServiceFileLoader {
             ok &= interfaces != null;
             int workers = GlobalSettings.DEFAULT_WORKERS;
             if (f.has("workers")) {
-                Integer value = r.intValue(f.value("workers"), "global.workers", 1, GlobalSettings.MAX_WORKERS, "");
-                ok &= value != null;
-                workers = value == null ? workers : value;
+                OptionalInt value = r.intValue(f.value("workers"), "global.workers", 1, GlobalSettings.MAX_WORKERS,
+                        "");
+                ok &= value.isPresent();
+                workers = value.orElse(workers);
             }
             int capacity = GlobalSettings.DEFAULT_CAPACITY;
             if (f.has("connection-table-capacity")) {
-                Integer value = capacity(f.value("connection-table-capacity"));
-                ok &= value != null;
-                capacity = value == null ? capacity : value;
+                OptionalInt value = capacity(f.value("connection-table-capacity"));
+                ok &= value.isPresent();
+                capacity = value.orElse(capacity);
             }
             Timeouts timeouts = Timeouts.DEFAULT;
             if (f.has("timeouts")) {
@@ -270,40 +273,41 @@ public final class ServiceFileLoader {
                 return null;
             }
             DefenseSettings d = DefenseSettings.DEFAULT;
-            Integer dropEntry = mode(f, "drop-entry", d.dropEntry());
-            Integer dropPacket = mode(f, "drop-packet", d.dropPacket());
-            Integer secureTcp = mode(f, "secure-tcp", d.secureTcp());
-            Integer amemthresh = d.amemthresh();
+            OptionalInt dropEntry = mode(f, "drop-entry", d.dropEntry());
+            OptionalInt dropPacket = mode(f, "drop-packet", d.dropPacket());
+            OptionalInt secureTcp = mode(f, "secure-tcp", d.secureTcp());
+            OptionalInt amemthresh = OptionalInt.of(d.amemthresh());
             if (f.has("amemthresh")) {
                 amemthresh = r.intValue(f.value("amemthresh"), "global.defense.amemthresh", 0,
                         DefenseSettings.MAX_AMEMTHRESH, "free connection-table entries");
             }
-            Integer amDroprate = d.amDroprate();
+            OptionalInt amDroprate = OptionalInt.of(d.amDroprate());
             if (f.has("am-droprate")) {
                 amDroprate = r.intValue(f.value("am-droprate"), "global.defense.am-droprate", 1,
                         Integer.MAX_VALUE, "");
             }
-            Integer synRecv = d.synRecvSecondsUnderPressure();
+            OptionalInt synRecv = OptionalInt.of(d.synRecvSecondsUnderPressure());
             if (f.has("syn-recv-timeout-under-pressure")) {
                 synRecv = r.intValue(f.value("syn-recv-timeout-under-pressure"),
                         "global.defense.syn-recv-timeout-under-pressure", 1, Timeouts.MAX_SECONDS, "seconds");
             }
-            Integer perSource = d.perSourceSynLimit();
+            OptionalInt perSource = OptionalInt.of(d.perSourceSynLimit());
             if (f.has("per-source-syn-limit")) {
                 perSource = r.intValue(f.value("per-source-syn-limit"), "global.defense.per-source-syn-limit", 0,
                         GlobalSettings.MAX_CAPACITY, "SYN_RECV entries per client address (0: no limit)");
             }
-            if (dropEntry == null || dropPacket == null || secureTcp == null || amemthresh == null
-                    || amDroprate == null || synRecv == null || perSource == null) {
+            if (dropEntry.isEmpty() || dropPacket.isEmpty() || secureTcp.isEmpty() || amemthresh.isEmpty()
+                    || amDroprate.isEmpty() || synRecv.isEmpty() || perSource.isEmpty()) {
                 return null;
             }
-            return new DefenseSettings(dropEntry, dropPacket, secureTcp, amemthresh, amDroprate, synRecv, perSource);
+            return new DefenseSettings(dropEntry.getAsInt(), dropPacket.getAsInt(), secureTcp.getAsInt(),
+                    amemthresh.getAsInt(), amDroprate.getAsInt(), synRecv.getAsInt(), perSource.getAsInt());
         }
 
         /** A defence mode, 0..3 as the kernel's sysctl takes it; {@code fallback} when absent. */
-        private Integer mode(NodeReader.Fields f, String key, int fallback) {
+        private OptionalInt mode(NodeReader.Fields f, String key, int fallback) {
             if (!f.has(key)) {
-                return fallback;
+                return OptionalInt.of(fallback);
             }
             return r.intValue(f.value(key), "global.defense." + key, 0, 3,
                     "(0 off, 1 automatic, 2 on while under pressure, 3 always)");
@@ -329,14 +333,14 @@ public final class ServiceFileLoader {
                 ok &= parsed.isPresent();
                 backend = parsed.orElse(backend);
             }
-            Integer frames = IoSettings.DEFAULT.rxRingFrames();
+            OptionalInt frames = OptionalInt.of(IoSettings.DEFAULT.rxRingFrames());
             if (f.has("rx-ring-frames")) {
                 frames = r.intValue(f.value("rx-ring-frames"), "global.io.rx-ring-frames",
                         IoSettings.MIN_RX_RING_FRAMES, IoSettings.MAX_RX_RING_FRAMES, "");
-                ok &= frames != null;
+                ok &= frames.isPresent();
             }
-            Integer spins = IoSettings.DEFAULT.idleSpins();
-            Integer yields = IoSettings.DEFAULT.idleYields();
+            OptionalInt spins = OptionalInt.of(IoSettings.DEFAULT.idleSpins());
+            OptionalInt yields = OptionalInt.of(IoSettings.DEFAULT.idleYields());
             if (f.has("idle")) {
                 NodeReader.Fields idle = r.fields(f.value("idle"), "global.io.idle", "the idle strategy", IDLE_KEYS,
                         List.of());
@@ -345,15 +349,15 @@ public final class ServiceFileLoader {
                 }
                 if (idle.has("spins")) {
                     spins = r.intValue(idle.value("spins"), "global.io.idle.spins", 0, IoSettings.MAX_IDLE_STEPS, "");
-                    ok &= spins != null;
+                    ok &= spins.isPresent();
                 }
                 if (idle.has("yields")) {
                     yields = r.intValue(idle.value("yields"), "global.io.idle.yields", 0, IoSettings.MAX_IDLE_STEPS,
                             "");
-                    ok &= yields != null;
+                    ok &= yields.isPresent();
                 }
             }
-            return ok ? new IoSettings(backend, frames, spins, yields) : null;
+            return ok ? new IoSettings(backend, frames.getAsInt(), spins.getAsInt(), yields.getAsInt()) : null;
         }
 
         private List<String> interfaces(Node node) {
@@ -387,21 +391,22 @@ public final class ServiceFileLoader {
             return ok ? names : null;
         }
 
-        private Integer capacity(Node node) {
+        private OptionalInt capacity(Node node) {
             String path = "global.connection-table-capacity";
-            Long value = r.integer(node, path, 1, Long.MAX_VALUE, "");
-            if (value == null) {
-                return null;
+            OptionalLong read = r.integer(node, path, 1, Long.MAX_VALUE, "");
+            if (read.isEmpty()) {
+                return OptionalInt.empty();
             }
+            long value = read.getAsLong();
             if (!GlobalSettings.isValidCapacity(value)) {
                 long up = value <= GlobalSettings.MIN_CAPACITY ? GlobalSettings.MIN_CAPACITY
                         : Long.highestOneBit(value - 1) << 1;
                 long hint = Math.min(up, GlobalSettings.MAX_CAPACITY);
                 r.error(node, path, "must be a power of two " + GlobalSettings.MIN_CAPACITY + ".."
                         + GlobalSettings.MAX_CAPACITY + ", was " + value + " (try " + hint + ")");
-                return null;
+                return OptionalInt.empty();
             }
-            return value.intValue();
+            return OptionalInt.of((int) value);
         }
 
         private Timeouts timeouts(Node node) {
@@ -409,22 +414,23 @@ public final class ServiceFileLoader {
             if (f == null) {
                 return null;
             }
-            Integer tcp = timeout(f, "tcp", Timeouts.DEFAULT.tcpSeconds());
-            Integer tcpFin = timeout(f, "tcpfin", Timeouts.DEFAULT.tcpFinSeconds());
-            Integer udp = timeout(f, "udp", Timeouts.DEFAULT.udpSeconds());
-            return tcp == null || tcpFin == null || udp == null ? null : new Timeouts(tcp, tcpFin, udp);
+            OptionalInt tcp = timeout(f, "tcp", Timeouts.DEFAULT.tcpSeconds());
+            OptionalInt tcpFin = timeout(f, "tcpfin", Timeouts.DEFAULT.tcpFinSeconds());
+            OptionalInt udp = timeout(f, "udp", Timeouts.DEFAULT.udpSeconds());
+            return tcp.isEmpty() || tcpFin.isEmpty() || udp.isEmpty() ? null
+                    : new Timeouts(tcp.getAsInt(), tcpFin.getAsInt(), udp.getAsInt());
         }
 
-        private Integer timeout(NodeReader.Fields f, String key, int defaultSeconds) {
+        private OptionalInt timeout(NodeReader.Fields f, String key, int defaultSeconds) {
             if (!f.has(key)) {
-                return defaultSeconds;
+                return OptionalInt.of(defaultSeconds);
             }
             Node node = f.value(key);
             String path = "global.timeouts." + key;
             if (node instanceof ScalarNode scalar && Tag.INT.equals(node.getTag()) && "0".equals(scalar.getValue())) {
                 r.error(node, path, "must be 1.." + Timeouts.MAX_SECONDS + " seconds, was 0 (ipvsadm --set"
                         + " reads 0 as 'unchanged'; here leave the key out for the default " + defaultSeconds + ")");
-                return null;
+                return OptionalInt.empty();
             }
             return r.intValue(node, path, 1, Timeouts.MAX_SECONDS, "seconds");
         }
@@ -522,11 +528,11 @@ public final class ServiceFileLoader {
                 ok = false;
                 scheduler = null;
             }
-            Integer flags = 0;
+            OptionalInt flags = OptionalInt.of(0);
             if (f.has("scheduler-flags")) {
                 flags = schedulerFlags(f.value("scheduler-flags"), NodeReader.child(path, "scheduler-flags"),
                         scheduler);
-                ok &= flags != null;
+                ok &= flags.isPresent();
             }
             Optional<Persistence> persistence = Optional.empty();
             if (f.has("persistence")) {
@@ -549,12 +555,12 @@ public final class ServiceFileLoader {
             }
             List<RealServerSpec> servers = List.of();
             if (f.has("servers")) {
-                Integer servicePort = key != null ? Integer.valueOf(key.port()) : null;
+                OptionalInt servicePort = key != null ? OptionalInt.of(key.port()) : OptionalInt.empty();
                 servers = servers(f.value("servers"), NodeReader.child(path, "servers"), servicePort,
                         key instanceof ServiceKey.Mark, check);
                 ok &= servers != null;
             }
-            return ok ? new ServiceSpec(key, scheduler, flags, persistence, servers, check) : null;
+            return ok ? new ServiceSpec(key, scheduler, flags.getAsInt(), persistence, servers, check) : null;
         }
 
         private ServiceKey serviceKey(Node node, NodeReader.Fields f, String path) {
@@ -568,8 +574,8 @@ public final class ServiceFileLoader {
                         ok = false;
                     }
                 }
-                Long mark = r.integer(f.value("fwmark"), NodeReader.child(path, "fwmark"), 1, 0xFFFF_FFFFL, "");
-                return ok && mark != null ? new ServiceKey.Mark(mark.intValue()) : null;
+                OptionalLong mark = r.integer(f.value("fwmark"), NodeReader.child(path, "fwmark"), 1, 0xFFFF_FFFFL, "");
+                return ok && mark.isPresent() ? new ServiceKey.Mark((int) mark.getAsLong()) : null;
             }
             for (String key : List.of("protocol", "vip", "port")) {
                 if (!f.has(key) && !f.isSuggested(key)) {
@@ -579,11 +585,12 @@ public final class ServiceFileLoader {
             }
             Protocol protocol = f.has("protocol") ? protocol(f.value("protocol"), NodeReader.child(path, "protocol"))
                     : null;
-            Integer vip = f.has("vip") ? r.ipv4(f.value("vip"), NodeReader.child(path, "vip"), "the virtual IP")
-                    : null;
-            Integer port = f.has("port") ? r.intValue(f.value("port"), NodeReader.child(path, "port"), 0, 0xFFFF, "")
-                    : null;
-            return protocol == null || vip == null || port == null ? null : new ServiceKey.Address(protocol, vip, port);
+            OptionalInt vip = f.has("vip") ? r.ipv4(f.value("vip"), NodeReader.child(path, "vip"), "the virtual IP")
+                    : OptionalInt.empty();
+            OptionalInt port = f.has("port")
+                    ? r.intValue(f.value("port"), NodeReader.child(path, "port"), 0, 0xFFFF, "") : OptionalInt.empty();
+            return protocol == null || vip.isEmpty() || port.isEmpty() ? null
+                    : new ServiceKey.Address(protocol, vip.getAsInt(), port.getAsInt());
         }
 
         private Protocol protocol(Node node, String path) {
@@ -619,10 +626,10 @@ public final class ServiceFileLoader {
             return name;
         }
 
-        private Integer schedulerFlags(Node node, String path, String scheduler) {
+        private OptionalInt schedulerFlags(Node node, String path, String scheduler) {
             List<Node> items = r.sequence(node, path, "scheduler flags such as [sh-port]");
             if (items == null) {
-                return null;
+                return OptionalInt.empty();
             }
             int bits = 0;
             boolean ok = true;
@@ -650,7 +657,7 @@ public final class ServiceFileLoader {
                     bits |= flag.bit();
                 }
             }
-            return ok ? bits : null;
+            return ok ? OptionalInt.of(bits) : OptionalInt.empty();
         }
 
         private Optional<Persistence> persistence(Node node, String path) {
@@ -665,8 +672,9 @@ public final class ServiceFileLoader {
                         : Optional.empty();
             }
             if (Tag.INT.equals(tag)) {
-                Integer timeout = persistenceTimeout(node, path);
-                return timeout == null ? null : Optional.of(new Persistence(timeout, Persistence.DEFAULT_NETMASK));
+                OptionalInt timeout = persistenceTimeout(node, path);
+                return timeout.isEmpty() ? null
+                        : Optional.of(new Persistence(timeout.getAsInt(), Persistence.DEFAULT_NETMASK));
             }
             if (!(node instanceof MappingNode)) {
                 r.error(node, path, "expected " + expected + ", got " + NodeReader.describe(node));
@@ -676,28 +684,29 @@ public final class ServiceFileLoader {
             if (f == null) {
                 return null;
             }
-            Integer timeout = f.has("timeout") ? persistenceTimeout(f.value("timeout"), NodeReader.child(path,
-                    "timeout")) : Integer.valueOf(Persistence.DEFAULT_TIMEOUT_SECONDS);
-            Integer netmask = f.has("netmask") ? netmask(f.value("netmask"), NodeReader.child(path, "netmask"))
-                    : Integer.valueOf(Persistence.DEFAULT_NETMASK);
-            return timeout == null || netmask == null ? null : Optional.of(new Persistence(timeout, netmask));
+            OptionalInt timeout = f.has("timeout") ? persistenceTimeout(f.value("timeout"), NodeReader.child(path,
+                    "timeout")) : OptionalInt.of(Persistence.DEFAULT_TIMEOUT_SECONDS);
+            OptionalInt netmask = f.has("netmask") ? netmask(f.value("netmask"), NodeReader.child(path, "netmask"))
+                    : OptionalInt.of(Persistence.DEFAULT_NETMASK);
+            return timeout.isEmpty() || netmask.isEmpty() ? null
+                    : Optional.of(new Persistence(timeout.getAsInt(), netmask.getAsInt()));
         }
 
-        private Integer persistenceTimeout(Node node, String path) {
+        private OptionalInt persistenceTimeout(Node node, String path) {
             return r.intValue(node, path, 1, Persistence.MAX_TIMEOUT_SECONDS, "seconds");
         }
 
-        private Integer netmask(Node node, String path) {
-            Integer mask = r.ipv4(node, path, "a netmask such as 255.255.255.0");
-            if (mask != null && !Persistence.isContiguous(mask)) {
-                r.error(node, path, "netmask " + Ipv4.format(mask) + " is not contiguous; expected leading one"
-                        + " bits only, such as 255.255.255.0");
-                return null;
+        private OptionalInt netmask(Node node, String path) {
+            OptionalInt mask = r.ipv4(node, path, "a netmask such as 255.255.255.0");
+            if (mask.isPresent() && !Persistence.isContiguous(mask.getAsInt())) {
+                r.error(node, path, "netmask " + Ipv4.format(mask.getAsInt()) + " is not contiguous; expected"
+                        + " leading one bits only, such as 255.255.255.0");
+                return OptionalInt.empty();
             }
             return mask;
         }
 
-        private List<RealServerSpec> servers(Node node, String path, Integer servicePort, boolean fwmark,
+        private List<RealServerSpec> servers(Node node, String path, OptionalInt servicePort, boolean fwmark,
                                              Optional<HealthCheck> serviceCheck) {
             if (NodeReader.isNull(node)) {
                 return List.of();
@@ -741,66 +750,67 @@ public final class ServiceFileLoader {
             throw new IllegalStateException("server not seen: " + server.endpoint());
         }
 
-        private RealServerSpec server(Node node, String path, Integer servicePort, boolean fwmark,
+        private RealServerSpec server(Node node, String path, OptionalInt servicePort, boolean fwmark,
                                       Optional<HealthCheck> serviceCheck) {
             NodeReader.Fields f = r.fields(node, path, "a real server", SERVER_KEYS, List.of("address"));
             if (f == null) {
                 return null;
             }
             boolean ok = true;
-            Integer address = f.has("address")
+            OptionalInt address = f.has("address")
                     ? r.ipv4(f.value("address"), NodeReader.child(path, "address"), "the real server's address")
-                    : null;
-            String problem = address == null ? null : Ipv4.realServerProblem(address);
+                    : OptionalInt.empty();
+            String problem = address.isEmpty() ? null : Ipv4.realServerProblem(address.getAsInt());
             if (problem != null) {
                 r.error(f.value("address"), NodeReader.child(path, "address"), "not a real-server address: " + problem
                         + " (the kernel refuses it: Invalid argument)");
-                address = null;
+                address = OptionalInt.empty();
             }
-            ok &= address != null;
-            Integer port = servicePort;
+            ok &= address.isPresent();
+            OptionalInt port = servicePort;
             if (f.has("port")) {
                 port = r.intValue(f.value("port"), NodeReader.child(path, "port"), 0, 0xFFFF, "");
-                ok &= port != null;
+                ok &= port.isPresent();
             }
-            Integer weight = RealServerSpec.DEFAULT_WEIGHT;
+            OptionalInt weight = OptionalInt.of(RealServerSpec.DEFAULT_WEIGHT);
             if (f.has("weight")) {
                 weight = r.intValue(f.value("weight"), NodeReader.child(path, "weight"), 0, RealServerSpec.MAX_WEIGHT,
                         "");
-                ok &= weight != null;
+                ok &= weight.isPresent();
             }
             ForwardingMethod method = ForwardingMethod.ROUTE;
             if (f.has("method")) {
                 method = method(f.value("method"), NodeReader.child(path, "method"));
                 ok &= method != null;
             }
-            Integer upper = 0;
+            OptionalInt upper = OptionalInt.of(0);
             if (f.has("upper-threshold")) {
                 upper = r.intValue(f.value("upper-threshold"), NodeReader.child(path, "upper-threshold"), 0,
                         Integer.MAX_VALUE, "connections");
-                ok &= upper != null;
+                ok &= upper.isPresent();
             }
-            Integer lower = 0;
+            OptionalInt lower = OptionalInt.of(0);
             if (f.has("lower-threshold")) {
                 lower = r.intValue(f.value("lower-threshold"), NodeReader.child(path, "lower-threshold"), 0,
                         Integer.MAX_VALUE, "connections");
-                ok &= lower != null;
+                ok &= lower.isPresent();
             }
-            if (upper != null && lower != null && lower > upper) {
-                String message = upper == 0
-                        ? "lower-threshold " + lower + " needs an upper-threshold of at least " + lower
+            if (upper.isPresent() && lower.isPresent() && lower.getAsInt() > upper.getAsInt()) {
+                String message = upper.getAsInt() == 0
+                        ? "lower-threshold " + lower.getAsInt() + " needs an upper-threshold of at least "
+                            + lower.getAsInt()
                             + " (without one the server is never overloaded; the kernel refuses lower > upper)"
-                        : "lower-threshold " + lower + " is above upper-threshold " + upper
+                        : "lower-threshold " + lower.getAsInt() + " is above upper-threshold " + upper.getAsInt()
                             + "; the kernel refuses it (ERANGE)";
                 r.error(f.value("lower-threshold"), NodeReader.child(path, "lower-threshold"), message);
                 ok = false;
             }
-            if (method != null && method != ForwardingMethod.MASQ && f.has("port") && port != null
-                    && servicePort != null && !port.equals(servicePort)) {
+            if (method != null && method != ForwardingMethod.MASQ && f.has("port") && port.isPresent()
+                    && servicePort.isPresent() && port.getAsInt() != servicePort.getAsInt()) {
                 String word = method == ForwardingMethod.ROUTE ? "dr" : "tun";
                 String must = fwmark ? "a " + word + " server of a fwmark service keeps the client's port"
-                        : "a " + word + " server must use the service port " + servicePort;
-                r.error(f.value("port"), NodeReader.child(path, "port"), must + ", was " + port
+                        : "a " + word + " server must use the service port " + servicePort.getAsInt();
+                r.error(f.value("port"), NodeReader.child(path, "port"), must + ", was " + port.getAsInt()
                         + ": DR and TUN forward packets with the destination port unchanged (ipvsadm forces it);"
                         + " remove 'port' or use method nat");
                 ok = false;
@@ -815,10 +825,11 @@ public final class ServiceFileLoader {
                     check = Optional.of(value);
                 }
             }
-            if (!ok || port == null) {
+            if (!ok || port.isEmpty()) {
                 return null;
             }
-            return new RealServerSpec(address, port, weight, method, upper, lower, check);
+            return new RealServerSpec(address.getAsInt(), port.getAsInt(), weight.getAsInt(), method,
+                    upper.getAsInt(), lower.getAsInt(), check);
         }
 
         /**
@@ -837,10 +848,10 @@ public final class ServiceFileLoader {
                 type = checkType(f.value("type"), NodeReader.child(path, "type"));
                 ok &= type != null;
             }
-            Integer port = base.port();
+            OptionalInt port = OptionalInt.of(base.port());
             if (f.has("port")) {
                 port = r.intValue(f.value("port"), NodeReader.child(path, "port"), 1, 0xFFFF, "");
-                ok &= port != null;
+                ok &= port.isPresent();
             }
             String target = base.path();
             if (f.has("path")) {
@@ -852,32 +863,32 @@ public final class ServiceFileLoader {
                 }
                 ok &= target != null;
             }
-            Integer status = base.expectStatus();
+            OptionalInt status = OptionalInt.of(base.expectStatus());
             if (f.has("expect-status")) {
                 status = r.intValue(f.value("expect-status"), NodeReader.child(path, "expect-status"), 100, 599, "");
-                ok &= status != null;
+                ok &= status.isPresent();
             }
-            Long interval = base.intervalMs();
+            OptionalLong interval = OptionalLong.of(base.intervalMs());
             if (f.has("interval")) {
                 interval = milliseconds(f.value("interval"), NodeReader.child(path, "interval"));
-                ok &= interval != null;
+                ok &= interval.isPresent();
             }
-            Long timeout = base.timeoutMs();
+            OptionalLong timeout = OptionalLong.of(base.timeoutMs());
             if (f.has("timeout")) {
                 timeout = milliseconds(f.value("timeout"), NodeReader.child(path, "timeout"));
-                ok &= timeout != null;
+                ok &= timeout.isPresent();
             }
-            Integer retries = base.retries();
+            OptionalInt retries = OptionalInt.of(base.retries());
             if (f.has("retries")) {
                 retries = r.intValue(f.value("retries"), NodeReader.child(path, "retries"), 1, HealthCheck.MAX_COUNT,
                         "failures");
-                ok &= retries != null;
+                ok &= retries.isPresent();
             }
-            Integer rise = base.rise();
+            OptionalInt rise = OptionalInt.of(base.rise());
             if (f.has("rise")) {
                 rise = r.intValue(f.value("rise"), NodeReader.child(path, "rise"), 1, HealthCheck.MAX_COUNT,
                         "successes");
-                ok &= rise != null;
+                ok &= rise.isPresent();
             }
             HealthCheck.Action action = base.action();
             if (f.has("action")) {
@@ -893,7 +904,8 @@ public final class ServiceFileLoader {
                     }
                 }
             }
-            return ok ? new HealthCheck(type, port, target, status, interval, timeout, retries, rise, action) : null;
+            return ok ? new HealthCheck(type, port.getAsInt(), target, status.getAsInt(), interval.getAsLong(),
+                    timeout.getAsLong(), retries.getAsInt(), rise.getAsInt(), action) : null;
         }
 
         private HealthCheck.Type checkType(Node node, String path) {
@@ -923,32 +935,32 @@ public final class ServiceFileLoader {
         }
 
         /** Seconds, whole or with up to three decimals ({@code 5}, {@code 0.2}), as milliseconds. */
-        private Long milliseconds(Node node, String path) {
+        private OptionalLong milliseconds(Node node, String path) {
             String range = HealthCheck.MIN_MS / 1000.0 + ".." + HealthCheck.MAX_MS / 1000 + " seconds";
             if (!(node instanceof ScalarNode scalar)
                     || !(Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag()))) {
                 r.error(node, path, "expected a number of seconds " + range + " such as 5 or 0.2, got "
                         + NodeReader.describe(node));
-                return null;
+                return OptionalLong.empty();
             }
             BigDecimal ms;
             try {
                 ms = new BigDecimal(scalar.getValue()).movePointRight(3);
             } catch (NumberFormatException e) {
                 r.error(node, path, "expected a number of seconds " + range + ", got '" + scalar.getValue() + "'");
-                return null;
+                return OptionalLong.empty();
             }
             if (ms.stripTrailingZeros().scale() > 0) {
                 r.error(node, path, "has more than three decimals: " + scalar.getValue()
                         + "; the finest step is 0.001 seconds");
-                return null;
+                return OptionalLong.empty();
             }
             if (ms.compareTo(BigDecimal.valueOf(HealthCheck.MIN_MS)) < 0
                     || ms.compareTo(BigDecimal.valueOf(HealthCheck.MAX_MS)) > 0) {
                 r.error(node, path, "must be " + range + ", was " + scalar.getValue());
-                return null;
+                return OptionalLong.empty();
             }
-            return ms.longValueExact();
+            return OptionalLong.of(ms.longValueExact());
         }
 
         private ForwardingMethod method(Node node, String path) {

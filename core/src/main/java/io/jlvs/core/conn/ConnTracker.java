@@ -49,33 +49,30 @@ import static io.jlvs.core.conn.ConnTable.KIND_TEMPLATE;
  *
  * <h2>Threads</h2>
  * {@link #inPacket}, {@link #outPacket}, {@link #packet} and {@link #sweep} are called by
- * workers concurrently: lock-free and allocation-free (schedulers must be too). A
- * non-negative result is the entry's slot, valid until the entry is removed.
- * Negative results are verdicts. Time is passed in as {@code nowMs} (the worker's batch
- * clock); expiry is kept in centiseconds.
+ * workers concurrently: lock-free and allocation-free (schedulers must be too). A packet's
+ * outcome is a {@link ConnVerdict}; when it is {@link ConnVerdict#TRACKED} the entry's slot
+ * is in the caller's {@link ConnResult} (one per worker, reused), valid until the entry is
+ * removed. Time is passed in as {@code nowMs} (the worker's batch clock); expiry is kept in
+ * centiseconds.
  */
 public final class ConnTracker {
-    /** Verdict: no entry and the packet cannot start one (TCP without SYN): pass it on. */
-    public static final int NO_CONN = -1;
-    /** Verdict: no entry and no service was given for a packet that could start one. */
-    public static final int NO_SERVICE = -2;
-    /** Verdict: the scheduler found no server: answer ICMP port-unreachable and drop. */
-    public static final int NO_DEST = -3;
-    /** Verdict: the table is full: the new connection is refused (counted). */
-    public static final int TABLE_FULL = -4;
-    /** Verdict: the entry's server was deleted ({@code expire_nodest_conn=0}): drop silently. */
-    public static final int DEST_DELETED = -5;
-    /** Verdict: the new connection was refused by {@code drop_packet} ({@link Defense}). */
-    public static final int DEFENSE_DROP = -6;
-    /** Verdict: the client holds as many embryonic connections as the per-source limit allows. */
-    public static final int SYN_LIMIT = -7;
+    // Inside the tracker an outcome is an int: a slot (>= 0) or one of these codes. The first
+    // ones become a ConnVerdict when a public call returns (verdict()); RESCHEDULE and
+    // RACE only tell the lookup loop to try again.
+    private static final int NO_CONN = -1;
+    private static final int NO_SERVICE = -2;
+    private static final int NO_DEST = -3;
+    private static final int TABLE_FULL = -4;
+    private static final int DEST_DELETED = -5;
+    private static final int DEFENSE_DROP = -6;
+    private static final int SYN_LIMIT = -7;
+    private static final int RESCHEDULE = Integer.MIN_VALUE;
+    private static final int RACE = Integer.MIN_VALUE + 1;
 
     private static final int PROTO_TCP = Ipv4Flyweight.PROTO_TCP;
     private static final int PROTO_UDP = Ipv4Flyweight.PROTO_UDP;
     /** {@code todrop_entry}: an entry touched within this many seconds is never dropped. */
     private static final int TODROP_IDLE_S = 60;
-    private static final int RESCHEDULE = Integer.MIN_VALUE;
-    private static final int RACE = Integer.MIN_VALUE + 1;
     private static final int ATTEMPTS = 8;
     private static final int CS_PER_S = 100;
     /**
@@ -174,11 +171,17 @@ public final class ConnTracker {
      * @param tcpFlags    the TCP flags byte (ignored for UDP)
      * @param lengthBytes IP packet length, counted in the entry
      * @param nowMs       the worker's clock, milliseconds
-     * @return the entry's slot, or a negative verdict ({@link #NO_CONN}, {@link #NO_SERVICE},
-     *         {@link #NO_DEST}, {@link #TABLE_FULL}, {@link #DEST_DELETED})
+     * @param result      where the entry's slot is put when the verdict is {@link ConnVerdict#TRACKED}
+     * @return what became of the packet
      */
-    public int inPacket(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
-                        int vport, int tcpFlags, int lengthBytes, long nowMs) {
+    public ConnVerdict inPacket(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
+                                int vport, int tcpFlags, int lengthBytes, long nowMs, ConnResult result) {
+        return verdict(track(service, protocol, clientAddr, clientPort, vaddr, vport, tcpFlags, lengthBytes, nowMs),
+                result);
+    }
+
+    private int track(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
+                      int vport, int tcpFlags, int lengthBytes, long nowMs) {
         int nowCs = centis(nowMs);
         boolean tcp = protocol == PROTO_TCP;
         boolean syn = (tcpFlags & TcpStateMachine.FLAG_SYN) != 0;
@@ -229,10 +232,17 @@ public final class ConnTracker {
      * @param serverPort source port, host byte order
      * @param clientAddr destination address, host byte order
      * @param clientPort destination port, host byte order
-     * @return the entry's slot, or {@link #NO_CONN}
+     * @param result     where the entry's slot is put when the verdict is {@link ConnVerdict#TRACKED}
+     * @return {@link ConnVerdict#TRACKED} or {@link ConnVerdict#NO_CONN}
      */
-    public int outPacket(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
-                         int tcpFlags, int lengthBytes, long nowMs) {
+    public ConnVerdict outPacket(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
+                                 int tcpFlags, int lengthBytes, long nowMs, ConnResult result) {
+        return verdict(trackReply(protocol, serverAddr, serverPort, clientAddr, clientPort, tcpFlags, lengthBytes,
+                nowMs), result);
+    }
+
+    private int trackReply(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
+                           int tcpFlags, int lengthBytes, long nowMs) {
         int nowCs = centis(nowMs);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long ref = table.lookupReplyRef(protocol, serverAddr, serverPort, clientAddr, clientPort);
@@ -259,6 +269,24 @@ public final class ConnTracker {
      */
     public void packet(int slot, boolean output, int tcpFlags, int lengthBytes, long nowMs) {
         apply(slot, table.control(slot), output, tcpFlags, lengthBytes, centis(nowMs));
+    }
+
+    /** The verdict of an outcome ({@code track}'s or {@code trackReply}'s); a slot goes into {@code result}. */
+    private static ConnVerdict verdict(int outcome, ConnResult result) {
+        if (outcome >= 0) {
+            result.slot(outcome);
+            return ConnVerdict.TRACKED;
+        }
+        result.slot(-1);
+        return switch (outcome) {
+            case NO_SERVICE -> ConnVerdict.NO_SERVICE;
+            case NO_DEST -> ConnVerdict.NO_DEST;
+            case TABLE_FULL -> ConnVerdict.TABLE_FULL;
+            case DEST_DELETED -> ConnVerdict.DEST_DELETED;
+            case DEFENSE_DROP -> ConnVerdict.DEFENSE_DROP;
+            case SYN_LIMIT -> ConnVerdict.SYN_LIMIT;
+            default -> ConnVerdict.NO_CONN;
+        };
     }
 
     /** Whether the entry read as {@code w} is live and unexpired; an expired one is reclaimed (lazy expiry). */

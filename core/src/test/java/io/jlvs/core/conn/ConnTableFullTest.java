@@ -34,11 +34,13 @@ class ConnTableFullTest {
             Destination rs = new Destination(Ipv4.parse("10.0.0.1"), 80, ForwardingMethod.MASQ, 1);
             registry.register(rs);
             ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
+            ConnResult result = new ConnResult();
             SequenceScheduler scheduler = new SequenceScheduler(rs);
             TrackedService svc = TrackedService.of(TCP, VIP, 80, scheduler);
 
             int filled = 0;
-            while (tracker.inPacket(svc, TCP, caddr(filled), cport(filled), VIP, 80, SYN, 60, 0) >= 0) {
+            while (tracker.inPacket(svc, TCP, caddr(filled), cport(filled), VIP, 80, SYN, 60, 0, result)
+                    == ConnVerdict.TRACKED) {
                 filled++;
             }
             assertEquals(CAPACITY, filled, "admitted exactly the capacity");
@@ -53,14 +55,16 @@ class ConnTableFullTest {
             Runnable offer = () -> {
                 for (int i = 0; i < count[0]; i++) {
                     int flow = base[0] + i;
-                    if (tracker.inPacket(svc, TCP, caddr(flow), cport(flow), VIP, 80, SYN, 60, 1000)
-                            == ConnTracker.TABLE_FULL) {
+                    if (tracker.inPacket(svc, TCP, caddr(flow), cport(flow), VIP, 80, SYN, 60, 1000, result)
+                            == ConnVerdict.TABLE_FULL) {
                         refused[0]++;
                     }
                     if ((i & 7) == 0) {
                         int existing = i % CAPACITY;
-                        if (tracker.inPacket(svc, TCP, caddr(existing), cport(existing), VIP, 80, ACK, 60, 1000) >= 0
-                                && tracker.outPacket(TCP, rs.addr(), 80, caddr(existing), cport(existing), ACK, 40, 1000) >= 0) {
+                        if (tracker.inPacket(svc, TCP, caddr(existing), cport(existing), VIP, 80, ACK, 60, 1000,
+                                result) == ConnVerdict.TRACKED
+                                && tracker.outPacket(TCP, rs.addr(), 80, caddr(existing), cport(existing), ACK, 40,
+                                        1000, result) == ConnVerdict.TRACKED) {
                             hits[0]++;
                         }
                     }
@@ -82,8 +86,8 @@ class ConnTableFullTest {
 
             // Once entries expire, new flows are admitted again.
             assertEquals(CAPACITY, tracker.sweep(1000 + 900_000 + 60_000, table.slotCount()));
-            assertTrue(tracker.inPacket(svc, TCP, caddr(CAPACITY + 5), cport(CAPACITY + 5), VIP, 80, SYN, 60,
-                    1_000_000) >= 0);
+            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, TCP, caddr(CAPACITY + 5), cport(CAPACITY + 5),
+                    VIP, 80, SYN, 60, 1_000_000, result));
         }
     }
 }

@@ -23,6 +23,7 @@ class ConnTrackerAllocationTest {
             registry.register(nat);
             registry.register(dr);
             ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
+            ConnResult result = new ConnResult();
             TrackedService plain = TrackedService.of(TCP, VIP, 80, new SequenceScheduler(nat));
             TrackedService persistent = new TrackedService(TCP, VIP, 443, 0, new SequenceScheduler(dr), 360,
                     Ipv4.netmask(24));
@@ -36,18 +37,18 @@ class ConnTrackerAllocationTest {
                     long now = clock[0] += 50;
                     int client = 0x0A000000 | (f & 0xFFFF);
                     int port = 1024 + (f & 0x3FFF);
-                    int h = tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x02, 60, now);
-                    bad[0] += h < 0 ? 1 : 0;
-                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x12, 60, now);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x10, 52, now);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x18, 500, now);
-                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x11, 52, now);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x11, 52, now);
-                    int p = tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x02, 60, now);
-                    bad[0] += p < 0 ? 1 : 0;
-                    tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x10, 52, now);
-                    tracker.inPacket(udp, UDP, client, port, VIP, 53, 0, 80, now);
-                    tracker.outPacket(UDP, nat.addr(), 80, client, port, 0, 120, now);
+                    bad[0] += tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x02, 60, now, result)
+                            != ConnVerdict.TRACKED ? 1 : 0;
+                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x12, 60, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x10, 52, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x18, 500, now, result);
+                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x11, 52, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x11, 52, now, result);
+                    bad[0] += tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x02, 60, now, result)
+                            != ConnVerdict.TRACKED ? 1 : 0;
+                    tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x10, 52, now, result);
+                    tracker.inPacket(udp, UDP, client, port, VIP, 53, 0, 80, now, result);
+                    tracker.outPacket(UDP, nat.addr(), 80, client, port, 0, 120, now, result);
                     tracker.sweep(now, 16);
                 }
             };

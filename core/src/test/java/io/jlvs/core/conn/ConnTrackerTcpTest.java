@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +33,7 @@ class ConnTrackerTcpTest {
     private final Timeouts timeouts = new Timeouts();
     private final ConnSysctls sysctls = new ConnSysctls();
     private final ConnTracker tracker = new ConnTracker(table, registry, timeouts, sysctls);
+    private final ConnResult result = new ConnResult();
 
     private final Destination rs1 = new Destination(Ipv4.parse("192.168.188.81"), 80, ForwardingMethod.MASQ, 1);
     private final Destination rs2 = new Destination(Ipv4.parse("192.168.188.82"), 80, ForwardingMethod.MASQ, 1);
@@ -52,12 +52,22 @@ class ConnTrackerTcpTest {
         return TrackedService.of(proto, VIP, 80, scheduler);
     }
 
+    /** A client packet that the tracker must track: its entry's slot. */
     private int in(TrackedService svc, int flags, long nowMs) {
-        return tracker.inPacket(svc, TCP, CLIENT, CPORT, VIP, 80, flags, 60, nowMs);
+        return Tracked.slot(inVerdict(svc, flags, nowMs), result);
     }
 
+    private ConnVerdict inVerdict(TrackedService svc, int flags, long nowMs) {
+        return tracker.inPacket(svc, TCP, CLIENT, CPORT, VIP, 80, flags, 60, nowMs, result);
+    }
+
+    /** A server packet that the tracker must track: its entry's slot. */
     private int out(Destination rs, int flags, long nowMs) {
-        return tracker.outPacket(TCP, rs.addr(), rs.port(), CLIENT, CPORT, flags, 60, nowMs);
+        return Tracked.slot(outVerdict(rs, flags, nowMs), result);
+    }
+
+    private ConnVerdict outVerdict(Destination rs, int flags, long nowMs) {
+        return tracker.outPacket(TCP, rs.addr(), rs.port(), CLIENT, CPORT, flags, 60, nowMs, result);
     }
 
     private void expect(int slot, String state, int timeoutS, Destination rs, int active, int inactive, long nowMs) {
@@ -102,11 +112,11 @@ class ConnTrackerTcpTest {
         assertEquals(1, table.size());
         // One millisecond before 4 s + 120 s the entry is still there.
         assertEquals(h, out(rs1, A, 123_999));
-        assertEquals(ConnTracker.NO_CONN, out(rs1, A, 123_999 + 120_000));
+        assertEquals(ConnVerdict.NO_CONN, outVerdict(rs1, A, 123_999 + 120_000));
         assertEquals(0, table.size());
         assertEquals(0, rs1.activeConns());
         assertEquals(0, rs1.inactConns());
-        assertEquals(ConnTracker.NO_CONN, in(svc, A, 250_000));
+        assertEquals(ConnVerdict.NO_CONN, inVerdict(svc, A, 250_000));
         assertEquals(0, rs1.inactConns());
     }
 
@@ -135,7 +145,7 @@ class ConnTrackerTcpTest {
         in(svc, A, 3000);
         expect(h, "FIN_WAIT", 120, dr1, 0, 1, 3000);
         // DR entries are not in the reply index.
-        assertEquals(ConnTracker.NO_CONN, out(dr1, A, 3000));
+        assertEquals(ConnVerdict.NO_CONN, outVerdict(dr1, A, 3000));
     }
 
     @Test
@@ -179,32 +189,43 @@ class ConnTrackerTcpTest {
     void missWithoutSynIsNotScheduled() {
         SequenceScheduler scheduler = new SequenceScheduler(rs1);
         TrackedService svc = service(TCP, scheduler, rs1);
-        assertEquals(ConnTracker.NO_CONN, in(svc, A, 0));
-        assertEquals(ConnTracker.NO_CONN, in(svc, S | R, 0));
+        assertEquals(ConnVerdict.NO_CONN, inVerdict(svc, A, 0));
+        assertEquals(ConnVerdict.NO_CONN, inVerdict(svc, S | R, 0));
         assertEquals(0, scheduler.calls());
-        assertEquals(ConnTracker.NO_SERVICE, in(null, S, 0));
+        assertEquals(ConnVerdict.NO_SERVICE, inVerdict(null, S, 0));
     }
 
     @Test
     void noDestinationIsAVerdictAndLeavesNoEntry() {
         TrackedService svc = service(TCP, new SequenceScheduler());
-        assertEquals(ConnTracker.NO_DEST, in(svc, S, 0));
+        assertEquals(ConnVerdict.NO_DEST, inVerdict(svc, S, 0));
         assertEquals(1, tracker.noDestDrops());
         assertEquals(0, table.size());
     }
 
     @Test
+    void aVerdictThatTracksNothingLeavesNoSlotInTheResult() {
+        TrackedService svc = service(TCP, new SequenceScheduler(rs1), rs1);
+        int h = in(svc, S, 0);
+        assertEquals(h, result.slot());
+        assertEquals(ConnVerdict.NO_CONN, tracker.inPacket(svc, TCP, CLIENT, CPORT + 1, VIP, 80, A, 60, 0, result));
+        assertEquals(-1, result.slot(), "not the slot of the packet before");
+    }
+
+    @Test
     void udpEntriesLast300sAndStayInactive() {
         TrackedService svc = service(UDP, new SequenceScheduler(rs1), rs1);
-        int h = tracker.inPacket(svc, UDP, CLIENT, 40001, VIP, 80, 0, 100, 0);
+        int h = Tracked.slot(tracker.inPacket(svc, UDP, CLIENT, 40001, VIP, 80, 0, 100, 0, result), result);
         assertEquals("NONE", TcpState.name(tracker.state(h)));
         assertEquals(300_000, tracker.remainingMs(h, 0));
         assertEquals(0, rs1.activeConns());
         assertEquals(1, rs1.inactConns());
-        assertEquals(h, tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 50_000));
+        assertEquals(h, Tracked.slot(tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 50_000, result),
+                result));
         assertEquals(300_000, tracker.remainingMs(h, 50_000));
         assertEquals(1, rs1.inactConns());
-        assertEquals(ConnTracker.NO_CONN, tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 350_000));
+        assertEquals(ConnVerdict.NO_CONN,
+                tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 350_000, result));
         assertEquals(0, rs1.inactConns());
     }
 
@@ -297,8 +318,8 @@ class ConnTrackerTcpTest {
         int h = in(svc, S, 0);
         in(svc, A, 10);
         rs1.clearFlag(Destination.AVAILABLE);
-        assertEquals(ConnTracker.DEST_DELETED, in(svc, PA, 20));
-        assertEquals(ConnTracker.DEST_DELETED, in(svc, S, 30));
+        assertEquals(ConnVerdict.DEST_DELETED, inVerdict(svc, PA, 20));
+        assertEquals(ConnVerdict.DEST_DELETED, inVerdict(svc, S, 30));
         assertEquals(2, tracker.destDeletedDrops());
         assertEquals(1, scheduler.calls());
         assertEquals("ESTABLISHED", TcpState.name(tracker.state(h)), "entry kept until it times out");
@@ -314,10 +335,9 @@ class ConnTrackerTcpTest {
         in(svc, S, 0);
         in(svc, A, 10);
         rs1.clearFlag(Destination.AVAILABLE);
-        assertEquals(ConnTracker.NO_CONN, in(svc, PA, 20), "non-SYN: entry expired, packet not scheduled");
+        assertEquals(ConnVerdict.NO_CONN, inVerdict(svc, PA, 20), "non-SYN: entry expired, packet not scheduled");
         assertEquals(0, rs1.activeConns() + rs1.inactConns());
         int h2 = in(svc, S, 30);
-        assertNotEquals(ConnTracker.NO_CONN, h2);
         assertEquals(rs2, tracker.destination(h2));
         assertEquals(2, scheduler.calls());
     }
@@ -340,7 +360,7 @@ class ConnTrackerTcpTest {
     void sweeperRemovesExpiredEntriesWithBoundedWork() {
         TrackedService svc = service(UDP, new SequenceScheduler(rs1), rs1);
         for (int port = 1; port <= 100; port++) {
-            assertTrue(tracker.inPacket(svc, UDP, CLIENT, port, VIP, 80, 0, 100, 0) >= 0);
+            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, UDP, CLIENT, port, VIP, 80, 0, 100, 0, result));
         }
         assertEquals(100, rs1.inactConns());
         int slots = table.slotCount();
@@ -362,7 +382,7 @@ class ConnTrackerTcpTest {
     void expireConnsOfRemovesOnlyThatServersConnections() {
         TrackedService svc = service(TCP, new SequenceScheduler(rs1, rs1, rs2), rs1, rs2);
         for (int port = 1; port <= 3; port++) {
-            assertTrue(tracker.inPacket(svc, TCP, CLIENT, port, VIP, 80, S, 60, 0) >= 0);
+            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, TCP, CLIENT, port, VIP, 80, S, 60, 0, result));
         }
         assertEquals(2, rs1.activeConns());
         assertEquals(2, tracker.expireConnsOf(rs1, 10));

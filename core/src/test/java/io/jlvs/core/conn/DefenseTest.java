@@ -93,6 +93,7 @@ class DefenseTest {
         final Destination rs = new Destination(RS, 80, ForwardingMethod.MASQ, 1);
         final Defense defense = new Defense();
         final ConnTracker tracker;
+        final ConnResult result = new ConnResult();
         final TrackedService svc;
 
         Lab(int dropEntry, int dropPacket, int secureTcp) {
@@ -102,8 +103,18 @@ class DefenseTest {
             svc = TrackedService.of(TCP, VIP, 80, new SequenceScheduler(rs));
         }
 
-        int syn(int client, int port, long nowMs) {
-            return tracker.inPacket(svc, TCP, client, port, VIP, 80, SYN, 60, nowMs);
+        ConnVerdict syn(int client, int port, long nowMs) {
+            return tracker.inPacket(svc, TCP, client, port, VIP, 80, SYN, 60, nowMs, result);
+        }
+
+        /** A SYN that must start a connection (or go through its entry): the entry's slot. */
+        int synSlot(int client, int port, long nowMs) {
+            return Tracked.slot(syn(client, port, nowMs), result);
+        }
+
+        /** An ACK of a connection that must be tracked: its entry's slot. */
+        int ackSlot(int client, int port, long nowMs) {
+            return Tracked.slot(tracker.inPacket(svc, TCP, client, port, VIP, 80, ACK, 52, nowMs, result), result);
         }
 
         @Override
@@ -119,17 +130,17 @@ class DefenseTest {
             int[] slots = new int[established];
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                slots[i] = lab.syn(client, 40000, 0);
+                slots[i] = lab.synSlot(client, 40000, 0);
                 assertTrue(slots[i] >= 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
                 assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
             }
             int flood = 0;
-            while (lab.syn(Ipv4.parse("198.51.100.0") + flood, 1024 + (flood & 0x3FF), 100) >= 0) {
+            while (lab.syn(Ipv4.parse("198.51.100.0") + flood, 1024 + (flood & 0x3FF), 100) == ConnVerdict.TRACKED) {
                 flood++;
             }
             assertEquals(4096 - established, flood, "the flood filled the table");
-            assertEquals(ConnTracker.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 100),
+            assertEquals(ConnVerdict.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 100),
                     "a new client is refused while the table is full and drop_entry is 0");
 
             lab.defense.configure(1, 0, 0, 1024, 10, 5, 0);
@@ -140,13 +151,13 @@ class DefenseTest {
             assertEquals(evicted, lab.tracker.defenseEvictions());
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                int slot = lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 1000);
+                int slot = lab.ackSlot(client, 40000, 1000);
                 assertEquals(slots[i], slot, "established connection " + i + " kept its entry");
                 assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slot));
             }
             int served = 0;
             for (int i = 0; i < 100; i++) {
-                if (lab.syn(Ipv4.parse("10.9.0.1") + i, 5555, 1000) >= 0) {
+                if (lab.syn(Ipv4.parse("10.9.0.1") + i, 5555, 1000) == ConnVerdict.TRACKED) {
                     served++;
                 }
             }
@@ -162,14 +173,14 @@ class DefenseTest {
             // Port p's entry sees (p % 10) + 1 client packets at t = 0; ports 5000.. see one at t = 50 s.
             for (int port = 1000; port < 1100; port++) {
                 for (int n = 0; n <= port % 10; n++) {
-                    assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 0) >= 0);
+                    assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 0, lab.result) == ConnVerdict.TRACKED);
                 }
             }
             for (int port = 5000; port < 5010; port++) {
-                assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 50_000) >= 0);
+                assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 50_000, lab.result) == ConnVerdict.TRACKED);
             }
-            int established = lab.syn(client, 40000, 0);
-            lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+            int established = lab.synSlot(client, 40000, 0);
+            lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
             assertEquals(TcpState.ESTABLISHED, lab.tracker.state(established));
 
             assertEquals(0, lab.tracker.dropEntries(59_000, lab.table.slotCount() * 4),
@@ -203,26 +214,26 @@ class DefenseTest {
             int[] slots = new int[established];
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                slots[i] = lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, SYN, 60, 0);
-                assertTrue(slots[i] >= 0);
-                lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 0);
+                slots[i] = Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, SYN, 60, 0,
+                        lab.result), lab.result);
+                lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 0, lab.result);
                 assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
             }
             // With eviction off, the flood fills the table: a template and a SYN_RECV entry per source.
             lab.defense.configure(0, 0, 0, 1024, 10, 5, 0);
             int flood = 0;
-            while (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("198.51.100.0") + flood, 1024, VIP, 443, SYN, 60, 100)
-                    >= 0) {
+            while (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("198.51.100.0") + flood, 1024, VIP, 443, SYN, 60, 100,
+                    lab.result) == ConnVerdict.TRACKED) {
                 flood++;
             }
             assertTrue(lab.table.size() >= lab.table.capacity() - 1, "the flood filled the table: " + lab.table.size());
-            assertEquals(ConnTracker.TABLE_FULL,
-                    lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.9.9"), 5555, VIP, 443, SYN, 60, 100));
+            assertEquals(ConnVerdict.TABLE_FULL,
+                    lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.9.9"), 5555, VIP, 443, SYN, 60, 100, lab.result));
 
             lab.defense.configure(1, 0, 0, 1024, 10, 5, 0);
             int served = 0;
             for (int i = 0; i < 300; i++) {
-                if (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.0.1") + i, 5555, VIP, 443, SYN, 60, 200) >= 0) {
+                if (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.0.1") + i, 5555, VIP, 443, SYN, 60, 200, lab.result) == ConnVerdict.TRACKED) {
                     served++;
                 }
             }
@@ -233,9 +244,9 @@ class DefenseTest {
                     + " of a flood of " + flood + " sources");
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                assertEquals(slots[i], lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 1000),
-                        "established connection " + i + " kept its entry");
-                assertTrue(lab.tracker.inPacket(sticky, TCP, client, 40001, VIP, 443, SYN, 60, 1000) >= 0,
+                assertEquals(slots[i], Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52,
+                        1000, lab.result), lab.result), "established connection " + i + " kept its entry");
+                assertTrue(lab.tracker.inPacket(sticky, TCP, client, 40001, VIP, 443, SYN, 60, 1000, lab.result) == ConnVerdict.TRACKED,
                         "and its client's template still places a second connection");
             }
         }
@@ -248,8 +259,8 @@ class DefenseTest {
             int[] slots = new int[established];
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                slots[i] = lab.syn(client, 40000, 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+                slots[i] = lab.synSlot(client, 40000, 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
             }
             for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
                 lab.syn(Ipv4.parse("198.51.100.0") + i, 1024, 10);
@@ -257,10 +268,10 @@ class DefenseTest {
             int served = 0;
             for (int i = 0; i < 500; i++) {
                 int client = Ipv4.parse("10.9.0.1") + i;
-                int slot = lab.syn(client, 5555, 20);
+                int slot = lab.synSlot(client, 5555, 20);
                 if (slot >= 0) {
                     served++;
-                    lab.tracker.inPacket(lab.svc, TCP, client, 5555, VIP, 80, ACK, 52, 20);
+                    lab.tracker.inPacket(lab.svc, TCP, client, 5555, VIP, 80, ACK, 52, 20, lab.result);
                     assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slot));
                 }
             }
@@ -268,8 +279,7 @@ class DefenseTest {
             assertEquals(500, lab.tracker.defenseEvictions(), "one embryonic entry evicted for each");
             assertEquals(lab.table.capacity(), lab.table.size(), "the table is still full");
             for (int i = 0; i < established; i++) {
-                int slot = lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("172.16.0.1") + i, 40000, VIP, 80, ACK, 52,
-                        30);
+                int slot = lab.ackSlot(Ipv4.parse("172.16.0.1") + i, 40000, 30);
                 assertEquals(slots[i], slot, "established connection " + i + " kept its entry");
             }
         }
@@ -281,9 +291,9 @@ class DefenseTest {
             for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
                 lab.syn(client, 40000, 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
             }
-            assertEquals(ConnTracker.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 10));
+            assertEquals(ConnVerdict.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 10));
             assertEquals(0, lab.tracker.defenseEvictions());
         }
     }
@@ -294,21 +304,24 @@ class DefenseTest {
             lab.defense.configure(0, 0, 0, 1024, 10, 5, 4);
             int attacker = Ipv4.parse("203.0.113.7");
             for (int port = 1000; port < 1004; port++) {
-                assertTrue(lab.syn(attacker, port, 0) >= 0, "SYN from port " + port + " within the limit");
+                assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, port, 0),
+                        "SYN from port " + port + " within the limit");
             }
             assertEquals(4, lab.tracker.embryonicFrom(attacker));
-            assertEquals(ConnTracker.SYN_LIMIT, lab.syn(attacker, 1004, 0), "the fifth half-open connection");
-            assertTrue(lab.syn(Ipv4.parse("203.0.113.8"), 1004, 0) >= 0, "another client is not limited");
-            assertTrue(lab.syn(attacker, 1000, 0) >= 0, "a retransmitted SYN of a counted connection passes");
+            assertEquals(ConnVerdict.SYN_LIMIT, lab.syn(attacker, 1004, 0), "the fifth half-open connection");
+            assertEquals(ConnVerdict.TRACKED, lab.syn(Ipv4.parse("203.0.113.8"), 1004, 0),
+                    "another client is not limited");
+            assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, 1000, 0),
+                    "a retransmitted SYN of a counted connection passes");
 
-            lab.tracker.inPacket(lab.svc, TCP, attacker, 1000, VIP, 80, ACK, 52, 0);
+            lab.tracker.inPacket(lab.svc, TCP, attacker, 1000, VIP, 80, ACK, 52, 0, lab.result);
             assertEquals(3, lab.tracker.embryonicFrom(attacker), "an established connection no longer counts");
-            assertTrue(lab.syn(attacker, 1004, 0) >= 0, "so one more may start");
-            assertEquals(ConnTracker.SYN_LIMIT, lab.syn(attacker, 1005, 0));
+            assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, 1004, 0), "so one more may start");
+            assertEquals(ConnVerdict.SYN_LIMIT, lab.syn(attacker, 1005, 0));
 
             assertTrue(lab.tracker.sweep(61_000, lab.table.slotCount()) >= 4, "the half-open ones expire");
             assertEquals(0, lab.tracker.embryonicFrom(attacker), "and are no longer counted");
-            assertTrue(lab.syn(attacker, 1005, 61_000) >= 0);
+            assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, 1005, 61_000));
         }
     }
 
@@ -326,7 +339,7 @@ class DefenseTest {
                     case 2 -> ACK;
                     default -> RST;
                 };
-                lab.tracker.inPacket(lab.svc, TCP, client, port, VIP, 80, flags, 52, i / 10);
+                lab.tracker.inPacket(lab.svc, TCP, client, port, VIP, 80, flags, 52, i / 10, lab.result);
                 if (i % 5000 == 4999) {
                     lab.tracker.dropEntries(i / 10, lab.table.slotCount());
                 }
@@ -343,16 +356,16 @@ class DefenseTest {
     @Test
     void underPressureSynRecvExpiresInSecondsInsteadOfAMinute() {
         try (Lab lab = new Lab(0, 0, 0)) {
-            int calm = lab.syn(Ipv4.parse("10.1.0.1"), 1000, 0);
+            int calm = lab.synSlot(Ipv4.parse("10.1.0.1"), 1000, 0);
             assertEquals(60_000, lab.tracker.remainingMs(calm, 0), "SYN_RECV lives 60 s, as in IPVS");
             for (int i = 0; lab.table.capacity() - lab.table.size() >= 1024; i++) {
                 lab.syn(Ipv4.parse("198.51.100.0") + i, 2000, 0);
             }
             lab.tracker.defend(0, 1);
             assertTrue(lab.defense.underPressure());
-            int pressed = lab.syn(Ipv4.parse("10.1.0.2"), 1000, 0);
+            int pressed = lab.synSlot(Ipv4.parse("10.1.0.2"), 1000, 0);
             assertEquals(5_000, lab.tracker.remainingMs(pressed, 0), "SYN_RECV lives 5 s under pressure");
-            lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 52, 0);
+            lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 52, 0, lab.result);
             assertEquals(900_000, lab.tracker.remainingMs(pressed, 0), "established keeps its 900 s");
 
             assertEquals(60_000, lab.tracker.remainingMs(calm, 0), "armed before the pressure");
@@ -367,12 +380,12 @@ class DefenseTest {
     void dropPacketAtThreeRefusesNewConnectionsAtTheRateButNeverExistingOnes() {
         try (Lab lab = new Lab(0, 3, 0)) {
             lab.defense.configure(0, 3, 0, 1024, 1, 5, 0);
-            int before = lab.syn(Ipv4.parse("10.1.0.1"), 1000, 0);
+            int before = lab.synSlot(Ipv4.parse("10.1.0.1"), 1000, 0);
             assertTrue(before >= 0, "not yet updated: nothing refused");
             lab.tracker.defend(0, 1);
-            assertEquals(ConnTracker.DEFENSE_DROP, lab.syn(Ipv4.parse("10.1.0.2"), 1000, 0),
+            assertEquals(ConnVerdict.DEFENSE_DROP, lab.syn(Ipv4.parse("10.1.0.2"), 1000, 0),
                     "am_droprate 1: every new connection refused");
-            assertEquals(before, lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.1"), 1000, VIP, 80, ACK, 52, 0),
+            assertEquals(before, lab.ackSlot(Ipv4.parse("10.1.0.1"), 1000, 0),
                     "an existing connection's packets pass");
         }
     }
@@ -383,7 +396,7 @@ class DefenseTest {
             lab.tracker.defend(0, 1);
             int refused = 0;
             for (int i = 0; i < 2000; i++) {
-                if (lab.syn(Ipv4.parse("10.2.0.0") + i, 1000, 0) == ConnTracker.DEFENSE_DROP) {
+                if (lab.syn(Ipv4.parse("10.2.0.0") + i, 1000, 0) == ConnVerdict.DEFENSE_DROP) {
                     refused++;
                 }
             }
@@ -396,19 +409,19 @@ class DefenseTest {
         try (Lab normal = new Lab(0, 0, 0); Lab secure = new Lab(0, 0, 3)) {
             secure.tracker.defend(0, 1);
             int client = Ipv4.parse("10.3.0.1");
-            int n = normal.syn(client, 1000, 0);
-            int s = secure.syn(client, 1000, 0);
+            int n = normal.synSlot(client, 1000, 0);
+            int s = secure.synSlot(client, 1000, 0);
             assertEquals(TcpState.SYN_RECV, normal.tracker.state(n));
             assertEquals(TcpState.SYN_RECV, secure.tracker.state(s));
 
-            normal.tracker.inPacket(normal.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0);
-            secure.tracker.inPacket(secure.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0);
+            normal.tracker.inPacket(normal.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0, normal.result);
+            secure.tracker.inPacket(secure.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0, secure.result);
             assertEquals(TcpState.ESTABLISHED, normal.tracker.state(n));
             assertEquals(TcpState.SYN_RECV, secure.tracker.state(s), "a client's ACK alone does not establish");
 
-            secure.tracker.outPacket(TCP, RS, 80, client, 1000, SYN_ACK, 60, 0);
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, SYN_ACK, 60, 0, secure.result);
             assertEquals(TcpState.SYNACK, secure.tracker.state(s));
-            secure.tracker.outPacket(TCP, RS, 80, client, 1000, ACK, 52, 0);
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, ACK, 52, 0, secure.result);
             assertEquals(TcpState.ESTABLISHED, secure.tracker.state(s), "the server's answer establishes it");
         }
     }

@@ -25,6 +25,7 @@ class PersistenceTest {
     private final DestinationRegistry registry = new DestinationRegistry(16);
     private final ConnSysctls sysctls = new ConnSysctls();
     private final ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), sysctls);
+    private final ConnResult result = new ConnResult();
 
     private final Destination a = new Destination(Ipv4.parse("10.0.0.1"), 80, ForwardingMethod.MASQ, 1);
     private final Destination b = new Destination(Ipv4.parse("10.0.0.2"), 80, ForwardingMethod.MASQ, 1);
@@ -45,7 +46,8 @@ class PersistenceTest {
 
     /** A new connection (a SYN from a fresh port); returns its server. */
     private Destination connect(TrackedService svc, String client, long atS) {
-        int h = tracker.inPacket(svc, TCP, Ipv4.parse(client), nextPort++, VIP, 80, SYN, 60, atS * 1000);
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, Ipv4.parse(client), nextPort++, VIP, 80, SYN, 60,
+                atS * 1000, result), result);
         assertTrue(h >= 0, "verdict " + h);
         return tracker.destination(h);
     }
@@ -101,10 +103,10 @@ class PersistenceTest {
     void templateBecomesAssuredWhenAConnectionIsEstablished() {
         TrackedService svc = persistent(new SequenceScheduler(c), 300, -1);
         int client = Ipv4.parse("203.0.113.10");
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0, result);
         int t = tracker.findTemplate(svc, TCP, client, VIP);
         assertEquals(0, tracker.flags(t) & ConnTable.F_ASSURED);
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 10);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 10, result);
         assertTrue((tracker.flags(t) & ConnTable.F_ASSURED) != 0);
     }
 
@@ -152,8 +154,8 @@ class PersistenceTest {
         SequenceScheduler scheduler = new SequenceScheduler(c, b);
         TrackedService svc = persistent(scheduler, 300, -1);
         int client = Ipv4.parse("203.0.113.10");
-        int h = tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0);
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 1000);
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0, result), result);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 1000, result);
         timersUpTo(400);
         assertTrue(tracker.findTemplate(svc, TCP, client, VIP) >= 0, "alive at 400 s: controls a connection");
         // The connection is reset at 500 s: CLOSE, gone at 510 s. The template's timer
@@ -180,7 +182,7 @@ class PersistenceTest {
         registry.register(c);
         TrackedService svc = new TrackedService(TCP, 0, 0, 1, new SequenceScheduler(c), 360, -1);
         int client = Ipv4.parse("203.0.113.10");
-        int h = tracker.inPacket(svc, TCP, client, 1000, VIP, 443, SYN, 60, 0);
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 443, SYN, 60, 0, result), result);
         assertTrue(h >= 0);
         int t = tracker.findTemplate(svc, TCP, client, VIP);
         assertTrue(t >= 0);

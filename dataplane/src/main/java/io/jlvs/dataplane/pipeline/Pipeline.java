@@ -2,6 +2,7 @@ package io.jlvs.dataplane.pipeline;
 
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.ConnVerdict;
 import io.jlvs.core.conn.ConnView;
 import io.jlvs.core.conn.TrackedService;
 import io.jlvs.core.packet.EthernetFlyweight;
@@ -22,7 +23,6 @@ import io.jlvs.dataplane.forward.NatRewriter;
 import io.jlvs.dataplane.forward.PartialChecksum;
 import io.jlvs.dataplane.forward.ReplyBuffer;
 import io.jlvs.dataplane.forward.TunnelRewriter;
-import io.jlvs.dataplane.io.FrameHandler;
 import io.jlvs.dataplane.service.ServiceSnapshot;
 import io.jlvs.dataplane.service.ServiceTable;
 import io.jlvs.dataplane.service.TrafficCounters;
@@ -61,7 +61,9 @@ import java.lang.foreign.MemorySegment;
  * <p>Owned by one worker thread. {@link #process} allocates nothing, takes no lock, throws
  * nothing and logs nothing; every outcome is counted ({@link PipelineCounters}, the parser's
  * drop counts, {@link ForwardingCounters}). The service snapshot is re-read only by
- * {@link #refresh()}, which the worker calls between batches; the clock is the batch's.
+ * {@link #refresh()}, which the worker calls between batches; the clock is the batch's. What
+ * one frame carries from step to step (ingress, clock, checksum state, the tracker's entry, the
+ * next hop) is a {@link PacketContext}, reused for every frame and passed as an argument.
  */
 public final class Pipeline {
     private static final int REPLY_BUFFER_BYTES = 2048;
@@ -91,17 +93,9 @@ public final class Pipeline {
     private final MemorySegment replySegment = MemorySegment.ofArray(new byte[REPLY_BUFFER_BYTES]);
     private final FragmentBuffer fragments = new FragmentBuffer(FRAGMENT_SLOTS);
     private final ConnView view = new ConnView();
+    private final PacketContext context = new PacketContext();
 
     private ServiceSnapshot snapshot;
-    private long nowMs;
-    private int ingress;
-    private boolean checksumPartial;
-    private boolean checksumUnknown;
-    private int headroomBytes;
-    private long nextHopMac;
-    private int egress;
-    private boolean viaKernel;
-    private int nextHopAddress;
 
     /**
      * A pipeline for one worker.
@@ -201,12 +195,8 @@ public final class Pipeline {
      */
     public PipelineVerdict process(int port, MemorySegment segment, long offset, int lengthBytes, int tpStatus,
             long nowMs) {
-        this.nowMs = nowMs;
-        this.ingress = port;
-        this.viaKernel = false;
-        this.checksumPartial = (tpStatus & AfPacket.TP_STATUS_CSUMNOTREADY) != 0;
-        this.checksumUnknown = (tpStatus & FrameHandler.STATUS_CHECKSUM_UNKNOWN) != 0;
-        this.headroomBytes = (int) Math.min(offset, TunnelRewriter.OVERHEAD_BYTES);
+        PacketContext c = context;
+        c.begin(port, offset, tpStatus, nowMs);
         Verdict verdict = parser.parse(segment, offset, lengthBytes);
         if (verdict != Verdict.DROP && ((tpStatus & AfPacket.TP_STATUS_VLAN_VALID) != 0
                 || parser.l3Offset() - offset != EthernetFlyweight.HEADER_LENGTH)) {
@@ -214,11 +204,11 @@ public final class Pipeline {
         }
         switch (verdict) {
             case IPV4_TCP:
-                return transport(true);
+                return transport(c, true);
             case IPV4_UDP:
-                return transport(false);
+                return transport(c, false);
             case IPV4_ICMP:
-                return icmp();
+                return icmp(c);
             case ARP:
                 if (arp.onArp(port, parser, sinks[port])) {
                     counters.count(PipelineReason.ARP_ANSWERED);
@@ -235,7 +225,7 @@ public final class Pipeline {
         }
     }
 
-    private PipelineVerdict transport(boolean tcp) {
+    private PipelineVerdict transport(PacketContext c, boolean tcp) {
         Ipv4Flyweight ip = parser.ipv4();
         TransportFlyweight l4 = tcp ? parser.tcp() : parser.udp();
         int protocol = ip.protocol();
@@ -246,7 +236,7 @@ public final class Pipeline {
         int flags = tcp ? parser.tcp().flags() : 0;
         int lengthBytes = ip.totalLength();
         ServiceSnapshot s = snapshot;
-        int result = ConnTracker.NO_SERVICE;
+        ConnVerdict result = ConnVerdict.NO_SERVICE;
         TrackedService service = s.lookup(protocol, destination, destinationPort);
         if (service != null || s.isVirtualAddress(destination)) {
             if (isMartianSource(source)) {
@@ -256,34 +246,30 @@ public final class Pipeline {
                 return drop(PipelineReason.LAND);
             }
             result = tracker.inPacket(service, protocol, source, sourcePort, destination, destinationPort, flags,
-                    lengthBytes, nowMs);
-            if (result >= 0) {
-                boolean mayBeNew = !tcp || (flags & TcpFlyweight.SYN) != 0;
-                return inbound(result, lengthBytes, mayBeNew);
-            }
+                    lengthBytes, c.nowMs(), c.conn);
             switch (result) {
-                case ConnTracker.NO_DEST:
-                    return portUnreachable(destination);
-                case ConnTracker.TABLE_FULL:
+                case TRACKED:
+                    boolean mayBeNew = !tcp || (flags & TcpFlyweight.SYN) != 0;
+                    return inbound(c, c.conn.slot(), lengthBytes, mayBeNew);
+                case NO_DEST:
+                    return portUnreachable(c, destination);
+                case TABLE_FULL:
                     return drop(PipelineReason.TABLE_FULL);
-                case ConnTracker.DEFENSE_DROP:
+                case DEFENSE_DROP:
                     return drop(PipelineReason.DEFENSE_DROP);
-                case ConnTracker.SYN_LIMIT:
+                case SYN_LIMIT:
                     return drop(PipelineReason.SYN_LIMIT);
-                case ConnTracker.DEST_DELETED:
+                case DEST_DELETED:
                     return drop(PipelineReason.DEST_DELETED);
                 default:
                     break;
             }
         }
-        if (s.isNatServerAddress(source)) {
-            int slot = tracker.outPacket(protocol, source, sourcePort, destination, destinationPort, flags,
-                    lengthBytes, nowMs);
-            if (slot >= 0) {
-                return outbound(slot, lengthBytes);
-            }
+        if (s.isNatServerAddress(source) && tracker.outPacket(protocol, source, sourcePort, destination,
+                destinationPort, flags, lengthBytes, c.nowMs(), c.conn) == ConnVerdict.TRACKED) {
+            return outbound(c, c.conn.slot(), lengthBytes);
         }
-        return pass(result == ConnTracker.NO_CONN ? PipelineReason.NO_CONN : PipelineReason.NO_SERVICE);
+        return pass(result == ConnVerdict.NO_CONN ? PipelineReason.NO_CONN : PipelineReason.NO_SERVICE);
     }
 
     /**
@@ -296,7 +282,7 @@ public final class Pipeline {
         return top == 0 || top == 127 || (address >>> 28) == 0xE || address == -1;
     }
 
-    private PipelineVerdict icmp() {
+    private PipelineVerdict icmp(PacketContext c) {
         if (!quote.wrap(parser)) {
             return pass(PipelineReason.ICMP_UNRELATED);
         }
@@ -310,14 +296,14 @@ public final class Pipeline {
             long ref = table.lookupRef(ConnTable.KIND_CONN, protocol, quote.lookupSourceAddress(),
                     quote.lookupSourcePort(), quote.lookupDestinationAddress(), quote.lookupDestinationPort());
             if (isCurrent(ref)) {
-                return inbound(ConnTable.slotOf(ref), lengthBytes, false);
+                return inbound(c, ConnTable.slotOf(ref), lengthBytes, false);
             }
         }
         if (s.isNatServerAddress(ip.sourceAddress())) {
             long ref = table.lookupReplyRef(protocol, quote.lookupSourceAddress(), quote.lookupSourcePort(),
                     quote.lookupDestinationAddress(), quote.lookupDestinationPort());
             if (isCurrent(ref)) {
-                return outbound(ConnTable.slotOf(ref), lengthBytes);
+                return outbound(c, ConnTable.slotOf(ref), lengthBytes);
             }
         }
         return pass(PipelineReason.ICMP_UNRELATED);
@@ -329,7 +315,7 @@ public final class Pipeline {
     }
 
     /** A client-side packet of connection {@code slot}: count it, rewrite it by the connection's method, send it. */
-    private PipelineVerdict inbound(int slot, int lengthBytes, boolean mayBeNew) {
+    private PipelineVerdict inbound(PacketContext c, int slot, int lengthBytes, boolean mayBeNew) {
         int destinationIndex = table.destIndex(slot);
         int service = snapshot.serviceOf(destinationIndex);
         if (service >= 0) {
@@ -340,11 +326,11 @@ public final class Pipeline {
         }
         ForwardingMethod method = ConnTable.method(table.control(slot));
         int realServer = table.daddr(slot);
-        if (!prepare(realServer, parser.ipv4().destinationAddress(), method != ForwardingMethod.ROUTE)) {
+        if (!prepare(c, realServer, parser.ipv4().destinationAddress(), method != ForwardingMethod.ROUTE)) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
-        long mac = nextHopMac;
-        Port out = ports[egress];
+        long mac = c.nextHopMac();
+        Port out = ports[c.egress()];
         ForwardVerdict verdict;
         long frameOffset;
         int frameLength;
@@ -363,122 +349,120 @@ public final class Pipeline {
                 if (out.address() == 0) {
                     return drop(PipelineReason.NO_TUNNEL_SOURCE);
                 }
-                verdict = tun.rewrite(parser, headroomBytes, out.address(), realServer, out.mac(), mac, out.mtuBytes(),
-                        reply);
+                verdict = tun.rewrite(parser, c.headroomBytes(), out.address(), realServer, out.mac(), mac,
+                        out.mtuBytes(), reply);
                 frameOffset = tun.frameOffset();
                 frameLength = tun.frameLengthBytes();
                 break;
             default:
                 return pass(PipelineReason.LOCAL);
         }
-        return emit(verdict, frameOffset, frameLength);
+        return emit(c, verdict, frameOffset, frameLength);
     }
 
     /** A real-server packet (or ICMP error) of NAT connection {@code slot}: count it, rewrite it to come from the VIP, send it. */
-    private PipelineVerdict outbound(int slot, int lengthBytes) {
+    private PipelineVerdict outbound(PacketContext c, int slot, int lengthBytes) {
         int destinationIndex = table.destIndex(slot);
         int service = snapshot.serviceOf(destinationIndex);
         if (service >= 0) {
             traffic.out(service, destinationIndex, lengthBytes);
         }
-        if (!prepare(parser.ipv4().destinationAddress(), ports[ingress].address(), true)) {
+        if (!prepare(c, parser.ipv4().destinationAddress(), ports[c.ingress()].address(), true)) {
             return drop(PipelineReason.NO_NEXT_HOP);
         }
-        Port out = ports[egress];
-        ForwardVerdict verdict = nat.outbound(parser, table.vaddr(slot), table.vport(slot), out.mac(), nextHopMac,
+        Port out = ports[c.egress()];
+        ForwardVerdict verdict = nat.outbound(parser, table.vaddr(slot), table.vport(slot), out.mac(), c.nextHopMac(),
                 out.mtuBytes(), reply);
-        return emit(verdict, nat.frameOffset(), nat.frameLengthBytes());
+        return emit(c, verdict, nat.frameOffset(), nat.frameLengthBytes());
     }
 
     /**
-     * Before a rewrite towards {@code address}: finds the next hop ({@link #nextHopMac},
-     * {@link #egress}), points the reply buffer at the ingress interface with
+     * Before a rewrite towards {@code address}: finds the next hop and records it in the
+     * frame's context ({@link PacketContext#nextHop}), points the reply buffer at the ingress interface with
      * {@code replySource} as the source of ICMP errors, and completes a partial checksum. When the
      * next hop's MAC is not known and the rewritten packet will be addressed to {@code address}
-     * ({@code routable}), the packet goes to the kernel's IP output instead ({@link #viaKernel}),
-     * which resolves the neighbour and queues the packet meanwhile, as IPVS's transmit does.
+     * ({@code routable}), the packet goes to the kernel's IP output instead
+     * ({@link PacketContext#viaKernel}), which resolves the neighbour and queues the packet
+     * meanwhile, as IPVS's transmit does.
      *
      * @return false when no next hop is known and the kernel cannot take the packet (the resolver
      *         is told)
      */
-    private boolean prepare(int address, int replySource, boolean routable) {
+    private boolean prepare(PacketContext c, int address, int replySource, boolean routable) {
         long mac = nextHops.macOf(address);
-        viaKernel = false;
-        nextHopAddress = address;
         if (mac == NextHops.UNKNOWN) {
             nextHops.missing(address);
             if (!routable || kernelOutput == IpOutput.NONE) {
                 return false;
             }
-            viaKernel = true;
+            c.viaKernel(address);
             mac = 0;
         }
         int port = nextHops.portOf(address);
-        nextHopMac = mac;
-        egress = port >= 0 && port < ports.length ? port : 0;
-        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), replySource);
-        if (checksumPartial || (checksumUnknown && PartialChecksum.looksPartial(parser))) {
+        c.nextHop(mac, port >= 0 && port < ports.length ? port : 0);
+        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[c.ingress()].mac(), replySource);
+        if (c.isChecksumPartial() || (c.isChecksumUnknown() && PartialChecksum.looksPartial(parser))) {
             PartialChecksum.complete(parser);
         }
         return true;
     }
 
-    private PipelineVerdict emit(ForwardVerdict verdict, long frameOffset, int frameLength) {
+    private PipelineVerdict emit(PacketContext c, ForwardVerdict verdict, long frameOffset, int frameLength) {
         switch (verdict) {
             case FORWARD:
-                if (!send(parser.ethernet().segment(), frameOffset, frameLength)) {
-                    return dropUnsent();
+                if (!send(c, parser.ethernet().segment(), frameOffset, frameLength)) {
+                    return dropUnsent(c);
                 }
-                return forwarded();
+                return forwarded(c);
             case FRAGMENTED:
                 for (int i = 0; i < fragments.count(); i++) {
-                    if (!send(fragments.segment(), fragments.frameOffset(i), fragments.frameLengthBytes(i))) {
-                        return dropUnsent();
+                    if (!send(c, fragments.segment(), fragments.frameOffset(i), fragments.frameLengthBytes(i))) {
+                        return dropUnsent(c);
                     }
                 }
-                return forwarded();
+                return forwarded(c);
             case REPLY:
                 counters.count(PipelineReason.REWRITE);
-                return sendReply();
+                return sendReply(c);
             default:
                 return drop(PipelineReason.REWRITE);
         }
     }
 
-    private PipelineVerdict portUnreachable(int virtualAddress) {
+    private PipelineVerdict portUnreachable(PacketContext c, int virtualAddress) {
         counters.count(PipelineReason.NO_DEST);
-        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[ingress].mac(), virtualAddress);
+        reply.wrap(replySegment, 0, REPLY_BUFFER_BYTES).from(ports[c.ingress()].mac(), virtualAddress);
         if (!icmpErrors.write(parser, IcmpFlyweight.DESTINATION_UNREACHABLE, CODE_PORT_UNREACHABLE, 0, reply)) {
             return verdict(PipelineVerdict.DROPPED);
         }
-        return sendReply();
+        return sendReply(c);
     }
 
-    private PipelineVerdict sendReply() {
-        if (!sinks[ingress].send(replySegment, reply.offset(), reply.lengthBytes())) {
+    private PipelineVerdict sendReply(PacketContext c) {
+        if (!sinks[c.ingress()].send(replySegment, reply.offset(), reply.lengthBytes())) {
             return drop(PipelineReason.TX_FULL);
         }
         return verdict(PipelineVerdict.REPLIED);
     }
 
-    /** Sends a rewritten frame out of {@link #egress}, or its IP packet to the kernel when {@link #viaKernel}. */
-    private boolean send(MemorySegment segment, long frameOffset, int frameLength) {
-        if (viaKernel) {
+    /** Sends a rewritten frame out of the context's egress port, or its IP packet to the kernel when it goes there. */
+    private boolean send(PacketContext c, MemorySegment segment, long frameOffset, int frameLength) {
+        if (c.isViaKernel()) {
             long ip = frameOffset + EthernetFlyweight.HEADER_LENGTH;
-            return kernelOutput.send(segment, ip, frameLength - EthernetFlyweight.HEADER_LENGTH, nextHopAddress);
+            return kernelOutput.send(segment, ip, frameLength - EthernetFlyweight.HEADER_LENGTH, c.nextHopAddress());
         }
-        return sinks[egress].send(segment, frameOffset, frameLength);
+        return sinks[c.egress()].send(segment, frameOffset, frameLength);
     }
 
-    private PipelineVerdict forwarded() {
-        if (viaKernel) {
+    private PipelineVerdict forwarded(PacketContext c) {
+        if (c.isViaKernel()) {
             counters.count(PipelineReason.KERNEL_ROUTED);
         }
         return verdict(PipelineVerdict.FORWARDED);
     }
 
-    private PipelineVerdict dropUnsent() {
-        return drop(viaKernel ? PipelineReason.NO_NEXT_HOP : PipelineReason.TX_FULL);
+    private PipelineVerdict dropUnsent(PacketContext c) {
+        return drop(c.isViaKernel() ? PipelineReason.NO_NEXT_HOP : PipelineReason.TX_FULL);
     }
 
     private PipelineVerdict pass(PipelineReason reason) {

@@ -11,8 +11,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  * service each destination index belongs to (for the counters).
  *
  * <p>Built by the control thread, never changed afterwards, and published by a volatile
- * write in {@link ServiceTable}; a worker reads the reference once per batch. Lookups are
- * lock-free and allocation-free.
+ * write in {@link ServiceTable}; a worker reads the reference once per batch. It owns what it
+ * reads: the maps and sets are built for it, and the destination → service array is copied
+ * when it is built, so later changes to the table reach workers only through the next
+ * snapshot. Lookups are lock-free and allocation-free.
  */
 public final class ServiceSnapshot {
     private static final int NO_SERVICE = -1;
@@ -30,7 +32,7 @@ public final class ServiceSnapshot {
         this.hasPortZero = hasPortZero;
         this.virtualAddresses = virtualAddresses;
         this.natServerAddresses = natServerAddresses;
-        this.serviceOfDestination = serviceOfDestination;
+        this.serviceOfDestination = serviceOfDestination.clone();
         this.version = version;
     }
 

@@ -102,6 +102,22 @@ class ServiceTableTest {
     }
 
     @Test
+    void aSnapshotDoesNotChangeWhenTheTableDoes() {
+        ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
+        ServiceFile after = file(web("rr", nat(RS1, 80, 1), nat(RS2, 80, 1)));
+        ServiceTable table = ServiceTable.of(before.services());
+        ServiceSnapshot old = table.snapshot();
+
+        table.apply(ServiceFileDiff.between(before, after));
+
+        VirtualService service = table.services().getFirst();
+        int rs2 = table.registry().index(service.destination(nat(RS2, 80, 1)));
+        assertEquals(service.index(), table.snapshot().serviceOf(rs2), "the new snapshot knows the new server");
+        assertEquals(-1, old.serviceOf(rs2), "the old snapshot stays as it was built");
+        assertFalse(old.isNatServerAddress(RS2));
+    }
+
+    @Test
     void schedulerAndPersistenceChangesGiveANewTrackedService() {
         ServiceFile before = file(web("rr", nat(RS1, 80, 1)));
         ServiceSpec persistentWlc = new ServiceSpec(new ServiceKey.Address(Protocol.TCP, VIP, 80), "wlc", 0,

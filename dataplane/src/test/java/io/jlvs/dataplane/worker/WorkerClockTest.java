@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnResult;
 import io.jlvs.core.conn.ConnTracker;
+import io.jlvs.core.conn.ConnVerdict;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.conn.TrackedService;
 import io.jlvs.core.net.Ipv4;
@@ -48,9 +50,11 @@ class WorkerClockTest {
             Scheduler rr = Schedulers.create("rr", 0);
             rr.destinationsChanged(Scheduler.Change.ADD, rs, new Destination[] {rs});
             TrackedService dns = TrackedService.of(UDP, VIP, 53, rr);
+            ConnResult result = new ConnResult();
             for (int i = 0; i < CONNECTIONS; i++) {
-                int slot = tracker.inPacket(dns, UDP, Ipv4.parse("10.1.0.1"), 40_000 + i, VIP, 53, 0, 60, clock.nowMs());
-                assertTrue(slot >= 0, "verdict " + slot);
+                ConnVerdict verdict = tracker.inPacket(dns, UDP, Ipv4.parse("10.1.0.1"), 40_000 + i, VIP, 53, 0, 60,
+                        clock.nowMs(), result);
+                assertEquals(ConnVerdict.TRACKED, verdict);
             }
             assertEquals(CONNECTIONS, table.size());
             MemoryFrameSink sink = new MemoryFrameSink(4, 2048);

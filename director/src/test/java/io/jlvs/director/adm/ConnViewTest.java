@@ -3,6 +3,7 @@ package io.jlvs.director.adm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.core.conn.ConnResult;
 import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
@@ -31,14 +32,15 @@ class ConnViewTest {
             registry.register(rs82);
             registry.register(dns);
             ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
+            ConnResult result = new ConnResult();
             TrackedService web82 = TrackedService.of(6, VIP, 80, new SequenceScheduler(rs82));
             TrackedService web81 = TrackedService.of(6, VIP, 80, new SequenceScheduler(rs81));
             TrackedService udp = TrackedService.of(17, VIP, 53, new SequenceScheduler(dns));
 
-            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x02, 60, 0);
-            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x10, 52, 0);
-            tracker.inPacket(web81, 6, Ipv4.parse("203.0.113.6"), 40110, VIP, 80, 0x02, 60, 0);
-            tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 80, 0);
+            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x02, 60, 0, result);
+            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x10, 52, 0, result);
+            tracker.inPacket(web81, 6, Ipv4.parse("203.0.113.6"), 40110, VIP, 80, 0x02, 60, 0, result);
+            tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 80, 0, result);
 
             // One millisecond after the last packet, as in the kernel's listing of a fresh entry.
             List<String> rows = AdmFormatter.connections(ConnView.of(table, 1), false).lines().toList();
