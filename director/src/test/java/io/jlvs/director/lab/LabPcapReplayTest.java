@@ -50,6 +50,16 @@ class LabPcapReplayTest {
         Scripts.labDownIfUp();
     }
 
+    private static boolean lastAcksPending() {
+        for (String rs : List.of("rs1", "rs2")) {
+            Scripts.Result ss = Scripts.inNamespace(Scripts.ns(rs), Map.of(), "ss", "-Htan", "state", "last-ack");
+            if (!ss.output().isBlank()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dr", "nat"})
     void jlvsPcapOnTheClientsFramesWritesWhatJlvsdSentOnTheWire(String mode) throws Exception {
@@ -72,6 +82,11 @@ class LabPcapReplayTest {
                 Scripts.Result curl = Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "5",
                         "http://" + vip + "/");
                 assertEquals(0, curl.exitCode(), () -> curl + Scripts.jlvsdLog());
+            }
+            // The clients' last ACKs leave after curl ends: wait until the real servers have them
+            // (no connection of theirs left in LAST-ACK), checking a bounded number of times.
+            for (int attempt = 0; attempt < 200 && lastAcksPending(); attempt++) {
+                Thread.sleep(50);
             }
             List<PcapCapture.Frame> rs1 = atRs1.stop();
             List<PcapCapture.Frame> rs2 = atRs2.stop();
