@@ -2,7 +2,6 @@ package io.jlvs.director;
 
 import io.jlvs.config.model.GlobalSettings;
 import io.jlvs.config.model.IoSettings;
-import io.jlvs.config.model.Persistence;
 import io.jlvs.config.model.ServiceKey;
 import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.conn.ConnSysctls;
@@ -262,17 +261,12 @@ public final class Director implements AutoCloseable {
         List<ServiceView> views = new ArrayList<>();
         for (VirtualService service : services.services()) {
             ServiceSpec spec = service.spec();
-            ServiceRef ref = service.key() instanceof ServiceKey.Address a ? ServiceRef.of(a.protocol(), a.vip(), a.port())
-                    : ServiceRef.ofMark(((ServiceKey.Mark) service.key()).mark());
-            ServiceOptions serviceOptions = new ServiceOptions(spec.scheduler(), spec.schedulerFlags(),
-                    spec.persistence().map(Persistence::timeoutSeconds).orElse(0),
-                    spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK), "", false);
             List<DestView> dests = new ArrayList<>();
             for (Destination d : service.destinations()) {
                 ServerOptions server = ServerOptions.of(d.addr(), d.port()).with(d.method(), d.weight());
                 dests.add(new DestView(server, d.activeConns(), d.inactConns(), d.persistConns(), StatsView.ZERO));
             }
-            views.add(new ServiceView(ref, serviceOptions, StatsView.ZERO, dests));
+            views.add(new ServiceView(ServiceRef.of(service.key()), ServiceOptions.of(spec), StatsView.ZERO, dests));
         }
         return AdmFormatter.listAll(views, ListFormat.NUMERIC, global.connectionTableCapacity());
     }

@@ -1,6 +1,7 @@
 package io.jlvs.director;
 
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.dataplane.kernel.Mac;
 import io.jlvs.dataplane.pipeline.NextHops;
 import io.jlvs.dataplane.pipeline.StaticNextHops;
 import java.util.List;
@@ -29,14 +30,14 @@ public record NextHopOptions(StaticNextHops neighbours, long gatewayMac, int gat
                 throw new IllegalArgumentException("--neighbour " + entry + ": expected ADDRESS=MAC[@INTERFACE]");
             }
             String[] macAndPort = entry.substring(eq + 1).split("@", 2);
-            hops.neighbour(Ipv4.parse(entry.substring(0, eq)), StaticNextHops.parseMac(macAndPort[0]),
+            hops.neighbour(Ipv4.parse(entry.substring(0, eq)), Mac.parse(macAndPort[0]),
                     portIndex(interfaces, macAndPort, entry));
         }
         if (gateway == null) {
             return new NextHopOptions(hops, NextHops.UNKNOWN, 0);
         }
         String[] macAndPort = gateway.split("@", 2);
-        return new NextHopOptions(hops, StaticNextHops.parseMac(macAndPort[0]), portIndex(interfaces, macAndPort, gateway));
+        return new NextHopOptions(hops, Mac.parse(macAndPort[0]), portIndex(interfaces, macAndPort, gateway));
     }
 
     /** The neighbours, with the gateway (if any) as the default route: next hops without a kernel. */

@@ -1,6 +1,7 @@
 package io.jlvs.config.model;
 
 import io.jlvs.core.text.OneLine;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -35,6 +36,36 @@ public record HealthCheck(Type type, int port, String path, int expectStatus, lo
      */
     public static final HealthCheck DEFAULT = new HealthCheck(Type.TCP, 0, "/", 200, 5_000, 3_000, 3, 1,
             Action.QUIESCE);
+
+    /** The interval and timeout range as it is written: {@code 0.01..86400 seconds}. */
+    public static final String SECONDS_RANGE = MIN_MS / 1000.0 + ".." + MAX_MS / 1000 + " seconds";
+
+    /**
+     * An interval or timeout written in seconds, whole or with up to three decimals
+     * ({@code 5}, {@code 0.2}), in milliseconds: how the service file and the keepalived
+     * importer read {@code interval}, {@code timeout}, {@code delay_loop} and
+     * {@code connect_timeout}.
+     *
+     * @throws IllegalArgumentException saying what is wrong: not a number, finer than a
+     *                                  millisecond, or outside {@link #SECONDS_RANGE}
+     */
+    public static long millisOfSeconds(String seconds) {
+        BigDecimal ms;
+        try {
+            ms = new BigDecimal(seconds).movePointRight(3);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number of seconds " + SECONDS_RANGE + ", got '"
+                    + OneLine.of(seconds) + "'");
+        }
+        if (ms.stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException("has more than three decimals: " + seconds
+                    + "; the finest step is 0.001 seconds");
+        }
+        if (ms.compareTo(BigDecimal.valueOf(MIN_MS)) < 0 || ms.compareTo(BigDecimal.valueOf(MAX_MS)) > 0) {
+            throw new IllegalArgumentException("must be " + SECONDS_RANGE + ", was " + seconds);
+        }
+        return ms.longValueExact();
+    }
 
     /** Checks the ranges; a TCP check gets the default path and status, which it does not use. */
     public HealthCheck {

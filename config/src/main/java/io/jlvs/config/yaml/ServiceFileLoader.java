@@ -31,7 +31,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -936,31 +935,18 @@ public final class ServiceFileLoader {
 
         /** Seconds, whole or with up to three decimals ({@code 5}, {@code 0.2}), as milliseconds. */
         private OptionalLong milliseconds(Node node, String path) {
-            String range = HealthCheck.MIN_MS / 1000.0 + ".." + HealthCheck.MAX_MS / 1000 + " seconds";
             if (!(node instanceof ScalarNode scalar)
                     || !(Tag.INT.equals(node.getTag()) || Tag.FLOAT.equals(node.getTag()))) {
-                r.error(node, path, "expected a number of seconds " + range + " such as 5 or 0.2, got "
-                        + NodeReader.describe(node));
+                r.error(node, path, "expected a number of seconds " + HealthCheck.SECONDS_RANGE
+                        + " such as 5 or 0.2, got " + NodeReader.describe(node));
                 return OptionalLong.empty();
             }
-            BigDecimal ms;
             try {
-                ms = new BigDecimal(scalar.getValue()).movePointRight(3);
-            } catch (NumberFormatException e) {
-                r.error(node, path, "expected a number of seconds " + range + ", got '" + scalar.getValue() + "'");
+                return OptionalLong.of(HealthCheck.millisOfSeconds(scalar.getValue()));
+            } catch (IllegalArgumentException e) {
+                r.error(node, path, e.getMessage());
                 return OptionalLong.empty();
             }
-            if (ms.stripTrailingZeros().scale() > 0) {
-                r.error(node, path, "has more than three decimals: " + scalar.getValue()
-                        + "; the finest step is 0.001 seconds");
-                return OptionalLong.empty();
-            }
-            if (ms.compareTo(BigDecimal.valueOf(HealthCheck.MIN_MS)) < 0
-                    || ms.compareTo(BigDecimal.valueOf(HealthCheck.MAX_MS)) > 0) {
-                r.error(node, path, "must be " + range + ", was " + scalar.getValue());
-                return OptionalLong.empty();
-            }
-            return OptionalLong.of(ms.longValueExact());
         }
 
         private ForwardingMethod method(Node node, String path) {

@@ -77,6 +77,16 @@ public final class Ipv4 {
         return (int) value;
     }
 
+    /** Whether {@link #parseInetAton} would accept the text: an address ipvsadm reads without resolving it. */
+    public static boolean isInetAton(String text) {
+        try {
+            parseInetAton(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** A part as {@code strtoul(s, &end, 0)} reads it, whole, or -1. */
     private static long cNumber(String s) {
         int radix = 10;

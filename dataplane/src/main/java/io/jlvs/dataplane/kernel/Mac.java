@@ -19,22 +19,29 @@ public final class Mac {
     public static long parse(String text) {
         String[] parts = text.split(":", -1);
         if (parts.length != 6) {
-            throw new IllegalArgumentException("not a MAC address: '" + text + "'");
+            throw notMac(text);
         }
         long mac = 0;
         for (String part : parts) {
             if (part.isEmpty() || part.length() > 2) {
-                throw new IllegalArgumentException("not a MAC address: '" + text + "'");
+                throw notMac(text);
             }
-            int octet;
-            try {
-                octet = Integer.parseInt(part, 16);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a MAC address: '" + text + "'", e);
+            int octet = 0;
+            for (int i = 0; i < part.length(); i++) {
+                int digit = Character.digit(part.charAt(i), 16);
+                if (digit < 0) {
+                    throw notMac(text);
+                }
+                octet = octet << 4 | digit;
             }
-            mac = (mac << 8) | octet;
+            mac = mac << 8 | octet;
         }
         return mac;
+    }
+
+    private static IllegalArgumentException notMac(String text) {
+        return new IllegalArgumentException("not a MAC address: '" + text
+                + "'; expected six hex octets such as 02:00:5e:10:00:01");
     }
 
     /** Formats as {@code aa:bb:cc:dd:ee:ff}, lower case. */

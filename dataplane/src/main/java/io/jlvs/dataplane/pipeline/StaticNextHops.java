@@ -1,6 +1,7 @@
 package io.jlvs.dataplane.pipeline;
 
 import io.jlvs.core.net.Ipv4;
+import io.jlvs.dataplane.kernel.Mac;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -30,7 +31,7 @@ public final class StaticNextHops implements NextHops {
 
     /** Adds a neighbour on port 0, from text: {@code 10.0.0.2} and {@code 02:00:00:00:00:02}. */
     public StaticNextHops neighbour(String address, String mac) {
-        return neighbour(Ipv4.parse(address), parseMac(mac), 0);
+        return neighbour(Ipv4.parse(address), Mac.parse(mac), 0);
     }
 
     /** Sets the next hop for addresses without a neighbour entry (a default gateway's MAC). */
@@ -50,29 +51,5 @@ public final class StaticNextHops implements NextHops {
     public int portOf(int address) {
         int port = ports.get(address);
         return port < 0 ? defaultPort : port;
-    }
-
-    /**
-     * Parses {@code 02:00:5e:10:00:01} into the low 48 bits of a long.
-     *
-     * @throws IllegalArgumentException naming the text when it is not six hex octets
-     */
-    public static long parseMac(String text) {
-        String[] octets = text.split(":", -1);
-        if (octets.length != 6) {
-            throw new IllegalArgumentException("not a MAC address: '" + text + "'; expected six hex octets such as 02:00:5e:10:00:01");
-        }
-        long mac = 0;
-        for (String octet : octets) {
-            if (octet.isEmpty() || octet.length() > 2) {
-                throw new IllegalArgumentException("not a MAC address: '" + text + "'");
-            }
-            try {
-                mac = mac << 8 | Integer.parseInt(octet, 16);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a MAC address: '" + text + "'", e);
-            }
-        }
-        return mac;
     }
 }

@@ -74,6 +74,9 @@ class RouteTest {
         assertThrows(IllegalArgumentException.class, () -> Mac.parse("02:00:00:00:00"));
         assertThrows(IllegalArgumentException.class, () -> Mac.parse("02:00:00:00:00:zz"));
         assertThrows(IllegalArgumentException.class, () -> Mac.parse("02:00:00:00:00:100"));
+        assertThrows(IllegalArgumentException.class, () -> Mac.parse("02:00:00:00:00:-1"), "no sign");
+        assertThrows(IllegalArgumentException.class, () -> Mac.parse("02:00:00:00:00:+f"), "no sign");
+        assertEquals(0x0A0B_0C0D_0E0FL, Mac.parse("a:b:c:d:e:f"), "one digit is an octet");
         assertTrue(Mac.isMulticast(Mac.BROADCAST));
         assertFalse(Mac.isMulticast(0x0200_0000_0001L));
     }

@@ -20,6 +20,13 @@ import java.util.Optional;
  * its conversion to and from the service file model: {@code ipvsadm-save} text → commands
  * → table → {@link ServiceFile}, and back to {@code -S} text. Services and servers keep
  * the order they were added in. Not thread-safe.
+ *
+ * <p>Why a table of its own and not {@link ServiceSpec}s: ipvsadm accepts, and the kernel
+ * keeps, settings the service file has no place for (SCTP services, {@code --pe},
+ * {@code -o}, GUE and GRE tunnels, a non-contiguous persistence netmask, thresholds crossed
+ * while a server is edited). jlvsadm and the importer must answer each command as ipvsadm
+ * would and only then say what cannot be carried over ({@link #toServiceFile}'s problems), so
+ * the commands act on this ipvsadm-shaped model, built from the file by {@link #of}.
  */
 public final class RuleTable {
     /** A service of the table: its key, settings and servers. */
@@ -241,14 +248,7 @@ public final class RuleTable {
     public static RuleTable of(ServiceFile file) {
         RuleTable table = new RuleTable();
         for (ServiceSpec spec : file.services()) {
-            ServiceRef service = switch (spec.key()) {
-                case ServiceKey.Mark mark -> ServiceRef.ofMark(mark.mark());
-                case ServiceKey.Address address -> ServiceRef.of(address.protocol(), address.vip(), address.port());
-            };
-            int seconds = spec.persistence().map(Persistence::timeoutSeconds).orElse(0);
-            int netmask = spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK);
-            Entry entry = new Entry(service, new ServiceOptions(spec.scheduler(), spec.schedulerFlags(), seconds,
-                    netmask, "", false));
+            Entry entry = new Entry(ServiceRef.of(spec.key()), ServiceOptions.of(spec));
             for (RealServerSpec server : spec.servers()) {
                 entry.servers.add(new ServerOptions(server.address(), server.port(), server.method(), server.weight(),
                         server.upperThreshold(), server.lowerThreshold(), TunnelType.IPIP, 0, TunnelChecksum.NOCSUM));

@@ -1,6 +1,7 @@
 package io.jlvs.director.adm;
 
 import io.jlvs.config.model.Persistence;
+import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.service.SchedulerFlag;
 import io.jlvs.sched.Schedulers;
 
@@ -20,6 +21,13 @@ public record ServiceOptions(String scheduler, int schedulerFlags, int persisten
     /** ipvsadm's settings when no option is given: wlc, not persistent, /32. */
     public static final ServiceOptions DEFAULT = new ServiceOptions(Schedulers.DEFAULT, 0, 0,
             Persistence.DEFAULT_NETMASK, "", false);
+
+    /** A service file's service as ipvsadm sets it: no persistence engine, no one-packet scheduling. */
+    public static ServiceOptions of(ServiceSpec spec) {
+        return new ServiceOptions(spec.scheduler(), spec.schedulerFlags(),
+                spec.persistence().map(Persistence::timeoutSeconds).orElse(0),
+                spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK), "", false);
+    }
 
     /** Checks the ranges. */
     public ServiceOptions {

@@ -1,5 +1,6 @@
 package io.jlvs.director.adm;
 
+import io.jlvs.config.model.ServiceKey;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Protocol;
 
@@ -29,6 +30,14 @@ public record ServiceRef(Protocol protocol, int address, int port, int fwmark) {
     /** An address service. */
     public static ServiceRef of(Protocol protocol, int address, int port) {
         return new ServiceRef(protocol, address, port, 0);
+    }
+
+    /** The service a service file's key names. */
+    public static ServiceRef of(ServiceKey key) {
+        return switch (key) {
+            case ServiceKey.Mark mark -> ofMark(mark.mark());
+            case ServiceKey.Address address -> of(address.protocol(), address.vip(), address.port());
+        };
     }
 
     /** A fwmark service. */

@@ -158,7 +158,7 @@ public final class IpvsadmImporter {
             String host = colon < 0 ? value : value.substring(0, colon);
             String port = colon < 0 ? null : value.substring(colon + 1);
             String numericHost = host;
-            if (!host.isEmpty() && !host.matches("[0-9.]+")) {
+            if (!host.isEmpty() && !Ipv4.isInetAton(host)) {
                 OptionalInt address = names.host(host);
                 if (address.isEmpty()) {
                     notes.add("line " + lineNumber + ": host name '" + host + "' does not resolve to an IPv4 address;"

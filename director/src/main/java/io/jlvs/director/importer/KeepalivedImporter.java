@@ -12,7 +12,6 @@ import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
 import io.jlvs.director.importer.KeepalivedConfig.Statement;
 import io.jlvs.sched.Schedulers;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -543,17 +542,12 @@ public final class KeepalivedImporter {
         }
     }
 
-    /** Seconds, with decimals allowed as keepalived allows them, in milliseconds. */
+    /** Seconds, as the service file reads them ({@link HealthCheck#millisOfSeconds}), in milliseconds. */
     private long millis(Statement s) throws Refusal {
-        String text = value(s);
         try {
-            BigDecimal seconds = new BigDecimal(text);
-            if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(HealthCheck.MAX_MS / 1000)) > 0) {
-                throw refusal(s, s.keyword() + " must be 0.." + HealthCheck.MAX_MS / 1000 + " seconds, was " + text);
-            }
-            return seconds.movePointRight(3).longValue();
-        } catch (NumberFormatException e) {
-            throw refusal(s, s.keyword() + " must be a number of seconds, was '" + text + "'");
+            return HealthCheck.millisOfSeconds(value(s));
+        } catch (IllegalArgumentException e) {
+            throw refusal(s, s.keyword() + ": " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.packet.PacketBuilder;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.dataplane.io.TxRing;
+import io.jlvs.dataplane.kernel.Mac;
 import io.jlvs.dataplane.io.TxRingConfig;
 import io.jlvs.dataplane.sys.AfPacket;
 import io.jlvs.dataplane.sys.NativeException;
@@ -92,18 +93,6 @@ public final class Flood implements Callable<Integer> {
         return padded;
     }
 
-    static long parseMac(String text) {
-        String[] parts = text.split(":");
-        if (parts.length != 6) {
-            throw new IllegalArgumentException("not a MAC address: '" + text + "'");
-        }
-        long mac = 0;
-        for (String part : parts) {
-            mac = mac << 8 | Integer.parseInt(part, 16);
-        }
-        return mac;
-    }
-
     @Override
     public Integer call() {
         if (sources < 1 || sources > MAX_SOURCES || flows < 1 || flows > MAX_FLOWS
@@ -117,7 +106,7 @@ public final class Flood implements Callable<Integer> {
         int src;
         int dst;
         try {
-            dstMac = parseMac(destinationMac);
+            dstMac = Mac.parse(destinationMac);
             src = Ipv4.parse(source);
             dst = Ipv4.parse(destination);
         } catch (IllegalArgumentException e) {

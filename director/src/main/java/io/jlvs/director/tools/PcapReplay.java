@@ -20,6 +20,7 @@ import io.jlvs.core.pcap.PcapReader;
 import io.jlvs.core.pcap.PcapWriter;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.dataplane.io.FrameHandler;
+import io.jlvs.dataplane.kernel.Mac;
 import io.jlvs.dataplane.pipeline.ArpHandler;
 import io.jlvs.dataplane.pipeline.MemoryFrameSink;
 import io.jlvs.dataplane.pipeline.Pipeline;
@@ -135,7 +136,7 @@ public final class PcapReplay implements Callable<Integer> {
             Arrays.fill(directorMacs, -1);
             for (String entry : macs) {
                 int eq = entry.indexOf('=');
-                long value = StaticNextHops.parseMac(entry.substring(eq + 1));
+                long value = Mac.parse(entry.substring(eq + 1));
                 if (eq < 0) {
                     Arrays.fill(directorMacs, value);
                 } else if (global.interfaces().indexOf(entry.substring(0, eq)) < 0) {

@@ -211,6 +211,18 @@ class IpvsadmImporterTest {
     }
 
     @Test
+    void readsAddressesAsIpvsadmDoesWithoutResolvingThem() {
+        ImportResult result = translate("""
+                -A -t 0xC0A80A64:80 -s rr
+                -a -t 192.168.10.100:80 -r 192.168.188.010:80 -m
+                """);
+        ServiceSpec service = result.file().orElseThrow().services().getFirst();
+        assertEquals(tcp("192.168.10.100", 80), service.key());
+        assertEquals(List.of(server("192.168.188.8", 80, 1, ForwardingMethod.MASQ)), service.servers());
+        assertEquals(List.of(), result.notes());
+    }
+
+    @Test
     void ipv6LinesAreSkippedByNumberAndTheRestIsImported() {
         ImportResult result = translate("""
                 -A -t 10.0.0.1:80 -s rr

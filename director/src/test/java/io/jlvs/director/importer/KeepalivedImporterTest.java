@@ -236,4 +236,17 @@ class KeepalivedImporterTest {
         assertEquals(List.of("keepalived.conf:2: lb_kind must be NAT, DR or TUN, was 'MASQ'"), result.errors());
         assertEquals(ImportResult.EXIT_ERROR, result.exitCode());
     }
+
+    @Test
+    void readsDelayLoopAsTheServiceFileReadsIntervals() {
+        ImportResult result = translate("virtual_server 10.0.0.1 80 {\n  protocol TCP\n  delay_loop 0.0005\n"
+                + "  real_server 10.0.1.1 80 {\n    TCP_CHECK {\n      connect_timeout 0.25\n    }\n  }\n}\n");
+        assertEquals(List.of("keepalived.conf:3: delay_loop: has more than three decimals: 0.0005; the finest step"
+                + " is 0.001 seconds"), result.errors());
+        ImportResult fine = translate("virtual_server 10.0.0.1 80 {\n  protocol TCP\n  delay_loop 1.5\n"
+                + "  real_server 10.0.1.1 80 {\n    TCP_CHECK {\n      connect_timeout 0.25\n    }\n  }\n}\n");
+        HealthCheck check = fine.file().orElseThrow().services().getFirst().healthCheck().orElseThrow();
+        assertEquals(1_500, check.intervalMs());
+        assertEquals(250, check.timeoutMs());
+    }
 }
