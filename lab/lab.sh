@@ -463,11 +463,11 @@ cmd_up() {
     esac
     need_root "lab up"
     if [ -f "$STATE" ]; then
-        echo "jlvs lab: a $(state_get mode) lab is up already (since $(state_get started)); run 'jlvs lab down' first" >&2
+        echo "jlvs lab: a $(state_get mode) lab is up already (since $(state_get started)); run '$LAB_CMD down' first" >&2
         exit 1
     fi
     if [ -n "$(lab_namespaces)" ]; then
-        echo "jlvs lab: namespaces of an earlier lab remain ($(lab_namespaces | tr '\n' ' ')); run 'jlvs lab down' first" >&2
+        echo "jlvs lab: namespaces of an earlier lab remain ($(lab_namespaces | tr '\n' ' ')); run '$LAB_CMD down' first" >&2
         exit 1
     fi
     mkdir -p "$RUN"
@@ -545,7 +545,7 @@ cmd_status() {
     if [ ! -f "$STATE" ]; then
         if [ -n "$(lab_namespaces)" ]; then
             echo "no lab state, but namespaces of a lab remain: $(lab_namespaces | tr '\n' ' ')"
-            echo "(left by a killed 'lab up'?) run 'jlvs lab down' to remove them"
+            echo "(left by a killed 'lab up'?) run '$LAB_CMD down' to remove them"
             exit 1
         fi
         echo "no lab is up (start one with: jlvs lab up nat|dr|tun)"
@@ -553,7 +553,7 @@ cmd_status() {
     fi
     if [ -z "$(lab_namespaces)" ]; then
         echo "the state of a $(state_get mode) lab from $(state_get started) remains, but its namespaces are gone (a reboot?)"
-        echo "run 'jlvs lab down' to clear it"
+        echo "run '$LAB_CMD down' to clear it"
         exit 1
     fi
     local mode n backend scheduler i
@@ -617,8 +617,8 @@ EOF
             draw_servers tun "$DECAP_DEVICE 192.168.188.100/32 (VIP)  gw 192.168.200.200" ;;
     esac
     echo
-    echo "  try: jlvs lab exec client -- curl -s http://$(rs_address "$mode" 1)/   (a real server, directly)"
-    echo "       jlvs lab exec client -- curl -s http://$(vip_of "$mode")/   (the VIP, through jlvsd)"
+    echo "  try: $LAB_CMD exec client -- curl -s http://$(rs_address "$mode" 1)/   (a real server, directly)"
+    echo "       $LAB_CMD exec client -- curl -s http://$(vip_of "$mode")/   (the VIP, through jlvsd)"
     echo "       cat $SHOWN_RUN/jlvsd.status   (the services as ipvsadm -Ln lists them, rewritten every second)"
 }
 

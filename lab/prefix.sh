@@ -12,8 +12,11 @@ if ! [[ $NS_PREFIX =~ ^[a-z][a-z0-9]{0,10}-$ ]]; then
     exit 2
 fi
 NS_PATTERN="^${NS_PREFIX}(client|router|director|switch|rs[0-9]+)\$"
+# LAB_CMD: how messages tell the operator to reach this lab again.
 if [ "$NS_PREFIX" = jlvs- ]; then
     RUN=$LAB_DIR/run
+    LAB_CMD="jlvs lab"
 else
     RUN=$LAB_DIR/run-${NS_PREFIX%-}
+    LAB_CMD="JLVS_LAB_PREFIX=$NS_PREFIX jlvs lab"
 fi
