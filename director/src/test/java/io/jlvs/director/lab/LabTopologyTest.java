@@ -200,7 +200,9 @@ class LabTopologyTest {
         Files.delete(RUN.resolve("state"));
         Scripts.Result status = lab("status");
         assertEquals(1, status.exitCode(), status::toString);
-        assertTrue(status.output().contains("run 'jlvs lab down'"), status::toString);
+        // The hint names this run's prefix when it is not the default, so that it can be pasted.
+        String prefix = Scripts.PREFIX.equals("jlvs-") ? "" : "JLVS_LAB_PREFIX=" + Scripts.PREFIX + " ";
+        assertTrue(status.output().contains("run '" + prefix + "jlvs lab down'"), status::toString);
         Scripts.Result up = lab("up", "dr");
         assertEquals(1, up.exitCode(), up::toString);
         assertTrue(up.output().contains("namespaces of an earlier lab remain"), up::toString);
