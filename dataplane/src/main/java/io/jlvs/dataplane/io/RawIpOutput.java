@@ -32,9 +32,6 @@ public final class RawIpOutput implements IpOutput, AutoCloseable {
     private final MemorySegment packet = arena.allocate(MAX_PACKET_BYTES, 8);
     private final MemorySegment address = arena.allocate(SOCKADDR_IN_BYTES, 8);
     private final int fd;
-    private long sent;
-    private long refused;
-    private int lastErrno;
     private boolean closed;
 
     private RawIpOutput(int fd) {
@@ -58,34 +55,12 @@ public final class RawIpOutput implements IpOutput, AutoCloseable {
     @Override
     public boolean send(MemorySegment segment, long offset, int lengthBytes, int destination) {
         if (lengthBytes <= 0 || lengthBytes > MAX_PACKET_BYTES) {
-            refused++;
             return false;
         }
         MemorySegment.copy(segment, offset, packet, 0, lengthBytes);
         address.set(ADDRESS, 4, destination);
-        long r = LibC.sendto(fd, packet, lengthBytes, LibC.MSG_DONTWAIT, address);
-        if (r < 0) {
-            refused++;
-            lastErrno = (int) -r;
-            return false;
-        }
-        sent++;
-        return true;
-    }
-
-    /** Packets the kernel took. */
-    public long sent() {
-        return sent;
-    }
-
-    /** Packets refused (the kernel's error, or a length no IPv4 packet has). */
-    public long refused() {
-        return refused;
-    }
-
-    /** The errno of the last refusal by the kernel, 0 if none. */
-    public int lastErrno() {
-        return lastErrno;
+        // A refusal is the caller's to count (the pipeline's no_next_hop).
+        return LibC.sendto(fd, packet, lengthBytes, LibC.MSG_DONTWAIT, address) >= 0;
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.jlvs.director.control.ControlRequest;
 import io.jlvs.director.control.ControlResponse;
 import io.jlvs.director.control.Jlvsadm;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ class LabChaosTest {
     private static final int WAIT_ATTEMPTS = 600;
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
-    private final List<Process> started = new ArrayList<>();
+    private final Scripts.Started started = new Scripts.Started();
 
     @BeforeEach
     void noLabUp() {
@@ -71,12 +70,7 @@ class LabChaosTest {
 
     @AfterEach
     void labDown() throws InterruptedException {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        started.close();
         Scripts.labDownIfUp();
     }
 
@@ -99,7 +93,7 @@ class LabChaosTest {
         long workerErrorsBefore = Scripts.metric("jlvs_worker_errors_total", "");
 
         Path wrkOut = Files.createTempFile("jlvs-chaos-wrk", ".out");
-        Process wrk = start(wrkOut, List.of("ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8",
+        Process wrk = started.start(wrkOut, List.of("ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8",
                 "-d" + WRK_LIMIT_SECONDS + "s", "--timeout", "10s", "http://" + VIP + "/"));
         await("wrk's connections established", () -> activeConnections(socket) >= 8);
         long rssBefore = Scripts.rssKb(jlvsd);
@@ -108,7 +102,7 @@ class LabChaosTest {
 
         // 1. Hostile frames.
         long malformedBefore = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"malformed\"");
-        Scripts.Result hostile = inClient(javaCommand(HostileFrames.class.getName(), "eth0", clientMac, directorMac,
+        Scripts.Result hostile = inClient(Scripts.javaCommand(128, HostileFrames.class.getName(), "eth0", clientMac, directorMac,
                 VIP, Integer.toString(HOSTILE_FRAMES), "7"));
         assertEquals(0, hostile.exitCode(), hostile::toString);
         long malformed = Scripts.metric("jlvs_worker_frames_by_reason_total", "reason=\"malformed\"") - malformedBefore;
@@ -117,7 +111,7 @@ class LabChaosTest {
 
         // 2. A SYN flood from random sources.
         long evictedBefore = Scripts.metric("jlvs_defense_evicted_total", "");
-        Scripts.Result flood = inClient(javaCommand("io.jlvs.director.JlvsTool", "flood", "--interface", "eth0",
+        Scripts.Result flood = inClient(Scripts.javaCommand(128, "io.jlvs.director.JlvsTool", "flood", "--interface", "eth0",
                 "--dst-mac", directorMac, "--src", "10.200.0.0", "--sources", "65536", "--flows", "1000000",
                 "--dst", VIP, "--rate", Integer.toString(FLOOD_RATE), "--seconds", Integer.toString(FLOOD_SECONDS)));
         assertEquals(0, flood.exitCode(), flood::toString);
@@ -132,7 +126,7 @@ class LabChaosTest {
         Scripts.Result killed = Scripts.run(Map.of(), kill);
         assertEquals(0, killed.exitCode(), killed::toString);
         await("rs3 down", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 0);
-        start(Files.createTempFile("jlvs-chaos-nginx", ".out"), List.of("ip", "netns", "exec", Scripts.ns("rs3"), "nginx",
+        started.start(Files.createTempFile("jlvs-chaos-nginx", ".out"), List.of("ip", "netns", "exec", Scripts.ns("rs3"), "nginx",
                 "-c", Scripts.RUN.resolve("rs3/nginx.conf").toString()));
         await("rs3 up again", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1);
         assertEquals("rs3", curl(8080), "VIP:8080 answers from rs3 after its restore" + jlvsdLog());
@@ -232,19 +226,6 @@ class LabChaosTest {
         return sum;
     }
 
-    /** A Java main of this test's class path, with the JVM options this JVM runs with (native access). */
-    private static List<String> javaCommand(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--")) {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), mainClass));
-        command.addAll(List.of(args));
-        return command;
-    }
 
     private static Scripts.Result inClient(List<String> command) {
         return Scripts.inNamespace(Scripts.ns("client"), Map.of(), command.toArray(String[]::new));
@@ -255,13 +236,6 @@ class LabChaosTest {
         Scripts.Result r = Scripts.inNamespace(Scripts.ns("client"), Map.of(), "curl", "-s", "--max-time", "5",
                 "http://" + VIP + ":" + port + "/");
         return r.exitCode() == 0 ? r.output().strip() : "";
-    }
-
-    private Process start(Path output, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        p.getOutputStream().close();
-        started.add(p);
-        return p;
     }
 
     /** A check that may throw. */

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,7 @@ class LabFloodDefenseTest {
     private static final Pattern WRK_ERRORS =
             Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     
-    private final List<Process> started = new ArrayList<>();
+    private final Scripts.Started started = new Scripts.Started();
 
     @BeforeEach
     void noLabUp() {
@@ -61,12 +59,7 @@ class LabFloodDefenseTest {
 
     @AfterEach
     void labDown() throws InterruptedException {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        started.close();
         Scripts.labDownIfUp();
     }
 
@@ -89,13 +82,13 @@ class LabFloodDefenseTest {
         assertTrue(curl(), "the VIP answers before the flood" + jlvsdLog());
 
         Path wrkOut = Files.createTempFile("jlvs-flood-wrk", ".out");
-        Process wrk = start(wrkOut, "ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8", "-d" + WRK_SECONDS + "s",
-                "--timeout", "2s", "http://" + VIP + "/");
+        Process wrk = started.start(wrkOut, List.of("ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8",
+                "-d" + WRK_SECONDS + "s", "--timeout", "2s", "http://" + VIP + "/"));
         Thread.sleep(2000); // wrk's connections established before the flood
         // A short flood first, as the benchmark warms up: the code paths of a flood compiled
         // before the memory is read, so that what is compared is what the flood holds.
         Path warmOut = Files.createTempFile("jlvs-flood-warm", ".out");
-        Process warm = start(warmOut, floodCommand(WARM_UP_SECONDS));
+        Process warm = started.start(warmOut, floodCommand(WARM_UP_SECONDS));
         assertTrue(warm.waitFor(WARM_UP_SECONDS + 30, TimeUnit.SECONDS), "the warm-up flood ends");
         assertEquals(0, warm.exitValue(), () -> Scripts.readQuietly(warmOut));
         long rssBefore = Scripts.rssKb(jlvsd);
@@ -105,7 +98,7 @@ class LabFloodDefenseTest {
 
         Path floodOut = Files.createTempFile("jlvs-flood", ".out");
         long receivedBefore = Scripts.metric("jlvs_io_frames_received_total", "");
-        Process flood = start(floodOut, floodCommand(FLOOD_SECONDS));
+        Process flood = started.start(floodOut, floodCommand(FLOOD_SECONDS));
         // The flood's JVM builds a million frames first (longer on a busy machine): new clients
         // are counted once it is on. The wait ends with the flood, which is bounded in time.
         for (int attempt = 0; attempt < 6000 && flood.isAlive()
@@ -175,28 +168,11 @@ class LabFloodDefenseTest {
     private static List<String> floodCommand(int seconds) {
         Scripts.Result mac = Scripts.inNamespace(Scripts.ns("director"), Map.of(), "cat", "/sys/class/net/eth0/address");
         assertEquals(0, mac.exitCode(), mac::toString);
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Scripts.ns("router"),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--")) {
-                command.add(arg); // native access and the exports the packet sockets need
-            }
-        }
-        command.addAll(List.of("-Xmx64m", "-cp", System.getProperty("java.class.path"), "io.jlvs.director.JlvsTool",
-                "flood", "--interface", "eth0", "--dst-mac", mac.output().strip(), "--src", "10.200.0.0",
-                "--sources", "65536", "--flows", "1000000", "--dst", VIP, "--seconds", Integer.toString(seconds)));
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", Scripts.ns("router")));
+        command.addAll(Scripts.javaCommand(64, "io.jlvs.director.JlvsTool", "flood", "--interface", "eth0",
+                "--dst-mac", mac.output().strip(), "--src", "10.200.0.0", "--sources", "65536", "--flows", "1000000",
+                "--dst", VIP, "--seconds", Integer.toString(seconds)));
         return command;
-    }
-
-    private Process start(Path output, String... command) throws IOException {
-        return start(output, List.of(command));
-    }
-
-    private Process start(Path output, List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        p.getOutputStream().close();
-        started.add(p);
-        return p;
     }
 
     /** One new connection from the client through the VIP: whether it was answered within 3 s. */

@@ -1,6 +1,7 @@
 package io.jlvs.director.lab;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,6 +212,46 @@ final class Scripts {
                 "http://127.0.0.1:9180/metrics");
         assertEquals(0, r.exitCode(), r::toString);
         return r.output();
+    }
+
+    /**
+     * A Java main of this test's class path in a new JVM, with the {@code --} options this JVM
+     * runs with (native access and the exports the packet sockets need) and a heap of {@code heapMb}.
+     */
+    static List<String> javaCommand(int heapMb, String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--")) {
+                command.add(arg);
+            }
+        }
+        command.addAll(List.of("-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The processes a test started in the background, each writing to a file; {@link #close} ends those still running, by PID. */
+    static final class Started implements AutoCloseable {
+        private final List<Process> processes = new ArrayList<>();
+
+        /** Starts {@code command} with its output (and errors) into {@code output}. */
+        Process start(Path output, List<String> command) throws IOException {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            p.getOutputStream().close();
+            processes.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : processes) {
+                if (p.isAlive()) {
+                    p.destroy();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 
     /** The lab's jlvsd log, for failure messages. */
