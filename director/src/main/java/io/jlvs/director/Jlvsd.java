@@ -119,8 +119,15 @@ public final class Jlvsd implements Callable<Integer> {
             return null;
         }
         return "connection-table-capacity " + capacity + " needs " + gib(needed) + " of memory and "
-                + gib(availableBytes) + " is available; choose a smaller power of two (each entry takes "
+                + gib(availableBytes) + " is available; choose a smaller capacity (each entry takes "
                 + ConnTable.bytesFor(1 << 20) / (1 << 20) + " bytes)";
+    }
+
+    /** What the connection table of {@code capacity} entries maps: the line jlvsd prints at start. */
+    static String tableSize(int capacity) {
+        long bytes = ConnTable.bytesFor(capacity);
+        return String.format(Locale.ROOT, "connection table: %d entries, %.1f bytes each, %.1f MiB", capacity,
+                bytes / (double) capacity, bytes / (double) (1 << 20));
     }
 
     private static String gib(long bytes) {
@@ -180,6 +187,7 @@ public final class Jlvsd implements Callable<Integer> {
             err.println("jlvsd: " + memory);
             return EXIT_ERROR;
         }
+        out.println("jlvsd: " + tableSize(global.connectionTableCapacity()));
         if (dryRun) {
             out.println("jlvsd: dry run: would start " + plan + "; no socket opened");
             return 0;

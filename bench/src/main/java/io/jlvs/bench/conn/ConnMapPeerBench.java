@@ -53,7 +53,7 @@ public class ConnMapPeerBench {
 
         long next(int bound) {
             seed = ConnTableBench.xorshift(seed);
-            return (seed >>> 1) % bound;
+            return ConnTableBench.below(seed, bound);
         }
     }
 

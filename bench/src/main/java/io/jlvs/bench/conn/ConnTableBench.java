@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -29,9 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The connection table at 10^6 and 10^7 entries: lookup hit, lookup miss, insert then
- * delete of a fresh entry, and a tracked ACK on an established NAT connection (lookup,
- * state transition, timer re-arm, counters). Run with {@code -t 1} and {@code -t 2};
+ * The connection table from 10^3 to 10^7 entries: lookup hit, lookup miss, a batch of
+ * {@value #BATCH} hits looked up together ({@link ConnTable#lookupRefs}, reported per lookup),
+ * insert then delete of a fresh entry, and a tracked ACK on an established NAT connection
+ * (lookup, state transition, timer re-arm). Run with {@code -t 1} and {@code -t 2};
  * {@code -prof gc} shows 0 B/op and no collections while the table is used.
  *
  * <pre>
@@ -46,6 +48,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ConnTableBench {
     private static final int TCP = 6;
     private static final int VIP = Ipv4.parse("192.168.10.100");
+    /** System property that silences the setup's line on the table's memory ({@link ConnTableLine} prints its own). */
+    static final String QUIET = "jlvs.bench.quiet";
+    /** Keys in one batched lookup: an RX batch. */
+    static final int BATCH = 32;
     /** Keys of concurrent insert+delete threads start here, past the filled and the missing ones. */
     private static final long INSERT_BASE = 1L << 30;
 
@@ -60,7 +66,7 @@ public class ConnTableBench {
     /** The table, filled with {@code entries} established NAT connections. */
     @State(Scope.Benchmark)
     public static class Table {
-        @Param({"1000000", "10000000"})
+        @Param({"1000", "10000", "100000", "1000000", "10000000"})
         public int entries;
 
         ConnTable table;
@@ -94,10 +100,13 @@ public class ConnTableBench {
             });
             ConnResult fill = new ConnResult();
             for (long k = 0; k < entries; k++) {
-                if (tracker.inPacket(service, TCP, caddr(k), cport(k), VIP, 80, 0x02, 60, 0, fill)
+                if (tracker.inPacket(service, TCP, caddr(k), cport(k), VIP, 80, 0x02, 0, fill)
                         != ConnVerdict.TRACKED) {
                     throw new IllegalStateException("fill failed at " + k);
                 }
+            }
+            if (Boolean.getBoolean(QUIET)) {
+                return;
             }
             System.out.printf("%nConnTable: %d entries, %d slots of %d B, %d off-heap bytes = %.1f B/entry"
                     + " of capacity (%.1f B per filled entry)%n", entries, table.slotCount(), ConnTable.SLOT_BYTES,
@@ -114,6 +123,7 @@ public class ConnTableBench {
     @State(Scope.Thread)
     public static class Cursor {
         final ConnResult result = new ConnResult();
+        final ConnTable.Batch batch = new ConnTable.Batch(BATCH);
         long seed;
         long insertKey;
 
@@ -126,8 +136,16 @@ public class ConnTableBench {
 
         long next(int bound) {
             seed = xorshift(seed);
-            return (seed >>> 1) % bound;
+            return below(seed, bound);
         }
+    }
+
+    /**
+     * A number below {@code bound} from a random {@code seed}, by multiply and shift (Lemire's
+     * reduction): a division would cost as much as an in-cache lookup and blur the figure.
+     */
+    static long below(long seed, int bound) {
+        return ((seed >>> 32) * bound) >>> 32;
     }
 
     /** One step of Marsaglia's xorshift64: the key sequence both this and the peer bench use. */
@@ -151,6 +169,19 @@ public class ConnTableBench {
     }
 
     @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long lookupBatch(Table t, Cursor c) {
+        ConnTable.Batch batch = c.batch;
+        batch.clear();
+        for (int i = 0; i < BATCH; i++) {
+            long k = c.next(t.entries);
+            batch.add(ConnTable.KIND_CONN, TCP, caddr(k), cport(k), VIP, 80);
+        }
+        t.table.lookupRefs(batch);
+        return batch.ref(0) ^ batch.ref(BATCH - 1);
+    }
+
+    @Benchmark
     public int insertDelete(Table t, Cursor c) {
         long k = c.insertKey++;
         ConnTable table = t.table;
@@ -170,7 +201,7 @@ public class ConnTableBench {
     @Benchmark
     public int trackedPacketHit(Table t, Cursor c) {
         long k = c.next(t.entries);
-        t.tracker.inPacket(t.service, TCP, caddr(k), cport(k), VIP, 80, 0x10, 52, 1000, c.result);
+        t.tracker.inPacket(t.service, TCP, caddr(k), cport(k), VIP, 80, 0x10, 1000, c.result);
         return c.result.slot();
     }
 }

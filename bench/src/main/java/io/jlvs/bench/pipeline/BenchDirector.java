@@ -99,7 +99,7 @@ final class BenchDirector implements AutoCloseable {
         TrackedService service = pipeline.snapshot().lookup(TCP, VIP, VPORT);
         for (int i = 0; i < BACKGROUND; i++) {
             if (tracker.inPacket(service, TCP, BACKGROUND_CLIENTS + i, BACKGROUND_PORT, VIP, VPORT,
-                    TcpFlyweight.SYN, 60, NOW_MS, result) != ConnVerdict.TRACKED) {
+                    TcpFlyweight.SYN, NOW_MS, result) != ConnVerdict.TRACKED) {
                 throw new IllegalStateException("background connection " + i + " was not admitted");
             }
         }
@@ -125,7 +125,7 @@ final class BenchDirector implements AutoCloseable {
      */
     boolean expire(int client, int clientPort) {
         long before = table.size();
-        ConnVerdict verdict = tracker.inPacket(null, TCP, client, clientPort, VIP, VPORT, TcpFlyweight.ACK, 40,
+        ConnVerdict verdict = tracker.inPacket(null, TCP, client, clientPort, VIP, VPORT, TcpFlyweight.ACK,
                 EXPIRED_MS, result);
         return verdict == ConnVerdict.NO_CONN && table.size() == before - 1;
     }

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param interfaces              data-plane interface names, at least one, no repeats
  * @param workers                 worker threads, 1..{@link #MAX_WORKERS}
- * @param connectionTableCapacity connection-table slots, a power of two
+ * @param connectionTableCapacity most connection-table entries at once,
  *                                {@link #MIN_CAPACITY}..{@link #MAX_CAPACITY}
  * @param timeouts                tcp, tcpfin and udp timeouts
  * @param metricsListen           where the HTTP metrics endpoint listens, or empty for none
@@ -55,7 +55,7 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
             throw new IllegalArgumentException("workers must be 1.." + MAX_WORKERS + ", was " + workers);
         }
         if (!isValidCapacity(connectionTableCapacity)) {
-            throw new IllegalArgumentException("connection-table capacity must be a power of two "
+            throw new IllegalArgumentException("connection-table capacity must be "
                     + MIN_CAPACITY + ".." + MAX_CAPACITY + ", was " + connectionTableCapacity);
         }
         if (io == null) {
@@ -110,6 +110,6 @@ public record GlobalSettings(List<String> interfaces, int workers, int connectio
 
     /** Whether the value is an accepted connection-table capacity. */
     public static boolean isValidCapacity(long capacity) {
-        return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY && (capacity & (capacity - 1)) == 0;
+        return capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY;
     }
 }

@@ -398,11 +398,8 @@ public final class ServiceFileLoader {
             }
             long value = read.getAsLong();
             if (!GlobalSettings.isValidCapacity(value)) {
-                long up = value <= GlobalSettings.MIN_CAPACITY ? GlobalSettings.MIN_CAPACITY
-                        : Long.highestOneBit(value - 1) << 1;
-                long hint = Math.min(up, GlobalSettings.MAX_CAPACITY);
-                r.error(node, path, "must be a power of two " + GlobalSettings.MIN_CAPACITY + ".."
-                        + GlobalSettings.MAX_CAPACITY + ", was " + value + " (try " + hint + ")");
+                r.error(node, path, "must be " + GlobalSettings.MIN_CAPACITY + ".." + GlobalSettings.MAX_CAPACITY
+                        + ", was " + value);
                 return OptionalInt.empty();
             }
             return OptionalInt.of((int) value);

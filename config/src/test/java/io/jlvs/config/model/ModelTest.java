@@ -62,12 +62,13 @@ class ModelTest {
     }
 
     @Test
-    void capacityMustBeAPowerOfTwoInRange() {
+    void capacityIsAnyCountInRange() {
         assertTrue(GlobalSettings.isValidCapacity(1024));
         assertTrue(GlobalSettings.isValidCapacity(1 << 28));
         assertFalse(GlobalSettings.isValidCapacity(1 << 29), "more than the table can hold");
         assertFalse(GlobalSettings.isValidCapacity(512));
-        assertFalse(GlobalSettings.isValidCapacity(3000));
+        assertTrue(GlobalSettings.isValidCapacity(3000), "not only powers of two");
+        assertTrue(GlobalSettings.isValidCapacity(10_000_000));
         assertFalse(GlobalSettings.isValidCapacity(1L << 31));
     }
 }

@@ -6,13 +6,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
- * The off-heap connection table: fixed-size 64-byte slots in one {@link MemorySegment}
+ * The off-heap connection table: fixed-size 40-byte slots in one {@link MemorySegment}
  * allocated at start, open addressing with linear probing, lock-free lookups and inserts.
  * No Java object exists per entry; an entry is named by its slot index.
  *
- * <h2>Slot layout (IPv4, 64 bytes, all fields host byte order, naturally aligned)</h2>
+ * <h2>Slot layout (IPv4, 40 bytes, all fields host byte order, naturally aligned)</h2>
  * <pre>
  *  0  control   long  lifecycle:8 | tcpState:8 | flags:16 | keyTag:16 | version:16
  *  8  expiry    int   expiry time in centiseconds, wrapping (compare by subtraction)
@@ -24,14 +25,17 @@ import java.lang.invoke.VarHandle;
  * 32  daddr     int   real server address
  * 36  link      int   template: controlled-connection count (-1 once closing);
  *                     connection: the slot of its template, or -1
- * 40  inPkts    int   client → server packets (wrapping)
- * 44  outPkts   int   server → client packets (wrapping)
- * 48  inBytes   long
- * 56  outBytes  long
  * </pre>
- * The {@code kind} byte separates key spaces: {@link #KIND_CONN} and
- * {@link #KIND_TEMPLATE}; {@link #KIND_IPV6} is reserved for an IPv6 slot class of two
- * 64-byte lines (same control word, 16-byte addresses in the second line).
+ * The flags hold, in their top four bits, the client → server packets seen, counted up to
+ * {@link #IN_PACKETS_MAX} and no further (see {@link #inPackets}): what IPVS reads its
+ * per-connection {@code in_pkts} for (a connection's first packet, {@code todrop}'s idle
+ * entries with few packets). Like IPVS, the table keeps no per-connection byte or reply
+ * counters: traffic is counted per worker, service and server ({@code TrafficCounters}),
+ * and a per-packet atomic add on the entry is what those counters avoid.
+ *
+ * <p>The {@code kind} byte separates key spaces: {@link #KIND_CONN} and
+ * {@link #KIND_TEMPLATE}; {@link #KIND_IPV6} is reserved for an IPv6 slot class (same
+ * control word, 16-byte addresses).
  *
  * <h2>Concurrency</h2>
  * Lifecycle of a slot: EMPTY → WRITING → LIVE → DYING → DEAD → WRITING … Every lifecycle
@@ -71,11 +75,18 @@ import java.lang.invoke.VarHandle;
  * probe limit (4096 buckets); hits stay near their home bucket.
  *
  * <p>Capacity is fixed: an insert beyond it returns {@link #FULL}; nothing blocks or
- * grows. All methods are allocation-free except the constructors.
+ * grows. The entries are counted against it in one shared count, which a worker does not
+ * write per connection: it {@link #attachCredits attaches credits}, takes entries from the
+ * shared count {@link #CREDIT_CHUNK} at a time and counts its inserts and removals in a
+ * padded count of its own (a thread without credits uses the shared count directly). When the
+ * shared count is spent, an insert takes a credit another thread holds, so the table admits
+ * exactly its capacity; {@link #size} subtracts the credits held. All methods are
+ * allocation-free except the constructors, {@link #attachCredits} and a thread's first
+ * insert or removal (its thread-local entry).
  */
 public final class ConnTable implements AutoCloseable {
     /** Bytes of one IPv4 slot. */
-    public static final int SLOT_BYTES = 64;
+    public static final int SLOT_BYTES = 40;
     /** Most live entries a table admits: 2^28. */
     public static final int MAX_CAPACITY = 1 << 28;
     /** Slots in use at capacity, by default. */
@@ -107,6 +118,11 @@ public final class ConnTable implements AutoCloseable {
     /** Forwarding method ({@code ForwardingMethod.kernelCode()}) in flag bits 8..9. */
     public static final int F_FWD_SHIFT = 8;
     public static final int F_FWD_MASK = 0x3 << F_FWD_SHIFT;
+    /** Client → server packets seen, up to {@link #IN_PACKETS_MAX}, in flag bits 12..15. */
+    public static final int F_IN_PACKETS_SHIFT = 12;
+    public static final int F_IN_PACKETS_MASK = 0xF << F_IN_PACKETS_SHIFT;
+    /** Where the count of client → server packets in the flags stops. */
+    public static final int IN_PACKETS_MAX = 15;
 
     /** {@link #claim} result: no room (capacity reached or no free slot in the probe window). */
     public static final int FULL = -1;
@@ -140,10 +156,6 @@ public final class ConnTable implements AutoCloseable {
     private static final long OFF_PROTO = 28;
     private static final long OFF_DADDR = 32;
     private static final long OFF_LINK = 36;
-    private static final long OFF_IN_PKTS = 40;
-    private static final long OFF_OUT_PKTS = 44;
-    private static final long OFF_IN_BYTES = 48;
-    private static final long OFF_OUT_BYTES = 56;
 
     private static final int REPLY_EMPTY = 0;
     private static final int REPLY_TOMB = -1;
@@ -154,11 +166,15 @@ public final class ConnTable implements AutoCloseable {
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle SIZE;
+    private static final VarHandle TAKEN;
+    private static final VarHandle HELD;
+    /** Entries a thread with {@link #attachCredits credits} takes from the shared count at once. */
+    static final int CREDIT_CHUNK = 64;
 
     static {
         try {
-            SIZE = MethodHandles.lookup().findVarHandle(ConnTable.class, "size", long.class);
+            TAKEN = MethodHandles.lookup().findVarHandle(ConnTable.class, "taken", long.class);
+            HELD = MethodHandles.lookup().findVarHandle(CreditsValue.class, "held", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -171,12 +187,16 @@ public final class ConnTable implements AutoCloseable {
     private final int replyCount;
     private final int capacity;
     private final int probeLimit;
+    private final ThreadLocal<Credits> localCredits = new ThreadLocal<>();
+    /** Every thread's credits, for {@link #size} and for taking back the last entries (copy on write). */
+    private volatile Credits[] holders = new Credits[0];
 
-    @SuppressWarnings("unused") // padding against false sharing of size
+    @SuppressWarnings("unused") // padding against false sharing of taken
     private long p1, p2, p3, p4, p5, p6, p7;
-    @SuppressWarnings("unused") // accessed through SIZE
-    private volatile long size;
-    @SuppressWarnings("unused") // padding against false sharing of size
+    /** Entries live or held as credits by threads: at most the capacity. Accessed through TAKEN. */
+    @SuppressWarnings("unused")
+    private volatile long taken;
+    @SuppressWarnings("unused") // padding against false sharing of taken
     private long q1, q2, q3, q4, q5, q6, q7;
 
     /**
@@ -203,7 +223,7 @@ public final class ConnTable implements AutoCloseable {
         this.replyCount = slotCount;
         this.probeLimit = Math.min(slotCount, 4096);
         this.arena = Arena.ofShared();
-        this.slots = arena.allocate((long) slotCount * SLOT_BYTES, SLOT_BYTES);
+        this.slots = arena.allocate((long) slotCount * SLOT_BYTES, 64);
         this.reply = arena.allocate((long) replyCount * Integer.BYTES, 64);
     }
 
@@ -230,7 +250,11 @@ public final class ConnTable implements AutoCloseable {
 
     /** Live entries now (including entries being written or removed). */
     public long size() {
-        return (long) SIZE.getVolatile(this);
+        long held = 0;
+        for (Credits c : holders) {
+            held += (long) HELD.getVolatile(c);
+        }
+        return (long) TAKEN.getVolatile(this) - held;
     }
 
     /** Off-heap bytes: slots plus reply index. */
@@ -308,6 +332,16 @@ public final class ConnTable implements AutoCloseable {
         return (int) (word >>> FLAGS_SHIFT) & 0xFFFF;
     }
 
+    /** Client → server packets an entry has seen, from its flags: exact up to {@link #IN_PACKETS_MAX}, then that. */
+    public static int inPackets(int flags) {
+        return (flags & F_IN_PACKETS_MASK) >>> F_IN_PACKETS_SHIFT;
+    }
+
+    /** The flags with one more client → server packet counted (unchanged once the count is at its maximum). */
+    public static int withInPacket(int flags) {
+        return inPackets(flags) == IN_PACKETS_MAX ? flags : flags + (1 << F_IN_PACKETS_SHIFT);
+    }
+
     private static int wordTag(long word) {
         return (int) ((word & TAG_MASK) >>> TAG_SHIFT);
     }
@@ -380,10 +414,12 @@ public final class ConnTable implements AutoCloseable {
      * @return {@code slot << 16 | version}, or {@link #NOT_FOUND}
      */
     public long lookupRef(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
-        long h = keyHash(kind, proto, caddr, cport, vaddr, vport);
+        return lookupRef(keyHash(kind, proto, caddr, cport, vaddr, vport), (kind << 8) | proto, caddr,
+                (cport << 16) | (vport & 0xFFFF), vaddr);
+    }
+
+    private long lookupRef(long h, int pk, int caddr, int ports, int vaddr) {
         int tag = tag(h);
-        int ports = (cport << 16) | (vport & 0xFFFF);
-        int pk = (kind << 8) | proto;
         int i = position(h, slotCount);
         for (int n = 0; n < probeLimit; ) {
             long w = (long) LONG.getAcquire(slots, offset(i) + OFF_CONTROL);
@@ -404,6 +440,79 @@ public final class ConnTable implements AutoCloseable {
             n++;
         }
         return NOT_FOUND;
+    }
+
+    /**
+     * Looks up every key of {@code batch} ({@link #lookupRef} for each, the results in
+     * {@link Batch#ref}) in two passes: the first hashes all keys and reads their home slots,
+     * so that the cache misses of the whole batch are outstanding at once instead of one after
+     * the other; the second matches, mostly in cache by then. Workers; lock-free,
+     * allocation-free.
+     */
+    public void lookupRefs(Batch batch) {
+        int count = batch.size;
+        long touched = 0;
+        for (int k = 0; k < count; k++) {
+            long h = keyHash(batch.pk[k] >>> 8, batch.pk[k] & 0xFF, batch.caddr[k], batch.ports[k] >>> 16,
+                    batch.vaddr[k], batch.ports[k] & 0xFFFF);
+            batch.hash[k] = h;
+            touched += (long) LONG.getAcquire(slots, offset(position(h, slotCount)) + OFF_CONTROL);
+        }
+        batch.touched = touched;
+        for (int k = 0; k < count; k++) {
+            batch.refs[k] = lookupRef(batch.hash[k], batch.pk[k], batch.caddr[k], batch.ports[k], batch.vaddr[k]);
+        }
+    }
+
+    /**
+     * The keys of a batch of lookups and, after {@link #lookupRefs}, their results. Reused; owned
+     * by one thread.
+     */
+    public static final class Batch {
+        private final int[] pk;
+        private final int[] caddr;
+        private final int[] ports;
+        private final int[] vaddr;
+        private final long[] hash;
+        private final long[] refs;
+        private int size;
+        @SuppressWarnings("unused") // what the first pass read, kept so that its loads are not elided
+        private long touched;
+
+        /** Room for {@code capacity} keys. */
+        public Batch(int capacity) {
+            pk = new int[capacity];
+            caddr = new int[capacity];
+            ports = new int[capacity];
+            vaddr = new int[capacity];
+            hash = new long[capacity];
+            refs = new long[capacity];
+        }
+
+        /** Empties the batch. */
+        public void clear() {
+            size = 0;
+        }
+
+        /** Adds a key (as {@link #lookupRef} takes it) and returns its index; the batch must have room. */
+        public int add(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
+            int k = size++;
+            this.pk[k] = (kind << 8) | proto;
+            this.caddr[k] = caddr;
+            this.ports[k] = (cport << 16) | (vport & 0xFFFF);
+            this.vaddr[k] = vaddr;
+            return k;
+        }
+
+        /** Keys in the batch. */
+        public int size() {
+            return size;
+        }
+
+        /** The result of key {@code k}: as {@link #lookupRef} returns it. */
+        public long ref(int k) {
+            return refs[k];
+        }
     }
 
     private static long ref(int slot, long word) {
@@ -655,24 +764,133 @@ public final class ConnTable implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Counts one more entry against the capacity: from this thread's credits when it has
+     * {@link #attachCredits attached} some (refilled {@link #CREDIT_CHUNK} at a time from the
+     * shared count), else from the shared count; when that is exhausted, from another thread's
+     * credits, so the table admits exactly its capacity.
+     */
     private boolean reserve() {
+        Credits own = localCredits.get();
+        if (own != null) {
+            if (takeHeld(own)) {
+                return true;
+            }
+            long got = takeShared(CREDIT_CHUNK);
+            if (got > 0) {
+                HELD.getAndAdd(own, got - 1);
+                return true;
+            }
+        } else if (takeShared(1) == 1) {
+            return true;
+        }
+        for (Credits other : holders) {
+            if (takeHeld(other)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes one of the credits {@code c} holds, if it holds any. */
+    private static boolean takeHeld(Credits c) {
         for (;;) {
-            long s = (long) SIZE.getVolatile(this);
-            if (s >= capacity) {
+            long h = (long) HELD.getVolatile(c);
+            if (h <= 0) {
                 return false;
             }
-            if (SIZE.compareAndSet(this, s, s + 1)) {
+            if (HELD.compareAndSet(c, h, h - 1)) {
                 return true;
             }
         }
     }
 
+    /** Takes up to {@code n} entries from the shared count; how many it took. */
+    private long takeShared(long n) {
+        for (;;) {
+            long t = (long) TAKEN.getVolatile(this);
+            long got = Math.min(n, capacity - t);
+            if (got <= 0) {
+                return 0;
+            }
+            if (TAKEN.compareAndSet(this, t, t + got)) {
+                return got;
+            }
+        }
+    }
+
+    /** Counts one entry less: into this thread's credits (a chunk back to the shared count when they pile up), or the shared count. */
     private void unreserve() {
-        SIZE.getAndAdd(this, -1L);
+        Credits own = localCredits.get();
+        if (own == null) {
+            TAKEN.getAndAdd(this, -1L);
+            return;
+        }
+        long h = (long) HELD.getAndAdd(own, 1L) + 1;
+        if (h > 2 * CREDIT_CHUNK && HELD.compareAndSet(own, h, h - CREDIT_CHUNK)) {
+            TAKEN.getAndAdd(this, (long) -CREDIT_CHUNK);
+        }
     }
 
     /**
-     * Writes the payload of a claimed slot and zeroes its counters.
+     * Gives the calling thread credits: from now on it counts the entries it inserts and removes
+     * against a count of its own, taking entries from the shared count {@link #CREDIT_CHUNK} at
+     * a time, so that new connections write no cache line another worker writes. A worker
+     * calls it once before its loop and {@link #detachCredits} after; the capacity stays exact
+     * (a thread that finds the shared count spent takes from the others' credits).
+     */
+    public synchronized void attachCredits() {
+        if (localCredits.get() != null) {
+            return;
+        }
+        Credits c = new Credits();
+        localCredits.set(c);
+        Credits[] now = holders;
+        Credits[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = c;
+        holders = next;
+    }
+
+    /** Gives the calling thread's credits back to the shared count; its later inserts and removals use that. */
+    public synchronized void detachCredits() {
+        Credits c = localCredits.get();
+        if (c == null) {
+            return;
+        }
+        localCredits.remove();
+        long h = (long) HELD.getAndSet(c, 0L);
+        TAKEN.getAndAdd(this, -h);
+        Credits[] now = holders;
+        Credits[] next = new Credits[now.length - 1];
+        int n = 0;
+        for (Credits x : now) {
+            if (x != c) {
+                next[n++] = x;
+            }
+        }
+        holders = next;
+    }
+
+    /** Padding before a thread's credit count: superclass fields are laid out first. */
+    @SuppressWarnings("unused")
+    private abstract static class CreditsPadding {
+        private long p01, p02, p03, p04, p05, p06, p07, p08;
+    }
+
+    /** A thread's credit count, written by that thread and, when the table is nearly full, taken by others. */
+    private abstract static class CreditsValue extends CreditsPadding {
+        @SuppressWarnings("unused") // accessed through HELD
+        volatile long held;
+    }
+
+    /** One thread's credits, padded on both sides against false sharing. */
+    @SuppressWarnings("unused")
+    private static final class Credits extends CreditsValue {
+        private long p11, p12, p13, p14, p15, p16, p17, p18;
+    }
+
+    /**
+     * Writes the payload of a claimed slot.
      *
      * @param destIndex the real server's registry index
      * @param daddr     real server address, host byte order
@@ -687,10 +905,6 @@ public final class ConnTable implements AutoCloseable {
         INT.set(slots, base + OFF_PROTO, ((int) INT.get(slots, base + OFF_PROTO) & 0xFFFF) | (dport << 16));
         INT.set(slots, base + OFF_LINK, link);
         INT.set(slots, base + OFF_EXPIRY, expiryCs);
-        INT.set(slots, base + OFF_IN_PKTS, 0);
-        INT.set(slots, base + OFF_OUT_PKTS, 0);
-        LONG.set(slots, base + OFF_IN_BYTES, 0L);
-        LONG.set(slots, base + OFF_OUT_BYTES, 0L);
     }
 
     /**
@@ -891,25 +1105,6 @@ public final class ConnTable implements AutoCloseable {
         return (int) INT.getAndAdd(slots, offset(slot) + OFF_LINK, delta) + delta;
     }
 
-    /** Client → server packets counted so far (wrapping). */
-    public int inPkts(int slot) {
-        return (int) INT.getVolatile(slots, offset(slot) + OFF_IN_PKTS);
-    }
-
-    /** Counts a client → server packet of {@code lengthBytes}. */
-    public void countIn(int slot, int lengthBytes) {
-        long base = offset(slot);
-        INT.getAndAdd(slots, base + OFF_IN_PKTS, 1);
-        LONG.getAndAdd(slots, base + OFF_IN_BYTES, (long) lengthBytes);
-    }
-
-    /** Counts a server → client packet of {@code lengthBytes}. */
-    public void countOut(int slot, int lengthBytes) {
-        long base = offset(slot);
-        INT.getAndAdd(slots, base + OFF_OUT_PKTS, 1);
-        LONG.getAndAdd(slots, base + OFF_OUT_BYTES, (long) lengthBytes);
-    }
-
     /** Real server address, host byte order. */
     public int daddr(int slot) {
         return (int) INT.get(slots, offset(slot) + OFF_DADDR);
@@ -971,16 +1166,13 @@ public final class ConnTable implements AutoCloseable {
             view.destIndex = (int) INT.get(slots, base + OFF_DEST);
             view.link = (int) INT.getVolatile(slots, base + OFF_LINK);
             view.expiryCs = (int) INT.getAcquire(slots, base + OFF_EXPIRY);
-            view.inPkts = (int) INT.getVolatile(slots, base + OFF_IN_PKTS) & 0xFFFFFFFFL;
-            view.outPkts = (int) INT.getVolatile(slots, base + OFF_OUT_PKTS) & 0xFFFFFFFFL;
-            view.inBytes = (long) LONG.getVolatile(slots, base + OFF_IN_BYTES);
-            view.outBytes = (long) LONG.getVolatile(slots, base + OFF_OUT_BYTES);
             VarHandle.loadLoadFence();
             long w2 = (long) LONG.getAcquire(slots, base + OFF_CONTROL);
             if (sameIncarnation(w, w2)) {
                 view.control = w2;
                 view.state = state(w2);
                 view.flags = flags(w2);
+                view.inPkts = inPackets(view.flags);
                 return true;
             }
         }

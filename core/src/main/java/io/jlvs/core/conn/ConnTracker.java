@@ -169,19 +169,17 @@ public final class ConnTracker {
      * @param vaddr       destination address (the VIP), host byte order
      * @param vport       destination port, host byte order
      * @param tcpFlags    the TCP flags byte (ignored for UDP)
-     * @param lengthBytes IP packet length, counted in the entry
      * @param nowMs       the worker's clock, milliseconds
      * @param result      where the entry's slot is put when the verdict is {@link ConnVerdict#TRACKED}
      * @return what became of the packet
      */
     public ConnVerdict inPacket(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
-                                int vport, int tcpFlags, int lengthBytes, long nowMs, ConnResult result) {
-        return verdict(track(service, protocol, clientAddr, clientPort, vaddr, vport, tcpFlags, lengthBytes, nowMs),
-                result);
+                                int vport, int tcpFlags, long nowMs, ConnResult result) {
+        return verdict(track(service, protocol, clientAddr, clientPort, vaddr, vport, tcpFlags, nowMs), result);
     }
 
     private int track(TrackedService service, int protocol, int clientAddr, int clientPort, int vaddr,
-                      int vport, int tcpFlags, int lengthBytes, long nowMs) {
+                      int vport, int tcpFlags, long nowMs) {
         int nowCs = centis(nowMs);
         boolean tcp = protocol == PROTO_TCP;
         boolean syn = (tcpFlags & TcpStateMachine.FLAG_SYN) != 0;
@@ -194,7 +192,7 @@ public final class ConnTracker {
                 if (!ConnTable.isIncarnation(ref, w) || !current(slot, w, nowCs)) {
                     continue;
                 }
-                int r = onHit(slot, w, tcp && syn, tcpFlags, lengthBytes, nowCs);
+                int r = onHit(slot, w, tcp && syn, tcpFlags, nowCs);
                 if (r != RESCHEDULE) {
                     return r;
                 }
@@ -217,7 +215,7 @@ public final class ConnTracker {
                 continue;
             }
             if (c >= 0) {
-                apply(c, table.control(c), false, tcpFlags, lengthBytes, nowCs);
+                apply(c, table.control(c), false, tcpFlags, nowCs);
             }
             return c;
         }
@@ -236,13 +234,12 @@ public final class ConnTracker {
      * @return {@link ConnVerdict#TRACKED} or {@link ConnVerdict#NO_CONN}
      */
     public ConnVerdict outPacket(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
-                                 int tcpFlags, int lengthBytes, long nowMs, ConnResult result) {
-        return verdict(trackReply(protocol, serverAddr, serverPort, clientAddr, clientPort, tcpFlags, lengthBytes,
-                nowMs), result);
+                                 int tcpFlags, long nowMs, ConnResult result) {
+        return verdict(trackReply(protocol, serverAddr, serverPort, clientAddr, clientPort, tcpFlags, nowMs), result);
     }
 
     private int trackReply(int protocol, int serverAddr, int serverPort, int clientAddr, int clientPort,
-                           int tcpFlags, int lengthBytes, long nowMs) {
+                           int tcpFlags, long nowMs) {
         int nowCs = centis(nowMs);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long ref = table.lookupReplyRef(protocol, serverAddr, serverPort, clientAddr, clientPort);
@@ -254,7 +251,7 @@ public final class ConnTracker {
             if (!ConnTable.isIncarnation(ref, w) || !current(slot, w, nowCs)) {
                 continue;
             }
-            apply(slot, w, true, tcpFlags, lengthBytes, nowCs);
+            apply(slot, w, true, tcpFlags, nowCs);
             return slot;
         }
         return NO_CONN;
@@ -262,13 +259,13 @@ public final class ConnTracker {
 
     /**
      * Applies one packet to a live entry: state transition in the entry's view (an
-     * OUTPUT packet clears NOOUTPUT), counter moves, timer re-armed, packet counted.
+     * OUTPUT packet clears NOOUTPUT), counter moves, timer re-armed, a client packet counted (up to {@link ConnTable#IN_PACKETS_MAX}).
      * Workers; allocation-free.
      *
      * @param output true for server → client
      */
-    public void packet(int slot, boolean output, int tcpFlags, int lengthBytes, long nowMs) {
-        apply(slot, table.control(slot), output, tcpFlags, lengthBytes, centis(nowMs));
+    public void packet(int slot, boolean output, int tcpFlags, long nowMs) {
+        apply(slot, table.control(slot), output, tcpFlags, centis(nowMs));
     }
 
     /** The verdict of an outcome ({@code track}'s or {@code trackReply}'s); a slot goes into {@code result}. */
@@ -301,7 +298,7 @@ public final class ConnTracker {
         return true;
     }
 
-    private int onHit(int slot, long w, boolean tcpSyn, int tcpFlags, int lengthBytes, int nowCs) {
+    private int onHit(int slot, long w, boolean tcpSyn, int tcpFlags, int nowCs) {
         Destination dest = registry.destination(table.destIndex(slot));
         if (tcpSyn) {
             int mode = sysctls.connReuseMode();
@@ -330,12 +327,12 @@ public final class ConnTracker {
             destDeletedDrops.incrementAndGet();
             return DEST_DELETED;
         }
-        apply(slot, w, false, tcpFlags, lengthBytes, nowCs);
+        apply(slot, w, false, tcpFlags, nowCs);
         return slot;
     }
 
     /** Applies a packet to the entry in {@code slot} whose incarnation was read as {@code found}; no-op once it is gone. */
-    private void apply(int slot, long found, boolean output, int tcpFlags, int lengthBytes, int nowCs) {
+    private void apply(int slot, long found, boolean output, int tcpFlags, int nowCs) {
         int timeoutS;
         if (table.protocol(slot) == PROTO_TCP) {
             for (;;) {
@@ -343,7 +340,7 @@ public final class ConnTracker {
                 if (!ConnTable.isLive(w) || !ConnTable.sameIncarnation(found, w)) {
                     return;
                 }
-                int flags = ConnTable.flags(w);
+                int flags = output ? ConnTable.flags(w) : ConnTable.withInPacket(ConnTable.flags(w));
                 int state = ConnTable.state(w);
                 int view;
                 if ((flags & F_NOOUTPUT) != 0) {
@@ -396,15 +393,30 @@ public final class ConnTracker {
             }
         } else {
             timeoutS = timeouts.udpS();
-            if (output && (ConnTable.flags(table.control(slot)) & F_CONTROLLED) != 0) {
-                assure(table.link(slot));
+            if (output) {
+                if ((ConnTable.flags(table.control(slot)) & F_CONTROLLED) != 0) {
+                    assure(table.link(slot));
+                }
+            } else {
+                countInPacket(slot, found);
             }
         }
         table.expiryCs(slot, nowCs + timeoutS * CS_PER_S);
-        if (output) {
-            table.countOut(slot, lengthBytes);
-        } else {
-            table.countIn(slot, lengthBytes);
+    }
+
+    /** Counts a client → server packet in the entry's flags while the count is below its maximum (UDP; TCP counts in its state CAS). */
+    private void countInPacket(int slot, long found) {
+        for (;;) {
+            long w = table.control(slot);
+            if (!ConnTable.isLive(w) || !ConnTable.sameIncarnation(found, w)) {
+                return;
+            }
+            int flags = ConnTable.flags(w);
+            int counted = ConnTable.withInPacket(flags);
+            if (counted == flags
+                    || table.compareAndSetControl(slot, w, ConnTable.withStateFlags(w, ConnTable.state(w), counted))) {
+                return;
+            }
         }
     }
 
@@ -817,7 +829,7 @@ public final class ConnTracker {
         if (sinceTouchCs < TODROP_IDLE_S * CS_PER_S) {
             return false;
         }
-        int packets = table.inPkts(slot);
+        int packets = ConnTable.inPackets(ConnTable.flags(w));
         if (packets < 1 || packets >= todropCountdown.length) {
             return false;
         }

@@ -30,10 +30,8 @@ public final class ConnView {
     public int state;
     /** Entry flags ({@code ConnTable.F_*}). */
     public int flags;
-    public long inPkts;
-    public long outPkts;
-    public long inBytes;
-    public long outBytes;
+    /** Client → server packets seen, counted up to {@link ConnTable#IN_PACKETS_MAX}. */
+    public int inPkts;
 
     public boolean isTemplate() {
         return (flags & ConnTable.F_TEMPLATE) != 0;

@@ -19,8 +19,11 @@ import java.lang.invoke.VarHandle;
  * {@link #persistConns()} only. {@link #OVERLOAD} is set when a connection is bound and
  * the total reaches the upper threshold, and cleared when one is unbound and the total
  * falls below the lower threshold (or below 75% of the upper one when no lower is set).
+ *
+ * <p>The counters, which every worker writes, are kept apart from the fields read per packet
+ * ({@link #isAvailable()}, the weight) by padding ({@link DestinationCounters}).
  */
-public final class Destination {
+public final class Destination extends DestinationCounters.RightPadding {
     /** Flag: the server is linked in its service; cleared when it is deleted. */
     public static final int AVAILABLE = 0x0001;
     /** Flag: the upper connection threshold was reached; schedulers skip the server. */
@@ -35,9 +38,9 @@ public final class Destination {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             FLAGS = lookup.findVarHandle(Destination.class, "flags", int.class);
-            ACTIVE = lookup.findVarHandle(Destination.class, "activeConns", int.class);
-            INACTIVE = lookup.findVarHandle(Destination.class, "inactConns", int.class);
-            PERSIST = lookup.findVarHandle(Destination.class, "persistConns", int.class);
+            ACTIVE = lookup.findVarHandle(DestinationCounters.Counters.class, "activeConns", int.class);
+            INACTIVE = lookup.findVarHandle(DestinationCounters.Counters.class, "inactConns", int.class);
+            PERSIST = lookup.findVarHandle(DestinationCounters.Counters.class, "persistConns", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,12 +57,6 @@ public final class Destination {
 
     @SuppressWarnings("unused") // accessed through FLAGS
     private volatile int flags;
-    @SuppressWarnings("unused") // accessed through ACTIVE
-    private volatile int activeConns;
-    @SuppressWarnings("unused") // accessed through INACTIVE
-    private volatile int inactConns;
-    @SuppressWarnings("unused") // accessed through PERSIST
-    private volatile int persistConns;
 
     /**
      * A new, available destination. As {@code ipvsadm -a} does, {@code lastWeight}

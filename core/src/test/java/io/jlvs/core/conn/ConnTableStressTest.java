@@ -246,9 +246,9 @@ class ConnTableStressTest {
                             int flags = flagChoices[random.nextInt(flagChoices.length)];
                             if (random.nextInt(4) == 0) {
                                 Destination d = (flow & 1) == 0 ? a : b;
-                                tracker.outPacket(TCP, d.addr(), 80, caddr(flow), cport(flow), flags, 40, now, result);
+                                tracker.outPacket(TCP, d.addr(), 80, caddr(flow), cport(flow), flags, now, result);
                             } else {
-                                tracker.inPacket(svc, TCP, caddr(flow), cport(flow), VIP, 80, flags, 40, now, result);
+                                tracker.inPacket(svc, TCP, caddr(flow), cport(flow), VIP, 80, flags, now, result);
                             }
                             if (sweeper && (op & 1023) == 0) {
                                 tracker.sweep(now, 512);

@@ -39,6 +39,39 @@ class ConnTableTest {
     }
 
     @Test
+    void aBatchOfLookupsFindsWhatSingleLookupsFindHitsMissesAndCollisionsAlike() {
+        try (ConnTable t = new ConnTable(4096)) {
+            int[] c = collidingClients(t);
+            int[] slots = new int[2000];
+            for (int i = 0; i < 1000; i++) {
+                slots[i] = insert(t, 1_000_000 + i, false);
+            }
+            insert(t, c[0], false);
+            int removed = insert(t, c[1], false);
+            insert(t, c[2], false);
+            remove(t, removed);
+            ConnTable.Batch batch = new ConnTable.Batch(32);
+            for (int first = 0; first < 2000; first += 32) {
+                batch.clear();
+                for (int i = first; i < first + 32; i++) {
+                    int caddr = i % 7 == 0 ? c[i % 3] : 1_000_000 + i;
+                    assertEquals(i - first, batch.add(ConnTable.KIND_CONN, TCP, caddr, 1000, VIP, 80));
+                }
+                t.lookupRefs(batch);
+                assertEquals(32, batch.size());
+                for (int i = first; i < first + 32; i++) {
+                    int caddr = i % 7 == 0 ? c[i % 3] : 1_000_000 + i;
+                    long single = t.lookupRef(ConnTable.KIND_CONN, TCP, caddr, 1000, VIP, 80);
+                    assertEquals(single, batch.ref(i - first), "key " + i);
+                    if (i % 7 != 0) {
+                        assertEquals(i < 1000 ? slots[i] : ConnTable.NOT_FOUND, ConnTable.slotOf(batch.ref(i - first)));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void secondClaimOfALiveKeyReturnsTheExistingSlot() {
         try (ConnTable t = new ConnTable(16)) {
             int s = insert(t, 7, false);

@@ -37,18 +37,18 @@ class ConnTrackerAllocationTest {
                     long now = clock[0] += 50;
                     int client = 0x0A000000 | (f & 0xFFFF);
                     int port = 1024 + (f & 0x3FFF);
-                    bad[0] += tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x02, 60, now, result)
+                    bad[0] += tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x02, now, result)
                             != ConnVerdict.TRACKED ? 1 : 0;
-                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x12, 60, now, result);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x10, 52, now, result);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x18, 500, now, result);
-                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x11, 52, now, result);
-                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x11, 52, now, result);
-                    bad[0] += tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x02, 60, now, result)
+                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x12, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x10, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x18, now, result);
+                    tracker.outPacket(TCP, nat.addr(), 80, client, port, 0x11, now, result);
+                    tracker.inPacket(plain, TCP, client, port, VIP, 80, 0x11, now, result);
+                    bad[0] += tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x02, now, result)
                             != ConnVerdict.TRACKED ? 1 : 0;
-                    tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x10, 52, now, result);
-                    tracker.inPacket(udp, UDP, client, port, VIP, 53, 0, 80, now, result);
-                    tracker.outPacket(UDP, nat.addr(), 80, client, port, 0, 120, now, result);
+                    tracker.inPacket(persistent, TCP, client, port, VIP, 443, 0x10, now, result);
+                    tracker.inPacket(udp, UDP, client, port, VIP, 53, 0, now, result);
+                    tracker.outPacket(UDP, nat.addr(), 80, client, port, 0, now, result);
                     tracker.sweep(now, 16);
                 }
             };

@@ -58,7 +58,7 @@ class ConnTrackerTcpTest {
     }
 
     private ConnVerdict inVerdict(TrackedService svc, int flags, long nowMs) {
-        return tracker.inPacket(svc, TCP, CLIENT, CPORT, VIP, 80, flags, 60, nowMs, result);
+        return tracker.inPacket(svc, TCP, CLIENT, CPORT, VIP, 80, flags, nowMs, result);
     }
 
     /** A server packet that the tracker must track: its entry's slot. */
@@ -67,7 +67,7 @@ class ConnTrackerTcpTest {
     }
 
     private ConnVerdict outVerdict(Destination rs, int flags, long nowMs) {
-        return tracker.outPacket(TCP, rs.addr(), rs.port(), CLIENT, CPORT, flags, 60, nowMs, result);
+        return tracker.outPacket(TCP, rs.addr(), rs.port(), CLIENT, CPORT, flags, nowMs, result);
     }
 
     private void expect(int slot, String state, int timeoutS, Destination rs, int active, int inactive, long nowMs) {
@@ -94,10 +94,7 @@ class ConnTrackerTcpTest {
 
         ConnView view = new ConnView();
         assertTrue(table.read(h, view));
-        assertEquals(3, view.inPkts);
-        assertEquals(2, view.outPkts);
-        assertEquals(180, view.inBytes);
-        assertEquals(120, view.outBytes);
+        assertEquals(3, view.inPkts, "client packets counted; the server's are not (IPVS's in_pkts)");
         assertEquals(rs1.addr(), view.daddr);
         assertEquals(80, view.dport);
     }
@@ -153,7 +150,7 @@ class ConnTrackerTcpTest {
         TrackedService svc = service(TCP, new SequenceScheduler(dr1), dr1);
         int h = in(svc, S, 0);
         in(svc, A, 10);
-        tracker.packet(h, true, A, 40, 20);
+        tracker.packet(h, true, A, 20);
         assertEquals(0, tracker.flags(h) & ConnTable.F_NOOUTPUT);
         in(svc, FA, 30);
         // INPUT table: ESTABLISHED + fin → CLOSE_WAIT (INPUT-ONLY would give FIN_WAIT).
@@ -208,24 +205,47 @@ class ConnTrackerTcpTest {
         TrackedService svc = service(TCP, new SequenceScheduler(rs1), rs1);
         int h = in(svc, S, 0);
         assertEquals(h, result.slot());
-        assertEquals(ConnVerdict.NO_CONN, tracker.inPacket(svc, TCP, CLIENT, CPORT + 1, VIP, 80, A, 60, 0, result));
+        assertEquals(ConnVerdict.NO_CONN, tracker.inPacket(svc, TCP, CLIENT, CPORT + 1, VIP, 80, A, 0, result));
         assertEquals(-1, result.slot(), "not the slot of the packet before");
+    }
+
+    @Test
+    void clientPacketsAreCountedUpToFifteenForTcpAndUdp() {
+        TrackedService tcp = service(TCP, new SequenceScheduler(rs1), rs1);
+        int h = in(tcp, S, 0);
+        ConnView view = new ConnView();
+        for (int n = 2; n <= 20; n++) {
+            in(tcp, A, n);
+            out(rs1, A, n);
+            assertTrue(table.read(h, view));
+            assertEquals(Math.min(n, ConnTable.IN_PACKETS_MAX), view.inPkts, "after " + n + " client packets");
+            assertEquals("ESTABLISHED", TcpState.name(view.state), "the count leaves the state alone");
+        }
+        TrackedService udp = service(UDP, new SequenceScheduler(rs2), rs2);
+        int u = Tracked.slot(tracker.inPacket(udp, UDP, CLIENT, 40002, VIP, 80, 0, 0, result), result);
+        for (int n = 2; n <= 17; n++) {
+            tracker.inPacket(udp, UDP, CLIENT, 40002, VIP, 80, 0, n, result);
+            tracker.outPacket(UDP, rs2.addr(), 80, CLIENT, 40002, 0, n, result);
+            assertTrue(table.read(u, view));
+            assertEquals(Math.min(n, ConnTable.IN_PACKETS_MAX), view.inPkts, "after " + n + " client datagrams");
+        }
+        assertEquals(1, rs2.inactConns(), "the count leaves the server's counters alone");
     }
 
     @Test
     void udpEntriesLast300sAndStayInactive() {
         TrackedService svc = service(UDP, new SequenceScheduler(rs1), rs1);
-        int h = Tracked.slot(tracker.inPacket(svc, UDP, CLIENT, 40001, VIP, 80, 0, 100, 0, result), result);
+        int h = Tracked.slot(tracker.inPacket(svc, UDP, CLIENT, 40001, VIP, 80, 0, 0, result), result);
         assertEquals("NONE", TcpState.name(tracker.state(h)));
         assertEquals(300_000, tracker.remainingMs(h, 0));
         assertEquals(0, rs1.activeConns());
         assertEquals(1, rs1.inactConns());
-        assertEquals(h, Tracked.slot(tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 50_000, result),
+        assertEquals(h, Tracked.slot(tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 50_000, result),
                 result));
         assertEquals(300_000, tracker.remainingMs(h, 50_000));
         assertEquals(1, rs1.inactConns());
         assertEquals(ConnVerdict.NO_CONN,
-                tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 100, 350_000, result));
+                tracker.outPacket(UDP, rs1.addr(), 80, CLIENT, 40001, 0, 350_000, result));
         assertEquals(0, rs1.inactConns());
     }
 
@@ -360,7 +380,7 @@ class ConnTrackerTcpTest {
     void sweeperRemovesExpiredEntriesWithBoundedWork() {
         TrackedService svc = service(UDP, new SequenceScheduler(rs1), rs1);
         for (int port = 1; port <= 100; port++) {
-            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, UDP, CLIENT, port, VIP, 80, 0, 100, 0, result));
+            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, UDP, CLIENT, port, VIP, 80, 0, 0, result));
         }
         assertEquals(100, rs1.inactConns());
         int slots = table.slotCount();
@@ -382,7 +402,7 @@ class ConnTrackerTcpTest {
     void expireConnsOfRemovesOnlyThatServersConnections() {
         TrackedService svc = service(TCP, new SequenceScheduler(rs1, rs1, rs2), rs1, rs2);
         for (int port = 1; port <= 3; port++) {
-            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, TCP, CLIENT, port, VIP, 80, S, 60, 0, result));
+            assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, TCP, CLIENT, port, VIP, 80, S, 0, result));
         }
         assertEquals(2, rs1.activeConns());
         assertEquals(2, tracker.expireConnsOf(rs1, 10));

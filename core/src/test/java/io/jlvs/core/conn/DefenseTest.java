@@ -104,7 +104,7 @@ class DefenseTest {
         }
 
         ConnVerdict syn(int client, int port, long nowMs) {
-            return tracker.inPacket(svc, TCP, client, port, VIP, 80, SYN, 60, nowMs, result);
+            return tracker.inPacket(svc, TCP, client, port, VIP, 80, SYN, nowMs, result);
         }
 
         /** A SYN that must start a connection (or go through its entry): the entry's slot. */
@@ -114,7 +114,7 @@ class DefenseTest {
 
         /** An ACK of a connection that must be tracked: its entry's slot. */
         int ackSlot(int client, int port, long nowMs) {
-            return Tracked.slot(tracker.inPacket(svc, TCP, client, port, VIP, 80, ACK, 52, nowMs, result), result);
+            return Tracked.slot(tracker.inPacket(svc, TCP, client, port, VIP, 80, ACK, nowMs, result), result);
         }
 
         @Override
@@ -132,7 +132,7 @@ class DefenseTest {
                 int client = Ipv4.parse("172.16.0.1") + i;
                 slots[i] = lab.synSlot(client, 40000, 0);
                 assertTrue(slots[i] >= 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 0, lab.result);
                 assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
             }
             int flood = 0;
@@ -173,14 +173,14 @@ class DefenseTest {
             // Port p's entry sees (p % 10) + 1 client packets at t = 0; ports 5000.. see one at t = 50 s.
             for (int port = 1000; port < 1100; port++) {
                 for (int n = 0; n <= port % 10; n++) {
-                    assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 0, lab.result) == ConnVerdict.TRACKED);
+                    assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 0, lab.result) == ConnVerdict.TRACKED);
                 }
             }
             for (int port = 5000; port < 5010; port++) {
-                assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 60, 50_000, lab.result) == ConnVerdict.TRACKED);
+                assertTrue(lab.tracker.inPacket(dns, UDP, client, port, VIP, 53, 0, 50_000, lab.result) == ConnVerdict.TRACKED);
             }
             int established = lab.synSlot(client, 40000, 0);
-            lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
+            lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 0, lab.result);
             assertEquals(TcpState.ESTABLISHED, lab.tracker.state(established));
 
             assertEquals(0, lab.tracker.dropEntries(59_000, lab.table.slotCount() * 4),
@@ -214,26 +214,26 @@ class DefenseTest {
             int[] slots = new int[established];
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                slots[i] = Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, SYN, 60, 0,
+                slots[i] = Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, SYN, 0,
                         lab.result), lab.result);
-                lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52, 0, lab.result);
+                lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 0, lab.result);
                 assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slots[i]));
             }
             // With eviction off, the flood fills the table: a template and a SYN_RECV entry per source.
             lab.defense.configure(0, 0, 0, 1024, 10, 5, 0);
             int flood = 0;
-            while (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("198.51.100.0") + flood, 1024, VIP, 443, SYN, 60, 100,
+            while (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("198.51.100.0") + flood, 1024, VIP, 443, SYN, 100,
                     lab.result) == ConnVerdict.TRACKED) {
                 flood++;
             }
             assertTrue(lab.table.size() >= lab.table.capacity() - 1, "the flood filled the table: " + lab.table.size());
             assertEquals(ConnVerdict.TABLE_FULL,
-                    lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.9.9"), 5555, VIP, 443, SYN, 60, 100, lab.result));
+                    lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.9.9"), 5555, VIP, 443, SYN, 100, lab.result));
 
             lab.defense.configure(1, 0, 0, 1024, 10, 5, 0);
             int served = 0;
             for (int i = 0; i < 300; i++) {
-                if (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.0.1") + i, 5555, VIP, 443, SYN, 60, 200, lab.result) == ConnVerdict.TRACKED) {
+                if (lab.tracker.inPacket(sticky, TCP, Ipv4.parse("10.9.0.1") + i, 5555, VIP, 443, SYN, 200, lab.result) == ConnVerdict.TRACKED) {
                     served++;
                 }
             }
@@ -244,9 +244,9 @@ class DefenseTest {
                     + " of a flood of " + flood + " sources");
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
-                assertEquals(slots[i], Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK, 52,
+                assertEquals(slots[i], Tracked.slot(lab.tracker.inPacket(sticky, TCP, client, 40000, VIP, 443, ACK,
                         1000, lab.result), lab.result), "established connection " + i + " kept its entry");
-                assertTrue(lab.tracker.inPacket(sticky, TCP, client, 40001, VIP, 443, SYN, 60, 1000, lab.result) == ConnVerdict.TRACKED,
+                assertTrue(lab.tracker.inPacket(sticky, TCP, client, 40001, VIP, 443, SYN, 1000, lab.result) == ConnVerdict.TRACKED,
                         "and its client's template still places a second connection");
             }
         }
@@ -260,7 +260,7 @@ class DefenseTest {
             for (int i = 0; i < established; i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
                 slots[i] = lab.synSlot(client, 40000, 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 0, lab.result);
             }
             for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
                 lab.syn(Ipv4.parse("198.51.100.0") + i, 1024, 10);
@@ -271,7 +271,7 @@ class DefenseTest {
                 int slot = lab.synSlot(client, 5555, 20);
                 if (slot >= 0) {
                     served++;
-                    lab.tracker.inPacket(lab.svc, TCP, client, 5555, VIP, 80, ACK, 52, 20, lab.result);
+                    lab.tracker.inPacket(lab.svc, TCP, client, 5555, VIP, 80, ACK, 20, lab.result);
                     assertEquals(TcpState.ESTABLISHED, lab.tracker.state(slot));
                 }
             }
@@ -291,7 +291,7 @@ class DefenseTest {
             for (int i = 0; lab.table.size() < lab.table.capacity(); i++) {
                 int client = Ipv4.parse("172.16.0.1") + i;
                 lab.syn(client, 40000, 0);
-                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 52, 0, lab.result);
+                lab.tracker.inPacket(lab.svc, TCP, client, 40000, VIP, 80, ACK, 0, lab.result);
             }
             assertEquals(ConnVerdict.TABLE_FULL, lab.syn(Ipv4.parse("10.9.9.9"), 5555, 10));
             assertEquals(0, lab.tracker.defenseEvictions());
@@ -314,7 +314,7 @@ class DefenseTest {
             assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, 1000, 0),
                     "a retransmitted SYN of a counted connection passes");
 
-            lab.tracker.inPacket(lab.svc, TCP, attacker, 1000, VIP, 80, ACK, 52, 0, lab.result);
+            lab.tracker.inPacket(lab.svc, TCP, attacker, 1000, VIP, 80, ACK, 0, lab.result);
             assertEquals(3, lab.tracker.embryonicFrom(attacker), "an established connection no longer counts");
             assertEquals(ConnVerdict.TRACKED, lab.syn(attacker, 1004, 0), "so one more may start");
             assertEquals(ConnVerdict.SYN_LIMIT, lab.syn(attacker, 1005, 0));
@@ -339,7 +339,7 @@ class DefenseTest {
                     case 2 -> ACK;
                     default -> RST;
                 };
-                lab.tracker.inPacket(lab.svc, TCP, client, port, VIP, 80, flags, 52, i / 10, lab.result);
+                lab.tracker.inPacket(lab.svc, TCP, client, port, VIP, 80, flags, i / 10, lab.result);
                 if (i % 5000 == 4999) {
                     lab.tracker.dropEntries(i / 10, lab.table.slotCount());
                 }
@@ -365,7 +365,7 @@ class DefenseTest {
             assertTrue(lab.defense.underPressure());
             int pressed = lab.synSlot(Ipv4.parse("10.1.0.2"), 1000, 0);
             assertEquals(5_000, lab.tracker.remainingMs(pressed, 0), "SYN_RECV lives 5 s under pressure");
-            lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 52, 0, lab.result);
+            lab.tracker.inPacket(lab.svc, TCP, Ipv4.parse("10.1.0.2"), 1000, VIP, 80, ACK, 0, lab.result);
             assertEquals(900_000, lab.tracker.remainingMs(pressed, 0), "established keeps its 900 s");
 
             assertEquals(60_000, lab.tracker.remainingMs(calm, 0), "armed before the pressure");
@@ -414,14 +414,14 @@ class DefenseTest {
             assertEquals(TcpState.SYN_RECV, normal.tracker.state(n));
             assertEquals(TcpState.SYN_RECV, secure.tracker.state(s));
 
-            normal.tracker.inPacket(normal.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0, normal.result);
-            secure.tracker.inPacket(secure.svc, TCP, client, 1000, VIP, 80, ACK, 52, 0, secure.result);
+            normal.tracker.inPacket(normal.svc, TCP, client, 1000, VIP, 80, ACK, 0, normal.result);
+            secure.tracker.inPacket(secure.svc, TCP, client, 1000, VIP, 80, ACK, 0, secure.result);
             assertEquals(TcpState.ESTABLISHED, normal.tracker.state(n));
             assertEquals(TcpState.SYN_RECV, secure.tracker.state(s), "a client's ACK alone does not establish");
 
-            secure.tracker.outPacket(TCP, RS, 80, client, 1000, SYN_ACK, 60, 0, secure.result);
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, SYN_ACK, 0, secure.result);
             assertEquals(TcpState.SYNACK, secure.tracker.state(s));
-            secure.tracker.outPacket(TCP, RS, 80, client, 1000, ACK, 52, 0, secure.result);
+            secure.tracker.outPacket(TCP, RS, 80, client, 1000, ACK, 0, secure.result);
             assertEquals(TcpState.ESTABLISHED, secure.tracker.state(s), "the server's answer establishes it");
         }
     }

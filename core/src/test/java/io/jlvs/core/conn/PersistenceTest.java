@@ -46,7 +46,7 @@ class PersistenceTest {
 
     /** A new connection (a SYN from a fresh port); returns its server. */
     private Destination connect(TrackedService svc, String client, long atS) {
-        int h = Tracked.slot(tracker.inPacket(svc, TCP, Ipv4.parse(client), nextPort++, VIP, 80, SYN, 60,
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, Ipv4.parse(client), nextPort++, VIP, 80, SYN,
                 atS * 1000, result), result);
         assertTrue(h >= 0, "verdict " + h);
         return tracker.destination(h);
@@ -103,10 +103,10 @@ class PersistenceTest {
     void templateBecomesAssuredWhenAConnectionIsEstablished() {
         TrackedService svc = persistent(new SequenceScheduler(c), 300, -1);
         int client = Ipv4.parse("203.0.113.10");
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0, result);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 0, result);
         int t = tracker.findTemplate(svc, TCP, client, VIP);
         assertEquals(0, tracker.flags(t) & ConnTable.F_ASSURED);
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 10, result);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 10, result);
         assertTrue((tracker.flags(t) & ConnTable.F_ASSURED) != 0);
     }
 
@@ -154,8 +154,8 @@ class PersistenceTest {
         SequenceScheduler scheduler = new SequenceScheduler(c, b);
         TrackedService svc = persistent(scheduler, 300, -1);
         int client = Ipv4.parse("203.0.113.10");
-        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 60, 0, result), result);
-        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 60, 1000, result);
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 80, SYN, 0, result), result);
+        tracker.inPacket(svc, TCP, client, 1000, VIP, 80, ACK, 1000, result);
         timersUpTo(400);
         assertTrue(tracker.findTemplate(svc, TCP, client, VIP) >= 0, "alive at 400 s: controls a connection");
         // The connection is reset at 500 s: CLOSE, gone at 510 s. The template's timer
@@ -174,7 +174,7 @@ class PersistenceTest {
     }
 
     private void out(int h, int flags, long atS) {
-        tracker.packet(h, true, flags, 40, atS * 1000);
+        tracker.packet(h, true, flags, atS * 1000);
     }
 
     @Test
@@ -182,7 +182,7 @@ class PersistenceTest {
         registry.register(c);
         TrackedService svc = new TrackedService(TCP, 0, 0, 1, new SequenceScheduler(c), 360, -1);
         int client = Ipv4.parse("203.0.113.10");
-        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 443, SYN, 60, 0, result), result);
+        int h = Tracked.slot(tracker.inPacket(svc, TCP, client, 1000, VIP, 443, SYN, 0, result), result);
         assertTrue(h >= 0);
         int t = tracker.findTemplate(svc, TCP, client, VIP);
         assertTrue(t >= 0);

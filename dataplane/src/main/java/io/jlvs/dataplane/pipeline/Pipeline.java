@@ -3,7 +3,6 @@ package io.jlvs.dataplane.pipeline;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.ConnVerdict;
-import io.jlvs.core.conn.ConnView;
 import io.jlvs.core.conn.TrackedService;
 import io.jlvs.core.packet.EthernetFlyweight;
 import io.jlvs.core.packet.IcmpFlyweight;
@@ -92,7 +91,6 @@ public final class Pipeline {
     private final ReplyBuffer reply = new ReplyBuffer();
     private final MemorySegment replySegment = MemorySegment.ofArray(new byte[REPLY_BUFFER_BYTES]);
     private final FragmentBuffer fragments = new FragmentBuffer(FRAGMENT_SLOTS);
-    private final ConnView view = new ConnView();
     private final PacketContext context = new PacketContext();
 
     private ServiceSnapshot snapshot;
@@ -155,6 +153,11 @@ public final class Pipeline {
     /** The snapshot in use. */
     public ServiceSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** The connection table this pipeline tracks connections in. */
+    public ConnTable table() {
+        return table;
     }
 
     /** Verdict and reason counters. */
@@ -246,7 +249,7 @@ public final class Pipeline {
                 return drop(PipelineReason.LAND);
             }
             result = tracker.inPacket(service, protocol, source, sourcePort, destination, destinationPort, flags,
-                    lengthBytes, c.nowMs(), c.conn);
+                    c.nowMs(), c.conn);
             switch (result) {
                 case TRACKED:
                     boolean mayBeNew = !tcp || (flags & TcpFlyweight.SYN) != 0;
@@ -266,7 +269,7 @@ public final class Pipeline {
             }
         }
         if (s.isNatServerAddress(source) && tracker.outPacket(protocol, source, sourcePort, destination,
-                destinationPort, flags, lengthBytes, c.nowMs(), c.conn) == ConnVerdict.TRACKED) {
+                destinationPort, flags, c.nowMs(), c.conn) == ConnVerdict.TRACKED) {
             return outbound(c, c.conn.slot(), lengthBytes);
         }
         return pass(result == ConnVerdict.NO_CONN ? PipelineReason.NO_CONN : PipelineReason.NO_SERVICE);
@@ -319,7 +322,7 @@ public final class Pipeline {
         int destinationIndex = table.destIndex(slot);
         int service = snapshot.serviceOf(destinationIndex);
         if (service >= 0) {
-            if (mayBeNew && table.read(slot, view) && view.inPkts == 1) {
+            if (mayBeNew && ConnTable.inPackets(ConnTable.flags(table.control(slot))) == 1) {
                 traffic.connection(service, destinationIndex);
             }
             traffic.in(service, destinationIndex, lengthBytes);

@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * kind ({@link WorkerErrors}), and the worker goes on with the next frame.
  *
  * <p>The sources and sinks belong to this thread: it closes them when it stops. Only one worker
- * may sweep ({@link ConnTracker#sweep} is single-threaded).
+ * may sweep ({@link ConnTracker#sweep} is single-threaded). The worker counts the entries it
+ * inserts and removes against credits of its own ({@code ConnTable#attachCredits}), so a new
+ * connection writes no counter another worker writes.
  */
 public final class Worker implements Runnable {
     /** Frames taken per source per cycle, so one busy interface cannot starve the others. */
@@ -129,6 +131,7 @@ public final class Worker implements Runnable {
     public void run() {
         lastSweepMs = clock.nowMs();
         lastRefreshMs = lastSweepMs;
+        pipeline.table().attachCredits();
         try {
             while (running) {
                 int frames = doWork();
@@ -138,6 +141,7 @@ public final class Worker implements Runnable {
                 idleStrategy.idle(frames);
             }
         } finally {
+            pipeline.table().detachCredits();
             for (FrameSink sink : sinks) {
                 sink.flush();
             }

@@ -52,7 +52,7 @@ class WorkerClockTest {
             TrackedService dns = TrackedService.of(UDP, VIP, 53, rr);
             ConnResult result = new ConnResult();
             for (int i = 0; i < CONNECTIONS; i++) {
-                ConnVerdict verdict = tracker.inPacket(dns, UDP, Ipv4.parse("10.1.0.1"), 40_000 + i, VIP, 53, 0, 60,
+                ConnVerdict verdict = tracker.inPacket(dns, UDP, Ipv4.parse("10.1.0.1"), 40_000 + i, VIP, 53, 0,
                         clock.nowMs(), result);
                 assertEquals(ConnVerdict.TRACKED, verdict);
             }

@@ -37,10 +37,10 @@ class ConnViewTest {
             TrackedService web81 = TrackedService.of(6, VIP, 80, new SequenceScheduler(rs81));
             TrackedService udp = TrackedService.of(17, VIP, 53, new SequenceScheduler(dns));
 
-            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x02, 60, 0, result);
-            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x10, 52, 0, result);
-            tracker.inPacket(web81, 6, Ipv4.parse("203.0.113.6"), 40110, VIP, 80, 0x02, 60, 0, result);
-            tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 80, 0, result);
+            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x02, 0, result);
+            tracker.inPacket(web82, 6, Ipv4.parse("203.0.113.5"), 51022, VIP, 80, 0x10, 0, result);
+            tracker.inPacket(web81, 6, Ipv4.parse("203.0.113.6"), 40110, VIP, 80, 0x02, 0, result);
+            tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 0, result);
 
             // One millisecond after the last packet, as in the kernel's listing of a fresh entry.
             List<String> rows = AdmFormatter.connections(ConnView.of(table, 1), false).lines().toList();
