@@ -32,7 +32,7 @@ public class ConnMapPeerBench {
     /** The map, filled with {@code entries} connections keyed like ConnTableBench's. */
     @State(Scope.Benchmark)
     public static class Map {
-        @Param({"1000000"})
+        @Param({"1000", "10000", "100000", "1000000", "10000000"})
         public int entries;
 
         ConcurrentHashMap<Long, Entry> map;

@@ -6,6 +6,7 @@ import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.ConnVerdict;
 import io.jlvs.core.conn.DestinationRegistry;
+import io.jlvs.core.conn.TableMemory;
 import io.jlvs.core.conn.TcpState;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.conn.TrackedService;
@@ -13,6 +14,7 @@ import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.service.Destination;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Scheduler;
+import io.jlvs.dataplane.sys.HugePageMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -69,6 +71,10 @@ public class ConnTableBench {
         @Param({"1000", "10000", "100000", "1000000", "10000000"})
         public int entries;
 
+        /** {@code huge}: mapped as jlvsd maps it ({@link HugePageMemory}); {@code arena}: from the arena. */
+        @Param({"huge"})
+        public String memory;
+
         ConnTable table;
         ConnTracker tracker;
         TrackedService service;
@@ -77,7 +83,8 @@ public class ConnTableBench {
 
         @Setup(Level.Trial)
         public void fill() {
-            table = new ConnTable(entries + 4096, 0.8);
+            table = new ConnTable(entries + 4096, ConnTable.DEFAULT_LOAD_FACTOR,
+                    "arena".equals(memory) ? TableMemory.ARENA : new HugePageMemory());
             DestinationRegistry registry = new DestinationRegistry(4);
             server = new Destination(Ipv4.parse("10.0.0.1"), 80, ForwardingMethod.MASQ, 1);
             registry.register(server);
@@ -127,11 +134,21 @@ public class ConnTableBench {
         long seed;
         long insertKey;
 
+        ConnTable table;
+
+        /** On the benchmark thread: its key sequence, and credits as a worker holds them. */
         @Setup(Level.Trial)
         public void init(Table t) {
             int id = t.threads.incrementAndGet();
             seed = 0x9E3779B97F4A7C15L * id;
             insertKey = INSERT_BASE + ((long) id << 26);
+            table = t.table;
+            table.attachCredits();
+        }
+
+        @TearDown(Level.Trial)
+        public void release() {
+            table.detachCredits();
         }
 
         long next(int bound) {

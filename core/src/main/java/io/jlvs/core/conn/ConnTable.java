@@ -208,6 +208,14 @@ public final class ConnTable implements AutoCloseable {
      * @throws IllegalArgumentException naming a value out of range
      */
     public ConnTable(int capacity, double loadFactor) {
+        this(capacity, loadFactor, TableMemory.ARENA);
+    }
+
+    /**
+     * A table for up to {@code capacity} live entries whose slots come from {@code memory}
+     * (see {@link #ConnTable(int, double)}).
+     */
+    public ConnTable(int capacity, double loadFactor, TableMemory memory) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ", was " + capacity);
         }
@@ -223,7 +231,7 @@ public final class ConnTable implements AutoCloseable {
         this.replyCount = slotCount;
         this.probeLimit = Math.min(slotCount, 4096);
         this.arena = Arena.ofShared();
-        this.slots = arena.allocate((long) slotCount * SLOT_BYTES, 64);
+        this.slots = memory.allocate(arena, (long) slotCount * SLOT_BYTES);
         this.reply = arena.allocate((long) replyCount * Integer.BYTES, 64);
     }
 

@@ -27,16 +27,36 @@ class ConnTableFullTest {
         return 1024 + (flow & 0xFF);
     }
 
+    /** A table of {@link #CAPACITY} entries and a service of one NAT real server that takes every connection. */
+    private static final class Fixture implements AutoCloseable {
+        final ConnTable table = new ConnTable(CAPACITY, 0.8);
+        final Destination rs = new Destination(Ipv4.parse("10.0.0.1"), 80, ForwardingMethod.MASQ, 1);
+        final SequenceScheduler scheduler = new SequenceScheduler(rs);
+        final TrackedService svc = TrackedService.of(TCP, VIP, 80, scheduler);
+        final ConnResult result = new ConnResult();
+        final ConnTracker tracker;
+
+        Fixture() {
+            DestinationRegistry registry = new DestinationRegistry(4);
+            registry.register(rs);
+            tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
+        }
+
+        @Override
+        public void close() {
+            table.close();
+        }
+    }
+
     @Test
     void fullTableRefusesAndCountsNewFlowsWithoutAllocatingWhileExistingFlowsContinue() {
-        try (ConnTable table = new ConnTable(CAPACITY, 0.8)) {
-            DestinationRegistry registry = new DestinationRegistry(4);
-            Destination rs = new Destination(Ipv4.parse("10.0.0.1"), 80, ForwardingMethod.MASQ, 1);
-            registry.register(rs);
-            ConnTracker tracker = new ConnTracker(table, registry, new Timeouts(), new ConnSysctls());
-            ConnResult result = new ConnResult();
-            SequenceScheduler scheduler = new SequenceScheduler(rs);
-            TrackedService svc = TrackedService.of(TCP, VIP, 80, scheduler);
+        try (Fixture f = new Fixture()) {
+            ConnTable table = f.table;
+            Destination rs = f.rs;
+            ConnTracker tracker = f.tracker;
+            ConnResult result = f.result;
+            SequenceScheduler scheduler = f.scheduler;
+            TrackedService svc = f.svc;
 
             int filled = 0;
             while (tracker.inPacket(svc, TCP, caddr(filled), cport(filled), VIP, 80, SYN, 0, result)
@@ -91,6 +111,59 @@ class ConnTableFullTest {
             assertEquals(CAPACITY, tracker.sweep(1000 + 900_000 + 60_000, table.slotCount()));
             assertEquals(ConnVerdict.TRACKED, tracker.inPacket(svc, TCP, caddr(CAPACITY + 5), cport(CAPACITY + 5),
                     VIP, 80, SYN, 1_000_000, result));
+        }
+    }
+
+    @Test
+    void aTableFilledWithSynRecvEntriesKeepsFindingEveryEstablishedOneAndRefusesTheRestCounted() {
+        int established = CAPACITY / 4;
+        try (Fixture f = new Fixture()) {
+            ConnTracker tracker = f.tracker;
+            ConnResult result = f.result;
+            int[] slots = new int[established];
+            for (int flow = 0; flow < established; flow++) {
+                assertEquals(ConnVerdict.TRACKED, tracker.inPacket(f.svc, TCP, caddr(flow), cport(flow), VIP, 80, SYN,
+                        0, result));
+                slots[flow] = result.slot();
+                assertEquals(ConnVerdict.TRACKED, tracker.outPacket(TCP, f.rs.addr(), 80, caddr(flow), cport(flow),
+                        SYN | ACK, 0, result));
+                assertEquals(ConnVerdict.TRACKED, tracker.inPacket(f.svc, TCP, caddr(flow), cport(flow), VIP, 80, ACK,
+                        0, result));
+                assertEquals("ESTABLISHED", TcpState.name(tracker.state(slots[flow])));
+            }
+            // The flood: SYNs from other sources until the table is full of their SYN_RECV entries.
+            int flood = 0;
+            while (tracker.inPacket(f.svc, TCP, 0x0B000000 + flood, 1024, VIP, 80, SYN, 0, result)
+                    == ConnVerdict.TRACKED) {
+                flood++;
+            }
+            assertEquals(CAPACITY - established, flood, "the flood took every place left");
+            long memory = f.table.offHeapBytes();
+            long refusedBefore = tracker.tableFullDrops();
+            // A million more SYNs, and between them the established connections' packets.
+            Runnable more = () -> {
+                for (int i = 0; i < 1_000_000; i++) {
+                    if (tracker.inPacket(f.svc, TCP, 0x0C000000 + i, 2048, VIP, 80, SYN, 1000, result)
+                            != ConnVerdict.TABLE_FULL) {
+                        throw new AssertionError("SYN " + i + " was not refused");
+                    }
+                    int flow = i % established;
+                    if (tracker.inPacket(f.svc, TCP, caddr(flow), cport(flow), VIP, 80, ACK, 1000, result)
+                            != ConnVerdict.TRACKED || result.slot() != slots[flow]) {
+                        throw new AssertionError("established connection " + flow + " lost");
+                    }
+                }
+            };
+            long allocated = Allocations.leastOf(3, more);
+            long refused = tracker.tableFullDrops() - refusedBefore;
+            assertTrue(refused >= 1_000_000 && refused % 1_000_000 == 0, "every refusal counted: " + refused);
+            for (int flow = 0; flow < established; flow++) {
+                assertEquals("ESTABLISHED", TcpState.name(tracker.state(slots[flow])), "connection " + flow);
+            }
+            assertEquals(CAPACITY, f.rs.activeConns(), "established and SYN_RECV entries, both active as in IPVS");
+            assertEquals(CAPACITY, f.table.size());
+            assertEquals(memory, f.table.offHeapBytes(), "memory unchanged");
+            assertEquals(0, allocated, "bytes allocated while refusing");
         }
     }
 }

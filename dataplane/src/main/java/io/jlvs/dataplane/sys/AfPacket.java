@@ -134,9 +134,6 @@ public final class AfPacket {
     private static final long IFREQ_BYTES = 40;
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int MAP_SHARED = 1;
 
     private AfPacket() {
     }
@@ -273,7 +270,7 @@ public final class AfPacket {
      * closes, which unmaps it. Accessing it afterwards throws instead of touching unmapped memory.
      */
     public static MemorySegment mapRing(int fd, long lengthBytes, Arena arena) throws NativeException {
-        long address = LibC.mmap(lengthBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        long address = LibC.mmap(lengthBytes, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
         if (address < 0) {
             throw new NativeException("mmap(" + lengthBytes + " bytes)", (int) -address);
         }

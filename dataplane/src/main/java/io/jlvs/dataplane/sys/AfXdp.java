@@ -75,10 +75,6 @@ public final class AfXdp {
     public static final int FILL = 2;
     public static final int COMPLETION = 3;
 
-    private static final int PROT_READ = 1;
-    private static final int PROT_WRITE = 2;
-    private static final int MAP_SHARED = 1;
-    private static final int MAP_POPULATE = 0x8000;
 
     private AfXdp() {
     }
@@ -150,7 +146,8 @@ public final class AfXdp {
     /** Maps one ring: {@code lengthBytes} at page offset {@code pgoff}; unmapped when {@code arena} closes. */
     public static MemorySegment mapRing(int fd, long lengthBytes, long pgoff, String name, Arena arena)
             throws NativeException {
-        long address = LibC.mmap(lengthBytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, pgoff);
+        long address = LibC.mmap(lengthBytes, LibC.PROT_READ | LibC.PROT_WRITE,
+                LibC.MAP_SHARED | LibC.MAP_POPULATE, fd, pgoff);
         if (address < 0) {
             throw new NativeException("mmap(" + name + " ring, " + lengthBytes + " bytes)", (int) -address);
         }

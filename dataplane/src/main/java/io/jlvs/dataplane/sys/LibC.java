@@ -71,6 +71,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle MUNMAP = errnoHandle("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MADVISE = errnoHandle("madvise",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle POLL = errnoHandle("poll",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = errnoHandle("close",
@@ -101,6 +103,20 @@ public final class LibC {
             LINKER.defaultLookup().findOrThrow("signal"), FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     /** Signal number of SIGHUP (hangup; "reload" for daemons). */
     public static final int SIGHUP = 1;
+    /** {@code mmap} protection: readable. */
+    public static final int PROT_READ = 1;
+    /** {@code mmap} protection: writable. */
+    public static final int PROT_WRITE = 2;
+    /** {@code mmap} flag: shared with the kernel (a socket's rings). */
+    public static final int MAP_SHARED = 0x01;
+    /** {@code mmap} flag: private copy-on-write memory. */
+    public static final int MAP_PRIVATE = 0x02;
+    /** {@code mmap} flag: memory backed by no file. */
+    public static final int MAP_ANONYMOUS = 0x20;
+    /** {@code mmap} flag: fault every page in now. */
+    public static final int MAP_POPULATE = 0x8000;
+    /** {@code madvise} advice: back the range with transparent huge pages where the kernel can. */
+    public static final int MADV_HUGEPAGE = 14;
     /** {@code struct sigaction} on x86-64 and aarch64 Linux: the handler first, 152 bytes in all. */
     private static final long SIGACTION_BYTES = 152;
     /** {@code SIG_IGN} as a handler address. */
@@ -187,6 +203,17 @@ public final class LibC {
         try {
             long r = (long) MMAP.invokeExact(cs, MemorySegment.NULL, lengthBytes, prot, flags, fd, offsetBytes);
             return r == -1L ? -errno(cs) : r;
+        } catch (Throwable t) {
+            throw linkageFailure(t);
+        }
+    }
+
+    /** {@code madvise(address, length, advice)}: 0, or {@code -errno}. */
+    public static int madvise(MemorySegment address, long lengthBytes, int advice) {
+        MemorySegment cs = capture();
+        try {
+            int r = (int) MADVISE.invokeExact(cs, address, lengthBytes, advice);
+            return r < 0 ? -errno(cs) : r;
         } catch (Throwable t) {
             throw linkageFailure(t);
         }
