@@ -120,7 +120,7 @@ public final class Jlvsd implements Callable<Integer> {
         }
         return "connection-table-capacity " + capacity + " needs " + gib(needed) + " of memory and "
                 + gib(availableBytes) + " is available; choose a smaller capacity (each entry takes "
-                + ConnTable.bytesFor(1 << 20) / (1 << 20) + " bytes)";
+                + String.format(Locale.ROOT, "%.1f", ConnTable.bytesFor(1 << 20) / (double) (1 << 20)) + " bytes)";
     }
 
     /** What the connection table of {@code capacity} entries maps: the line jlvsd prints at start. */

@@ -133,8 +133,8 @@ class JlvsdTest {
         int status = new CommandLine(jlvsd).execute("--config", file.toString(), "--dry-run");
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, status, text);
-        assertEquals("jlvsd: connection-table-capacity 268435456 needs 13.8 GiB of memory and 8.0 GiB is"
-                + " available; choose a smaller capacity (each entry takes 55 bytes)\n", text);
+        assertEquals("jlvsd: connection-table-capacity 268435456 needs 15.7 GiB of memory and 8.0 GiB is"
+                + " available; choose a smaller capacity (each entry takes 62.9 bytes)\n", text);
     }
 
     @Test
@@ -149,7 +149,7 @@ class JlvsdTest {
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(1)) <= 64, r.out());
         assertTrue(Double.parseDouble(m.group(2)) <= 640, r.out());
-        assertEquals("connection table: 10000000 entries, 55.0 bytes each, 524.5 MiB", Jlvsd.tableSize(10_000_000));
+        assertEquals("connection table: 10000000 entries, 62.9 bytes each, 599.5 MiB", Jlvsd.tableSize(10_000_000));
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class ConnTable implements AutoCloseable {
     /** Most live entries a table admits: 2^28. */
     public static final int MAX_CAPACITY = 1 << 28;
     /** Slots in use at capacity, by default. */
-    public static final double DEFAULT_LOAD_FACTOR = 0.8;
+    public static final double DEFAULT_LOAD_FACTOR = 0.7;
 
     /** Key kind: a connection. */
     public static final int KIND_CONN = 0;
@@ -204,7 +204,7 @@ public final class ConnTable implements AutoCloseable {
      * {@code capacity / loadFactor} slots and as many reply-index buckets.
      *
      * @param capacity   most entries alive at once, 1..2^28
-     * @param loadFactor slots in use at capacity, 0.1..0.95 (0.8 is a good default)
+     * @param loadFactor slots in use at capacity, 0.1..0.95 (0.7, the default, keeps a miss to about six slots and an entry under 64 bytes)
      * @throws IllegalArgumentException naming a value out of range
      */
     public ConnTable(int capacity, double loadFactor) {
@@ -235,7 +235,7 @@ public final class ConnTable implements AutoCloseable {
         this.reply = arena.allocate((long) replyCount * Integer.BYTES, 64);
     }
 
-    /** A table for {@code capacity} entries at load factor 0.8. */
+    /** A table for {@code capacity} entries at the {@link #DEFAULT_LOAD_FACTOR default load factor}. */
     public ConnTable(int capacity) {
         this(capacity, DEFAULT_LOAD_FACTOR);
     }
