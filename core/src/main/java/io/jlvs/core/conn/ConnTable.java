@@ -204,7 +204,8 @@ public final class ConnTable implements AutoCloseable {
      * {@code capacity / loadFactor} slots and as many reply-index buckets.
      *
      * @param capacity   most entries alive at once, 1..2^28
-     * @param loadFactor slots in use at capacity, 0.1..0.95 (0.7, the default, keeps a miss to about six slots and an entry under 64 bytes)
+     * @param loadFactor slots in use at capacity, 0.1..0.95 (0.7, the default, keeps a miss to
+     *                   about six slots and an entry under 64 bytes)
      * @throws IllegalArgumentException naming a value out of range
      */
     public ConnTable(int capacity, double loadFactor) {
@@ -827,7 +828,10 @@ public final class ConnTable implements AutoCloseable {
         }
     }
 
-    /** Counts one entry less: into this thread's credits (a chunk back to the shared count when they pile up), or the shared count. */
+    /**
+     * Counts one entry less: into this thread's credits (a chunk back to the shared count when
+     * they pile up), or the shared count.
+     */
     private void unreserve() {
         Credits own = localCredits.get();
         if (own == null) {

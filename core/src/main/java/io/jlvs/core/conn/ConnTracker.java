@@ -259,7 +259,8 @@ public final class ConnTracker {
 
     /**
      * Applies one packet to a live entry: state transition in the entry's view (an
-     * OUTPUT packet clears NOOUTPUT), counter moves, timer re-armed, a client packet counted (up to {@link ConnTable#IN_PACKETS_MAX}).
+     * OUTPUT packet clears NOOUTPUT), counter moves, timer re-armed, a client packet counted
+     * (up to {@link ConnTable#IN_PACKETS_MAX}).
      * Workers; allocation-free.
      *
      * @param output true for server → client
@@ -404,7 +405,10 @@ public final class ConnTracker {
         table.expiryCs(slot, nowCs + timeoutS * CS_PER_S);
     }
 
-    /** Counts a client → server packet in the entry's flags while the count is below its maximum (UDP; TCP counts in its state CAS). */
+    /**
+     * Counts a client → server packet in the entry's flags while the count is below its maximum
+     * (UDP; TCP counts in its state CAS).
+     */
     private void countInPacket(int slot, long found) {
         for (;;) {
             long w = table.control(slot);
