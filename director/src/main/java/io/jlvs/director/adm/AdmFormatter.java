@@ -59,7 +59,7 @@ public final class AdmFormatter {
     }
 
     /** {@code ipvsadm -Lc}: the rows in the given (table) order, never sorted. */
-    public static String connections(List<ConnView> conns, boolean persistentConn) {
+    public static String connections(List<ConnRow> conns, boolean persistentConn) {
         StringBuilder out = new StringBuilder("IPVS connection entries\n");
         if (persistentConn) {
             out.append("pro expire ").append(left("state", 11)).append(' ').append(left("source", 18)).append(' ')
@@ -69,7 +69,7 @@ public final class AdmFormatter {
             out.append("pro expire ").append(left("state", 11)).append(' ').append(left("source", 18)).append(' ')
                     .append(left("virtual", 18)).append(' ').append("destination\n");
         }
-        for (ConnView conn : conns) {
+        for (ConnRow conn : conns) {
             String expire = twoDigits(conn.expireSeconds() / 60) + ":" + twoDigits(conn.expireSeconds() % 60);
             out.append(left(conn.protocol(), 3)).append(' ').append(left(expire, 6)).append(' ')
                     .append(left(conn.state(), 11)).append(' ')

@@ -182,6 +182,18 @@ public final class RuleTable {
      * contiguous, a netmask on a service that is not persistent) is left out and named.
      */
     public Conversion toServiceFile(GlobalSettings global) {
+        return toServiceFile(new ServiceFile(global, List.of()));
+    }
+
+    /**
+     * The table as a service file with {@code running}'s global settings, each service and
+     * server that {@code running} also has keeping what only a service file says about it and
+     * ipvsadm has no words for: its health check. So {@code jlvsadm -e} of one server's weight
+     * leaves every service's checks running; a service deleted and added again by commands comes
+     * back without one, as it would under ipvsadm.
+     */
+    public Conversion toServiceFile(ServiceFile running) {
+        GlobalSettings global = running.global();
         List<ServiceSpec> specs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Entry entry : entries) {
@@ -236,10 +248,13 @@ public final class RuleTable {
                             + " left out; server left out");
                     continue;
                 }
+                Optional<ServiceSpec> before = running.service(key);
                 servers.add(new RealServerSpec(server.address(), port, server.weight(), server.method(),
-                        server.upperThreshold(), server.lowerThreshold()));
+                        server.upperThreshold(), server.lowerThreshold(), before.flatMap(b -> b.server(address,
+                                finalPort)).flatMap(RealServerSpec::healthCheck)));
             }
-            specs.add(new ServiceSpec(key, options.scheduler(), options.schedulerFlags(), persistence, servers));
+            specs.add(new ServiceSpec(key, options.scheduler(), options.schedulerFlags(), persistence, servers,
+                    running.service(key).flatMap(ServiceSpec::healthCheck)));
         }
         return new Conversion(new ServiceFile(global, specs), problems);
     }

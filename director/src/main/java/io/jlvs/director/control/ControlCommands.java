@@ -18,7 +18,7 @@ import io.jlvs.dataplane.service.VirtualService;
 import io.jlvs.director.adm.AdmCommand;
 import io.jlvs.director.adm.AdmCommandKind;
 import io.jlvs.director.adm.AdmFormatter;
-import io.jlvs.director.adm.ConnView;
+import io.jlvs.director.adm.ConnRow;
 import io.jlvs.director.adm.AdmOption;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
@@ -284,7 +284,7 @@ public final class ControlCommands {
         }
         RuleTable.Conversion conversion;
         try {
-            conversion = table.toServiceFile(running.global());
+            conversion = table.toServiceFile(running);
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -307,7 +307,7 @@ public final class ControlCommands {
         }
         RuleTable.Conversion conversion;
         try {
-            conversion = table.toServiceFile(running.global());
+            conversion = table.toServiceFile(running);
         } catch (IllegalArgumentException e) {
             return ControlResponse.error("jlvsd: " + e.getMessage(), EXIT_REFUSED);
         }
@@ -356,7 +356,7 @@ public final class ControlCommands {
     }
 
     private String connections(boolean persistentConn) {
-        return AdmFormatter.connections(tracker == null ? List.of() : ConnView.of(tracker.table(), clockMs.getAsLong()),
+        return AdmFormatter.connections(tracker == null ? List.of() : ConnRow.of(tracker.table(), clockMs.getAsLong()),
                 persistentConn);
     }
 

@@ -60,14 +60,14 @@ class AdmFormatterTest {
 
     @Test
     void connectionsMatchSpecExampleInTableOrder() {
-        List<ConnView> conns = List.of(
-                ConnView.of("TCP", ip("203.0.113.5"), 51022, ip("192.168.10.100"), 80, ip("192.168.188.82"), 80,
+        List<ConnRow> conns = List.of(
+                ConnRow.of("TCP", ip("203.0.113.5"), 51022, ip("192.168.10.100"), 80, ip("192.168.188.82"), 80,
                         "ESTABLISHED", 14 * 60 + 59),
-                ConnView.of("TCP", ip("203.0.113.6"), 40110, ip("192.168.10.100"), 80, ip("192.168.188.81"), 80,
+                ConnRow.of("TCP", ip("203.0.113.6"), 40110, ip("192.168.10.100"), 80, ip("192.168.188.81"), 80,
                         "SYN_RECV", 59),
-                ConnView.of("UDP", ip("198.51.100.7"), 40001, ip("192.168.10.100"), 53, ip("192.168.20.1"), 53,
+                ConnRow.of("UDP", ip("198.51.100.7"), 40001, ip("192.168.10.100"), 53, ip("192.168.20.1"), 53,
                         "UDP", 4 * 60 + 59),
-                ConnView.of("TCP", ip("203.0.113.0"), 0, ip("192.168.10.100"), 443, ip("10.1.1.2"), 443,
+                ConnRow.of("TCP", ip("203.0.113.0"), 0, ip("192.168.10.100"), 443, ip("10.1.1.2"), 443,
                         "ASSURED", 5 * 60 + 59));
         assertEquals(resource("golden-list-connections.txt"), AdmFormatter.connections(conns, false));
     }
@@ -87,13 +87,13 @@ class AdmFormatterTest {
     @Test
     void connectionsMatchTutorialCaptureWithOverlongSource() {
         String capture = resource("capture-seed001-connections.txt");
-        List<ConnView> conns = capture.lines().skip(2).map(line -> {
+        List<ConnRow> conns = capture.lines().skip(2).map(line -> {
             String[] f = line.trim().split(" +");
             String[] expire = f[1].split(":");
             String[] client = f[3].split(":");
             String[] virtual = f[4].split(":");
             String[] dest = f[5].split(":");
-            return ConnView.of(f[0], ip(client[0]), Integer.parseInt(client[1]), ip(virtual[0]),
+            return ConnRow.of(f[0], ip(client[0]), Integer.parseInt(client[1]), ip(virtual[0]),
                     Integer.parseInt(virtual[1]), ip(dest[0]), Integer.parseInt(dest[1]), f[2],
                     Integer.parseInt(expire[0]) * 60L + Integer.parseInt(expire[1]));
         }).toList();
@@ -253,9 +253,9 @@ class AdmFormatterTest {
 
     @Test
     void connectionsWithPersistentConnAddPeColumns() {
-        List<ConnView> conns = List.of(new ConnView("UDP", ip("10.0.0.9"), 5060, ip("10.0.0.100"), 5060,
+        List<ConnRow> conns = List.of(new ConnRow("UDP", ip("10.0.0.9"), 5060, ip("10.0.0.100"), 5060,
                 ip("10.0.0.1"), 5060, "UDP", 3600 + 61, "sip", "call-1"),
-                ConnView.of("IP", ip("10.0.0.9"), 0, ip("0.0.0.1"), 0, ip("10.0.0.1"), 0, "NONE", 6000));
+                ConnRow.of("IP", ip("10.0.0.9"), 0, ip("0.0.0.1"), 0, ip("10.0.0.1"), 0, "NONE", 6000));
         assertEquals("IPVS connection entries\n"
                 + "pro expire state       source             virtual            destination        pe name          pe_data\n"
                 + "UDP 61:01  UDP         10.0.0.9:5060      10.0.0.100:5060    10.0.0.1:5060    sip                call-1\n"

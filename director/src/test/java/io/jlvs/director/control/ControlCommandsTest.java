@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.config.model.HealthCheck;
+import io.jlvs.config.model.ServiceFile;
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
+import io.jlvs.core.net.Ipv4;
+import io.jlvs.core.service.Protocol;
 import io.jlvs.core.service.Destination;
 import io.jlvs.dataplane.service.TrafficCounters;
 import io.jlvs.dataplane.service.VirtualService;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -288,6 +295,59 @@ class ControlCommandsTest {
             assertTrue(broken.stderr().contains("weight"), broken.stderr());
             assertTrue(broken.stderr().contains("nothing changed"), broken.stderr());
             assertEquals(list, live.run("-Ln").stdout());
+        }
+    }
+
+    @Test
+    void jlvsadmChangesKeepTheHealthChecksOfTheServicesAndServersTheyLeave(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("services.yaml");
+        Files.writeString(file, """
+                global:
+                  interfaces: [eth0]
+                services:
+                  - protocol: tcp
+                    vip: 192.168.10.100
+                    port: 80
+                    scheduler: wrr
+                    health-check: {type: http, path: /health, interval: 2, retries: 3}
+                    servers:
+                      - {address: 192.168.188.81, port: 80, weight: 1, method: nat}
+                      - {address: 192.168.188.82, port: 80, weight: 1, method: nat, health-check: {port: 8080}}
+                  - protocol: tcp
+                    vip: 192.168.10.100
+                    port: 443
+                    scheduler: rr
+                    health-check: {type: tcp}
+                    servers:
+                      - {address: 192.168.188.81, port: 443, method: nat}
+                """);
+        try (ControlFixture live = new ControlFixture(file)) {
+            ok(live.run("--reload"));
+            ServiceFile loaded = live.commands.running();
+            ServiceKey http = new ServiceKey.Address(Protocol.TCP, Ipv4.parse("192.168.10.100"), 80);
+            ServiceKey https = new ServiceKey.Address(Protocol.TCP, Ipv4.parse("192.168.10.100"), 443);
+            HealthCheck httpCheck = loaded.service(http).orElseThrow().healthCheck().orElseThrow();
+            HealthCheck rs2Check = loaded.service(http).orElseThrow().server(Ipv4.parse("192.168.188.82"), 80)
+                    .orElseThrow().healthCheck().orElseThrow();
+            HealthCheck httpsCheck = loaded.service(https).orElseThrow().healthCheck().orElseThrow();
+
+            ok(live.run("-e -t 192.168.10.100:80 -r 192.168.188.81:80 -m -w 3"));
+            ok(live.run("-a -t 192.168.10.100:443 -r 192.168.188.82:443 -m"));
+            ok(live.run("-E -t 192.168.10.100:80 -s wlc"));
+            ServiceFile after = live.commands.running();
+            ServiceSpec web = after.service(http).orElseThrow();
+            assertEquals("wlc", web.scheduler());
+            assertEquals(3, web.server(Ipv4.parse("192.168.188.81"), 80).orElseThrow().weight());
+            assertEquals(Optional.of(httpCheck), web.healthCheck(), "the edited service keeps its check");
+            assertEquals(Optional.of(rs2Check), web.server(Ipv4.parse("192.168.188.82"), 80).orElseThrow()
+                    .healthCheck(), "a server keeps its own check");
+            assertEquals(Optional.of(httpsCheck), after.service(https).orElseThrow().healthCheck(),
+                    "another service keeps its check");
+
+            ok(live.run("-D -t 192.168.10.100:443"));
+            ok(live.run("-A -t 192.168.10.100:443 -s rr"));
+            assertEquals(Optional.empty(), live.commands.running().service(https).orElseThrow().healthCheck(),
+                    "a service deleted and added again by commands has no check, as under ipvsadm");
         }
     }
 

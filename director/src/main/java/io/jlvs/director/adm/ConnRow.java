@@ -1,6 +1,7 @@
 package io.jlvs.director.adm;
 
 import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnView;
 import io.jlvs.core.conn.TcpState;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.List;
  * @param peName         persistence engine name, empty when the entry has no PE data
  * @param peData         persistence engine data, empty when none
  */
-public record ConnView(String protocol, int clientAddress, int clientPort, int virtualAddress, int virtualPort,
+public record ConnRow(String protocol, int clientAddress, int clientPort, int virtualAddress, int virtualPort,
                        int destAddress, int destPort, String state, long expireSeconds, String peName, String peData) {
     /**
      * The row of a table entry read at {@code nowMs} (IPVS-SEMANTICS §4.2): the protocol's name
@@ -28,7 +29,7 @@ public record ConnView(String protocol, int clientAddress, int clientPort, int v
      * below 0), the state ({@code ASSURED} or {@code NONE} for a template, the TCP state,
      * {@code UDP}, else {@code NONE}).
      */
-    public static ConnView from(io.jlvs.core.conn.ConnView entry, long nowMs) {
+    public static ConnRow from(ConnView entry, long nowMs) {
         String protocol = switch (entry.protocol) {
             case 0 -> "IP";
             case 6 -> "TCP";
@@ -51,9 +52,9 @@ public record ConnView(String protocol, int clientAddress, int clientPort, int v
     }
 
     /** The rows of every live entry of {@code table} at {@code nowMs}, in table order; tolerates concurrent changes. */
-    public static List<ConnView> of(ConnTable table, long nowMs) {
-        List<ConnView> rows = new ArrayList<>();
-        io.jlvs.core.conn.ConnView entry = new io.jlvs.core.conn.ConnView();
+    public static List<ConnRow> of(ConnTable table, long nowMs) {
+        List<ConnRow> rows = new ArrayList<>();
+        ConnView entry = new ConnView();
         for (int slot = 0; slot < table.slotCount(); slot++) {
             if (table.read(slot, entry)) {
                 rows.add(from(entry, nowMs));
@@ -63,9 +64,9 @@ public record ConnView(String protocol, int clientAddress, int clientPort, int v
     }
 
     /** A row without PE data. */
-    public static ConnView of(String protocol, int clientAddress, int clientPort, int virtualAddress,
+    public static ConnRow of(String protocol, int clientAddress, int clientPort, int virtualAddress,
                               int virtualPort, int destAddress, int destPort, String state, long expireSeconds) {
-        return new ConnView(protocol, clientAddress, clientPort, virtualAddress, virtualPort, destAddress, destPort,
+        return new ConnRow(protocol, clientAddress, clientPort, virtualAddress, virtualPort, destAddress, destPort,
                 state, expireSeconds, "", "");
     }
 }

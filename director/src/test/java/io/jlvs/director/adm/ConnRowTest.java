@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jlvs.core.conn.ConnResult;
 import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
+import io.jlvs.core.conn.ConnView;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.DestinationRegistry;
 import io.jlvs.core.conn.SequenceScheduler;
@@ -18,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code ipvsadm -Lnc} rows from the connection table, compared with the example of IPVS-SEMANTICS §4.2. */
-class ConnViewTest {
+class ConnRowTest {
     private static final int VIP = Ipv4.parse("192.168.10.100");
 
     @Test
@@ -43,7 +44,7 @@ class ConnViewTest {
             tracker.inPacket(udp, 17, Ipv4.parse("198.51.100.7"), 40001, VIP, 53, 0, 0, result);
 
             // One millisecond after the last packet, as in the kernel's listing of a fresh entry.
-            List<String> rows = AdmFormatter.connections(ConnView.of(table, 1), false).lines().toList();
+            List<String> rows = AdmFormatter.connections(ConnRow.of(table, 1), false).lines().toList();
             assertEquals(5, rows.size(), rows.toString());
             assertEquals("IPVS connection entries", rows.get(0));
             assertEquals("pro expire state       source             virtual            destination", rows.get(1));
@@ -55,17 +56,17 @@ class ConnViewTest {
 
     @Test
     void minutesMayExceed99AndATemplateShowsWhetherItIsAssured() {
-        io.jlvs.core.conn.ConnView entry = new io.jlvs.core.conn.ConnView();
+        ConnView entry = new ConnView();
         entry.protocol = 6;
         entry.flags = ConnTable.F_TEMPLATE | ConnTable.F_ASSURED;
         entry.expiryCs = ConnTracker.centis(2_678_400_000L);
-        ConnView row = ConnView.from(entry, 1);
+        ConnRow row = ConnRow.from(entry, 1);
         assertEquals("ASSURED", row.state());
         assertEquals(2_678_399, row.expireSeconds());
         assertTrue(AdmFormatter.connections(List.of(row), false).contains("\nTCP 44639:59 ASSURED "));
         entry.flags = ConnTable.F_TEMPLATE;
         entry.protocol = 0;
-        assertEquals("NONE", ConnView.from(entry, 1).state());
-        assertEquals("IP", ConnView.from(entry, 1).protocol(), "a fwmark template");
+        assertEquals("NONE", ConnRow.from(entry, 1).state());
+        assertEquals("IP", ConnRow.from(entry, 1).protocol(), "a fwmark template");
     }
 }
