@@ -279,7 +279,7 @@ start_director() {
     local deadline=$((SECONDS + READY_TIMEOUT_S))
     while [ $SECONDS -lt $deadline ]; do
         check_alive
-        if grep -q '^jlvsd: running' "$RUN/director-jlvsd.log" 2>/dev/null; then
+        if grep -q ' jlvsd: running ' "$RUN/director-jlvsd.log" 2>/dev/null; then
             return 0
         fi
         sleep 0.1

@@ -51,7 +51,6 @@ import io.jlvs.director.adm.ServiceView;
 import io.jlvs.director.adm.StatsView;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InterfaceAddress;
@@ -98,7 +97,7 @@ public final class Director implements AutoCloseable {
     private final GlobalSettings global;
     private final ServiceTable services;
     private final Options options;
-    private final PrintStream log;
+    private final Log log;
     private final CommandRunner runner = CommandRunner.root();
     private final List<AutoCloseable> undo = new ArrayList<>();
     private List<Port> ports = List.of();
@@ -133,7 +132,7 @@ public final class Director implements AutoCloseable {
                           String nftTable) {
     }
 
-    private Director(GlobalSettings global, ServiceTable services, Options options, PrintStream log) {
+    private Director(GlobalSettings global, ServiceTable services, Options options, Log log) {
         this.global = global;
         this.services = services;
         this.options = options;
@@ -148,7 +147,7 @@ public final class Director implements AutoCloseable {
      * @throws KernelCommandException when a kernel tool fails (nft, ip) or is missing
      * @throws SocketException       when the interfaces cannot be read
      */
-    public static Director start(GlobalSettings global, ServiceTable services, Options options, PrintStream log)
+    public static Director start(GlobalSettings global, ServiceTable services, Options options, Log log)
             throws NativeException, SocketException {
         Director director = new Director(global, services, options, log);
         try {
@@ -169,7 +168,7 @@ public final class Director implements AutoCloseable {
             guard = NftGuard.install(runner, options.nftTable(), rules(services.services()));
             undo.add(guard);
             guard.removeOnShutdown();
-            log.println("jlvsd: nftables table netdev " + guard.table() + " guards " + String.join(", ", interfaces)
+            log.info("nftables table netdev " + guard.table() + " guards " + String.join(", ", interfaces)
                     + " (" + guard.counters().size() + " rules)");
         }
         routes = new Routes(runner);
@@ -198,12 +197,12 @@ public final class Director implements AutoCloseable {
         HugePageMemory tableMemory = new HugePageMemory();
         table = new ConnTable(global.connectionTableCapacity(), ConnTable.DEFAULT_LOAD_FACTOR, tableMemory);
         undo.add(table);
-        log.println("jlvsd: connection table mapped " + tableMemory.report());
+        log.info("connection table mapped " + tableMemory.report());
         Defense defense = new Defense();
         global.defense().applyTo(defense);
         tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls(), defense);
         dataPlane = DataPlane.open(ports, global.workers(), global.io(), xdpFilters, tracker, services, nextHops,
-                arpHandlers::get);
+                arpHandlers::get, log::error);
         undo.add(dataPlane);
         announce(unconfiguredVips(services.services()));
         refresher = Thread.ofPlatform().daemon().name("jlvs-kernel-tables").start(this::refreshLoop);
@@ -300,7 +299,7 @@ public final class Director implements AutoCloseable {
     private List<XdpFilter> openXdpFilters(List<String> interfaces) {
         IoSettings.Backend backend = global.io().backend();
         if (backend == IoSettings.Backend.AF_PACKET) {
-            log.println("jlvsd: io af_packet (TPACKET_V2 rings, fanout per interface)");
+            log.info("io af_packet (TPACKET_V2 rings, fanout per interface)");
             return List.of();
         }
         String problem = XdpFilter.unavailabilityReason();
@@ -328,10 +327,10 @@ public final class Director implements AutoCloseable {
             if (backend == IoSettings.Backend.AF_XDP) {
                 throw new KernelCommandException("io backend af_xdp: " + problem);
             }
-            log.println("jlvsd: io af_packet (AF_XDP not used: " + problem + ")");
+            log.warn("io af_packet (AF_XDP not used: " + problem + ")");
             return List.of();
         }
-        log.println("jlvsd: io af_xdp (" + filters.stream().map(f -> f.interfaceName() + " " + f.mode())
+        log.info("io af_xdp (" + filters.stream().map(f -> f.interfaceName() + " " + f.mode())
                 .collect(Collectors.joining(", ")) + ", " + global.workers() + " queue"
                 + (global.workers() == 1 ? "" : "s") + " each; the XDP program takes jlvs's traffic from the"
                 + " kernel, no nftables guard)");
@@ -369,7 +368,7 @@ public final class Director implements AutoCloseable {
             try {
                 guard.apply(rules);
             } catch (KernelCommandException | IllegalStateException e) {
-                log.println("jlvsd: could not update the nftables rules: " + e.getMessage());
+                log.error("could not update the nftables rules: " + e.getMessage());
             }
         }
         int[] vips = unconfiguredVips(now);
@@ -381,7 +380,7 @@ public final class Director implements AutoCloseable {
             try {
                 filter.apply(rules.flows(), rules.natServers(), arpVips);
             } catch (NativeException | IllegalArgumentException | IllegalStateException e) {
-                log.println("jlvsd: could not update the XDP maps of " + filter.interfaceName() + ": "
+                log.error("could not update the XDP maps of " + filter.interfaceName() + ": "
                         + e.getMessage());
             }
         }
@@ -391,7 +390,7 @@ public final class Director implements AutoCloseable {
         try {
             refreshRoutes(false);
         } catch (KernelCommandException e) {
-            log.println("jlvsd: could not read the routes: " + e.getMessage());
+            log.error("could not read the routes: " + e.getMessage());
         }
     }
 
@@ -461,11 +460,11 @@ public final class Director implements AutoCloseable {
             try {
                 pinned.put(address, all ? routes.refresh(address) : routes.lookup(address));
             } catch (KernelCommandException e) {
-                log.println("jlvsd: real server " + Ipv4.format(address) + ": " + e.getMessage());
+                log.warn("real server " + Ipv4.format(address) + ": " + e.getMessage());
             }
         }
         for (String skipped : nextHops.update(table, pinned, global.interfaces())) {
-            log.println("jlvsd: not forwarding by the kernel's route to " + skipped);
+            log.warn("not forwarding by the kernel's route to " + skipped);
         }
         Set<Integer> watch = new HashSet<>();
         for (int address : pinned.keySet()) {
@@ -503,14 +502,14 @@ public final class Director implements AutoCloseable {
                     neighbours.refresh();
                 }
                 if (neighbours.snapshot().mac(hop) == NeighbourSnapshot.NO_MAC) {
-                    log.println("jlvsd: next hop " + Ipv4.format(hop) + " has not answered ARP yet; frames to it"
+                    log.warn("next hop " + Ipv4.format(hop) + " has not answered ARP yet; frames to it"
                             + " are dropped (and counted) until it does");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (KernelCommandException e) {
-            log.println("jlvsd: could not read the neighbour table: " + e.getMessage());
+            log.error("could not read the neighbour table: " + e.getMessage());
         }
     }
 
@@ -546,7 +545,7 @@ public final class Director implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                log.println("jlvsd: refreshing the kernel's tables failed: " + e.getMessage());
+                log.error("refreshing the kernel's tables failed: " + e.getMessage());
                 try {
                     Thread.sleep(REFRESH_PERIOD.toMillis());
                 } catch (InterruptedException interrupted) {
@@ -578,7 +577,7 @@ public final class Director implements AutoCloseable {
     /** Warns about frame-merging offloads, or turns them off when told to. */
     private void checkOffloads(List<String> interfaces) {
         if (!runner.hasTool("ethtool")) {
-            log.println("jlvsd: cannot check GRO/LRO on " + String.join(", ", interfaces)
+            log.warn("cannot check GRO/LRO on " + String.join(", ", interfaces)
                     + ": ethtool is not installed (apt-get install ethtool)");
             return;
         }
@@ -588,16 +587,16 @@ public final class Director implements AutoCloseable {
                     Offloads.Change change = Offloads.disableMerging(runner, name);
                     undo.add(change);
                     if (!change.turnedOff().isEmpty()) {
-                        log.println("jlvsd: turned " + String.join(", ", change.turnedOff()) + " off on " + name
+                        log.info("turned " + String.join(", ", change.turnedOff()) + " off on " + name
                                 + " (restored on exit)");
                     }
                 } else {
                     for (String warning : Offloads.check(runner, name).warnings()) {
-                        log.println("jlvsd: warning: " + warning + " (--disable-gro)");
+                        log.warn(warning + " (--disable-gro)");
                     }
                 }
             } catch (KernelCommandException e) {
-                log.println("jlvsd: cannot check offloads of " + name + ": " + e.getMessage());
+                log.warn("cannot check offloads of " + name + ": " + e.getMessage());
             }
         }
     }
@@ -622,7 +621,7 @@ public final class Director implements AutoCloseable {
                 sink.flush();
             }
             for (int vip : vips) {
-                log.println("jlvsd: answering ARP for " + Ipv4.format(vip) + " on " + port.name()
+                log.info("answering ARP for " + Ipv4.format(vip) + " on " + port.name()
                         + " (not configured in the kernel); gratuitous ARP sent");
             }
         }
@@ -660,7 +659,7 @@ public final class Director implements AutoCloseable {
             try {
                 undo.get(i).close();
             } catch (Exception e) {
-                log.println("jlvsd: while stopping: " + e.getMessage());
+                log.warn("while stopping: " + e.getMessage());
             }
         }
     }

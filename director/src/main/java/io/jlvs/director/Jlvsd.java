@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -80,6 +81,14 @@ public final class Jlvsd implements Callable<Integer> {
             description = "Turn GRO, LRO and hardware GRO off on the interfaces while running (restored on exit).")
     boolean disableGro;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = LevelOption.class,
+            description = "Log events at LEVEL and above: error, warn, info (default) or debug.")
+    Log.Level logLevel = Log.Level.INFO;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", converter = FormatOption.class,
+            description = "One line per event as text (default: time, level, message), logfmt or json.")
+    Log.Format logFormat = Log.Format.TEXT;
+
     @Option(names = "--status-file", paramLabel = "FILE",
             description = "Write the services as 'ipvsadm -Ln' lists them to FILE every second (replaced atomically).")
     Path statusFile;
@@ -88,9 +97,11 @@ public final class Jlvsd implements Callable<Integer> {
     private final PrintStream err;
     private final Supplier<Throwable> packetSocketProbe;
     private final LongSupplier availableMemory;
+    /** Whether this is the process's jlvsd (from {@link #main}), whose log may take over {@code java.util.logging}. */
+    private final boolean daemon;
 
     Jlvsd() {
-        this(System.out, System.err, AfPacket::unavailabilityCause);
+        this(System.out, System.err, AfPacket::unavailabilityCause, Jlvsd::memAvailableBytes, true);
     }
 
     /**
@@ -102,6 +113,12 @@ public final class Jlvsd implements Callable<Integer> {
 
     /** As above, with what the machine has available ({@code MemAvailable}, bytes; -1 unknown) from {@code memory}. */
     Jlvsd(PrintStream out, PrintStream err, Supplier<Throwable> packetSocketProbe, LongSupplier memory) {
+        this(out, err, packetSocketProbe, memory, false);
+    }
+
+    private Jlvsd(PrintStream out, PrintStream err, Supplier<Throwable> packetSocketProbe, LongSupplier memory,
+                  boolean daemon) {
+        this.daemon = daemon;
         this.out = out;
         this.err = err;
         this.packetSocketProbe = packetSocketProbe;
@@ -155,12 +172,16 @@ public final class Jlvsd implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Log log = Log.of(out, err, logLevel, logFormat);
+        if (daemon) {
+            log.captureJavaLogging();
+        }
         ServiceFile file;
         try {
             file = new ServiceFileLoader().load(config);
         } catch (ConfigException e) {
             for (ConfigError error : e.errors()) {
-                err.println(error);
+                log.error(error.toString());
             }
             return EXIT_ERROR;
         }
@@ -171,11 +192,11 @@ public final class Jlvsd implements Callable<Integer> {
             nextHops = nextHopFlags.parse(global.interfaces());
             services = ServiceTable.of(file.services());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            err.println("jlvsd: " + e.getMessage());
+            log.error(e.getMessage());
             return EXIT_ERROR;
         }
         for (ServiceSpec spec : file.services()) {
-            out.println(summary(spec));
+            log.info(summary(spec));
         }
         String plan = global.workers() + " worker" + (global.workers() == 1 ? "" : "s") + " on "
                 + String.join(", ", global.interfaces()) + ", connection table of "
@@ -184,86 +205,85 @@ public final class Jlvsd implements Callable<Integer> {
                 + global.timeouts().udpSeconds();
         String memory = tableMemoryProblem(global.connectionTableCapacity(), availableMemory.getAsLong());
         if (memory != null) {
-            err.println("jlvsd: " + memory);
+            log.error(memory);
             return EXIT_ERROR;
         }
-        out.println("jlvsd: " + tableSize(global.connectionTableCapacity()));
+        log.info(tableSize(global.connectionTableCapacity()));
         if (dryRun) {
-            out.println("jlvsd: dry run: would start " + plan + "; no socket opened");
+            log.info("dry run: would start " + plan + "; no socket opened");
             return 0;
         }
         Throwable unavailable = packetSocketProbe.get();
         if (unavailable != null) {
-            err.println("jlvsd: cannot open packet sockets (" + unavailable.getMessage()
+            log.error("cannot open packet sockets (" + unavailable.getMessage()
                     + "); run as root or with CAP_NET_RAW");
             return EXIT_ERROR;
         }
         Director director;
         try {
             director = Director.start(global, services, new Director.Options(disableGro, nextHops.neighbours(),
-                    nextHops.gatewayMac(), nextHops.gatewayPort(), NftGuard.DEFAULT_TABLE), out);
+                    nextHops.gatewayMac(), nextHops.gatewayPort(), NftGuard.DEFAULT_TABLE), log);
         } catch (NativeException | SocketException | KernelCommandException e) {
-            err.println("jlvsd: " + e.getMessage());
+            log.error(e.getMessage());
             return EXIT_ERROR;
         }
         Monitoring monitoring;
         try {
             monitoring = Monitoring.start(director.services(), global.metricsListen(),
                     () -> director.dataPlane().workers().stream().map(Worker::counters).toList(),
-                    director.tracker(), out::println);
+                    director.tracker(), log::info);
         } catch (IllegalStateException e) {
             director.close();
-            err.println("jlvsd: " + e.getMessage());
+            log.error(e.getMessage());
             return EXIT_ERROR;
         }
         ControlPlane control;
         try {
             control = ControlPlane.start(director.services(), file, config, director.tracker(), director.timeouts(),
-                    monitoring.healthChecker()::apply, err);
+                    monitoring.healthChecker()::apply, log);
         } catch (IOException e) {
             monitoring.close();
             director.close();
-            err.println("jlvsd: " + e.getMessage());
+            log.error(e.getMessage());
             return EXIT_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            tellSystemd("STOPPING=1\nSTATUS=stopping");
+            tellSystemd("STOPPING=1\nSTATUS=stopping", log);
             control.close();
             monitoring.close();
             director.close();
-            err.println("jlvsd: stopped; " + director.dataPlane().summary());
+            log.info("stopped; " + director.dataPlane().summary());
             stopped.countDown();
         }, "jlvsd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (statusFile != null) {
-            Thread.ofPlatform().daemon().name("jlvsd-status").start(() -> writeStatus(director));
+            Thread.ofPlatform().daemon().name("jlvsd-status").start(() -> writeStatus(director, log));
         }
-        out.println("jlvsd: running " + plan + " (" + director.ports().stream().map(Port::toString)
+        log.info("running " + plan + " (" + director.ports().stream().map(Port::toString)
                 .collect(Collectors.joining(", ")) + "), control socket " + control.socket());
-        out.flush();
-        tellSystemd("READY=1\nSTATUS=running " + plan + "\nMAINPID=" + ProcessHandle.current().pid());
+        tellSystemd("READY=1\nSTATUS=running " + plan + "\nMAINPID=" + ProcessHandle.current().pid(), log);
         stopped.await();
         return 0;
     }
 
     /** Tells systemd {@code state} when it started jlvsd as a {@code Type=notify} service; says so if that fails. */
-    private void tellSystemd(String state) {
+    private static void tellSystemd(String state, Log log) {
         String problem = SystemdNotify.notify(state);
         if (problem != null) {
-            err.println("jlvsd: " + problem);
+            log.warn(problem);
         }
     }
 
     /** Writes {@link Director#listing()} to the status file every second (write, then rename over it). */
-    private void writeStatus(Director director) {
+    private void writeStatus(Director director, Log log) {
         Path temporary = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
         while (true) {
             try {
                 writeStatusOnce(temporary, statusFile, director.listing());
                 Thread.sleep(STATUS_PERIOD_MS);
             } catch (IOException e) {
-                err.println("jlvsd: cannot write the status file " + statusFile + ": " + e.getMessage());
+                log.error("cannot write the status file " + statusFile + ": " + e.getMessage());
                 return;
             } catch (InterruptedException e) {
                 return;
@@ -326,5 +346,37 @@ public final class Jlvsd implements Callable<Integer> {
             case TUNNEL -> "tun";
             default -> "dr";
         };
+    }
+
+    /** An option whose value a {@code parse} method reads, its refusal reported as picocli reports a bad value. */
+    private abstract static class ParsedOption<T> implements CommandLine.ITypeConverter<T> {
+        private final Function<String, T> parse;
+
+        ParsedOption(Function<String, T> parse) {
+            this.parse = parse;
+        }
+
+        @Override
+        public T convert(String value) {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --log-level}: {@link Log.Level#parse}. */
+    static final class LevelOption extends ParsedOption<Log.Level> {
+        LevelOption() {
+            super(Log.Level::parse);
+        }
+    }
+
+    /** {@code --log-format}: {@link Log.Format#parse}. */
+    static final class FormatOption extends ParsedOption<Log.Format> {
+        FormatOption() {
+            super(Log.Format::parse);
+        }
     }
 }

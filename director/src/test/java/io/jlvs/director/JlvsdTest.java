@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -25,12 +29,26 @@ class JlvsdTest {
     private record Run(int status, String out, String err) {
     }
 
+    /** One line of jlvsd's log in the text format: time, level, {@code jlvsd: } and the message. */
+    private static final Pattern LOG_LINE = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARN |INFO |DEBUG) jlvsd: (.*)");
+
+    /** The messages of a stream of text log lines, each line checked to be one. */
+    private static List<String> messages(String stream) {
+        return stream.lines().map(line -> {
+            Matcher m = LOG_LINE.matcher(line);
+            assertTrue(m.matches(), "not a log line: " + line);
+            return m.group(2);
+        }).toList();
+    }
+
     private static Run run(Supplier<Throwable> probe, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Jlvsd jlvsd = new Jlvsd(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), probe);
-        int status = new CommandLine(jlvsd).execute(args);
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Jlvsd jlvsd = new Jlvsd(new PrintStream(out, true, StandardCharsets.UTF_8), errors, probe);
+        // picocli's own messages (a bad option) go where jlvsd's errors go, as on a terminal.
+        int status = new CommandLine(jlvsd).setErr(new PrintWriter(errors, true)).execute(args);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -44,7 +62,7 @@ class JlvsdTest {
     void dryRunOfTheNatExamplePrintsItsServicesAndExitsZero() {
         Run r = dryRun(EXAMPLES.resolve("nat.yaml"));
         assertEquals(0, r.status(), r.err());
-        List<String> lines = r.out().lines().toList();
+        List<String> lines = messages(r.out());
         assertTrue(lines.contains("TCP 192.168.10.100:80 wrr -> 192.168.188.81:80 nat w3, 192.168.188.82:80 nat w1"),
                 r.out());
         assertTrue(lines.contains("TCP 192.168.10.100:6379 wlc persistent 600 mask 255.255.255.0 -> "
@@ -63,7 +81,7 @@ class JlvsdTest {
             for (Path example : examples) {
                 Run r = dryRun(example);
                 assertEquals(0, r.status(), example + ": " + r.err());
-                long services = r.out().lines().filter(l -> l.startsWith("TCP ") || l.startsWith("UDP ")
+                long services = messages(r.out()).stream().filter(l -> l.startsWith("TCP ") || l.startsWith("UDP ")
                         || l.startsWith("FWM ")).count();
                 assertTrue(services >= 2, example + " lists its services:\n" + r.out());
             }
@@ -98,7 +116,7 @@ class JlvsdTest {
             }, args);
             assertEquals(2, r.status());
             assertEquals("", r.out(), "nothing started, no service printed");
-            List<String> errors = r.err().lines().toList();
+            List<String> errors = messages(r.err());
             assertEquals(2, errors.size(), r.err());
             assertTrue(errors.get(0).startsWith(broken + ":5 services[0].vip: "), r.err());
             assertTrue(errors.get(1).startsWith(broken + ":8 services[0].servers[0].wieght: unknown key"), r.err());
@@ -110,8 +128,8 @@ class JlvsdTest {
         Run r = run(() -> new IllegalStateException("socket(AF_PACKET, SOCK_RAW, ETH_P_ALL): EPERM (1)"),
                 "--config", EXAMPLES.resolve("dr.yaml").toString());
         assertEquals(2, r.status());
-        assertEquals(List.of("jlvsd: cannot open packet sockets (socket(AF_PACKET, SOCK_RAW, ETH_P_ALL): EPERM (1));"
-                + " run as root or with CAP_NET_RAW"), r.err().lines().toList());
+        assertEquals(List.of("cannot open packet sockets (socket(AF_PACKET, SOCK_RAW, ETH_P_ALL): EPERM (1));"
+                + " run as root or with CAP_NET_RAW"), messages(r.err()));
     }
 
     @Test
@@ -119,7 +137,7 @@ class JlvsdTest {
         Run r = run(() -> null, "--config", EXAMPLES.resolve("dr.yaml").toString(), "--dry-run",
                 "--neighbour", "192.168.188.81=02:00:zz:00:00:81");
         assertEquals(2, r.status());
-        assertTrue(r.err().startsWith("jlvsd: not a MAC address: '02:00:zz:00:00:81'"), r.err());
+        assertTrue(messages(r.err()).getFirst().startsWith("not a MAC address: '02:00:zz:00:00:81'"), r.err());
     }
 
     @Test
@@ -133,8 +151,8 @@ class JlvsdTest {
         int status = new CommandLine(jlvsd).execute("--config", file.toString(), "--dry-run");
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, status, text);
-        assertEquals("jlvsd: connection-table-capacity 268435456 needs 15.7 GiB of memory and 8.0 GiB is"
-                + " available; choose a smaller capacity (each entry takes 62.9 bytes)\n", text);
+        assertEquals(List.of("connection-table-capacity 268435456 needs 15.7 GiB of memory and 8.0 GiB is"
+                + " available; choose a smaller capacity (each entry takes 62.9 bytes)"), messages(text));
     }
 
     @Test
@@ -174,5 +192,44 @@ class JlvsdTest {
         assertTrue(!Files.isSymbolicLink(status), "the link was replaced by the file");
         assertEquals("IP Virtual Server version 1.2.1 (size=1024)\n", Files.readString(status));
         assertTrue(!Files.exists(temporary, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void logLevelWarnKeepsTheStartQuietAndJsonLinesCarryTimeLevelAndMessage(@TempDir Path dir) throws IOException {
+        Run quiet = run(() -> {
+            throw new AssertionError("a dry run must not probe packet sockets");
+        }, "--config", EXAMPLES.resolve("nat.yaml").toString(), "--dry-run", "--log-level", "warn");
+        assertEquals(0, quiet.status(), quiet.err());
+        assertEquals("", quiet.out(), "no info line at --log-level warn");
+
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "global:\n  interfaces: [eth0]\nservices:\n  - {protocol: tcp, vip: nope, port: 80}\n");
+        Run r = run(() -> null, "--config", broken.toString(), "--dry-run", "--log-format", "json");
+        assertEquals(2, r.status());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        JsonNode event = new ObjectMapper().readTree(lines.getFirst());
+        List<String> keys = new ArrayList<>();
+        event.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("ts", "level", "msg"), keys);
+        assertTrue(event.get("ts").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), lines.getFirst());
+        assertEquals("error", event.get("level").asText());
+        assertTrue(event.get("msg").asText().startsWith(broken + ":4 services[0].vip: "), lines.getFirst());
+    }
+
+    @Test
+    void aBadLogOptionIsRefusedWithItsChoicesAndNoStackTrace() {
+        for (String[] args : List.of(new String[] {"--log-level", "verbose"}, new String[] {"--log-format", "xml"})) {
+            List<String> command = new ArrayList<>(List.of("--config", EXAMPLES.resolve("dr.yaml").toString(),
+                    "--dry-run"));
+            command.addAll(List.of(args));
+            Run r = run(() -> null, command.toArray(String[]::new));
+            assertEquals(2, r.status(), r.err());
+            String expected = args[0].equals("--log-level")
+                    ? "log level must be error, warn, info or debug, was 'verbose'"
+                    : "log format must be text, logfmt or json, was 'xml'";
+            assertTrue(r.err().contains(expected), r.err());
+            assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
+        }
     }
 }

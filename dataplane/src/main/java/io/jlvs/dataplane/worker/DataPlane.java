@@ -28,6 +28,7 @@ import io.jlvs.dataplane.xdp.XdpFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -55,38 +56,32 @@ public final class DataPlane implements AutoCloseable {
 
     /**
      * Opens the rings of {@code workerCount} workers on {@code ports} and builds their
-     * pipelines. On failure, what was opened is closed again.
+     * pipelines, with the default ring sizes and idle strategy, on AF_PACKET, logging to
+     * standard error. On failure, what was opened is closed again.
      *
      * @throws NativeException naming the socket call that failed
      */
     public static DataPlane open(List<Port> ports, int workerCount, ConnTracker tracker, ServiceTable services,
             NextHops nextHops, ArpHandler arp) throws NativeException {
-        return open(ports, workerCount, IoSettings.DEFAULT, tracker, services, nextHops, worker -> arp);
+        return open(ports, workerCount, IoSettings.DEFAULT, List.of(), tracker, services, nextHops, worker -> arp,
+                System.err::println);
     }
 
     /**
-     * As {@link #open(List, int, ConnTracker, ServiceTable, NextHops, ArpHandler)}, with the ring
-     * size and idle strategy of {@code io}, and an ARP handler of its own for each worker
-     * ({@code arpOfWorker} is given the worker's number), for handlers that keep per-thread
-     * scratch state.
-     *
-     * @throws NativeException naming the socket call that failed
-     */
-    public static DataPlane open(List<Port> ports, int workerCount, IoSettings io, ConnTracker tracker,
-            ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker) throws NativeException {
-        return open(ports, workerCount, io, List.of(), tracker, services, nextHops, arpOfWorker);
-    }
-
-    /**
-     * As above; with {@code xdp} (one attached {@link XdpFilter} per port, in port order) each
-     * worker {@code w} reads and sends through an AF_XDP socket on RX queue {@code w} of every
-     * port, registered in that port's filter; with an empty list, through AF_PACKET rings.
+     * Opens the sockets of {@code workerCount} workers on {@code ports} with the ring size and
+     * idle strategy of {@code io}, and builds their pipelines, each worker with an ARP handler of
+     * its own ({@code arpOfWorker} is given the worker's number, for handlers that keep
+     * per-thread scratch state). With {@code xdp} (one attached {@link XdpFilter} per port, in
+     * port order) each worker {@code w} reads and sends through an AF_XDP socket on RX queue
+     * {@code w} of every port, registered in that port's filter; with an empty list, through
+     * AF_PACKET rings. {@code errors} gets the workers' errors and the fallbacks they take, one
+     * message each. On failure, what was opened is closed again.
      *
      * @throws NativeException naming the socket call that failed
      */
     public static DataPlane open(List<Port> ports, int workerCount, IoSettings io, List<XdpFilter> xdp,
-            ConnTracker tracker, ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker)
-            throws NativeException {
+            ConnTracker tracker, ServiceTable services, NextHops nextHops, IntFunction<ArpHandler> arpOfWorker,
+            Consumer<String> errors) throws NativeException {
         if (!xdp.isEmpty() && xdp.size() != ports.size()) {
             throw new IllegalArgumentException("one XDP filter per port: " + xdp.size() + " for " + ports.size());
         }
@@ -126,7 +121,7 @@ public final class DataPlane implements AutoCloseable {
                     owned.add(tx);
                     sinks[p] = new TxRingSink(tx);
                 }
-                IpOutput kernelOutput = openKernelOutput(w);
+                IpOutput kernelOutput = openKernelOutput(w, errors);
                 if (kernelOutput instanceof RawIpOutput raw) {
                     opened.add(raw);
                     owned.add(raw);
@@ -135,7 +130,7 @@ public final class DataPlane implements AutoCloseable {
                         nextHops, arpOfWorker.apply(w), kernelOutput);
                 workers.add(new Worker(w, pipeline, rx, sinks, w == 0 ? tracker : null, MonotonicClock.SYSTEM,
                         io.idleSpins(),
-                        io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, System.err::println,
+                        io.idleYields(), POLL_TIMEOUT_MS, SWEEP_PERIOD_MS, errors,
                         owned.toArray(new AutoCloseable[0])));
             }
         } catch (NativeException | RuntimeException e) {
@@ -153,14 +148,14 @@ public final class DataPlane implements AutoCloseable {
 
     /**
      * The kernel's IP output for worker {@code w}'s packets to next hops not resolved yet, or
-     * {@link IpOutput#NONE} (with one line on standard error saying why) when no raw socket can be
-     * opened: such packets are then dropped as {@code no_next_hop}.
+     * {@link IpOutput#NONE} (with one message to {@code errors} saying why) when no raw socket can
+     * be opened: such packets are then dropped as {@code no_next_hop}.
      */
-    private static IpOutput openKernelOutput(int w) {
+    private static IpOutput openKernelOutput(int w, Consumer<String> errors) {
         try {
             return RawIpOutput.open();
         } catch (NativeException e) {
-            System.err.println("jlvsd: worker " + w + ": no kernel IP output (" + e.getMessage()
+            errors.accept("worker " + w + ": no kernel IP output (" + e.getMessage()
                     + "); packets to next hops not resolved yet are dropped as no_next_hop");
             return IpOutput.NONE;
         }

@@ -60,6 +60,7 @@ public final class Worker implements Runnable {
     private final MemorySegment pollFds;
     private final AutoCloseable[] owned;
     private final WorkerErrors errors;
+    private final Consumer<String> log;
 
     private volatile boolean running = true;
     private long nowMs;
@@ -77,7 +78,8 @@ public final class Worker implements Runnable {
      * @param clock the worker's notion of now, read once per duty cycle ({@link MonotonicClock#SYSTEM} in jlvsd)
      * @param idleSpins busy spins before the worker yields, when a cycle found nothing
      * @param idleYields yields after the spins, before it sleeps in {@code poll()}
-     * @param log where the first error of each kind is reported, with its stack
+     * @param log where the first error of each kind is reported, with its stack, and a failure to
+     *            close what it owns
      * @param owned what the worker closes when it stops (its sources and TX rings)
      */
     public Worker(int id, Pipeline pipeline, FrameSource[] sources, FrameSink[] sinks, ConnTracker sweeper,
@@ -94,6 +96,7 @@ public final class Worker implements Runnable {
         this.sweepPeriodMs = Math.max(1, sweepPeriodMs);
         this.owned = owned.clone();
         this.errors = new WorkerErrors(id, log);
+        this.log = log;
         this.handlers = new FrameHandler[sources.length];
         for (int i = 0; i < sources.length; i++) {
             handlers[i] = handler(i);
@@ -152,7 +155,7 @@ public final class Worker implements Runnable {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    System.err.println("jlvsd: worker " + id + ": closing " + c + ": " + e.getMessage());
+                    log.accept("worker " + id + ": closing " + c + ": " + e.getMessage());
                 }
             }
             arena.close();

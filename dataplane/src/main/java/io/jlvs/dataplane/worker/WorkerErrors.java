@@ -36,7 +36,7 @@ public final class WorkerErrors {
                 count = fresh;
                 StringWriter stack = new StringWriter();
                 error.printStackTrace(new PrintWriter(stack));
-                log.accept("jlvsd: worker " + worker + ": error while handling a frame (dropped, counted in"
+                log.accept("worker " + worker + ": error while handling a frame (dropped, counted in"
                         + " jlvs_worker_errors_total; further " + kind + " errors are only counted): " + stack);
             }
         }

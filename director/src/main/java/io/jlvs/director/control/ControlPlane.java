@@ -1,5 +1,6 @@
 package io.jlvs.director.control;
 
+import io.jlvs.director.Log;
 import io.jlvs.config.model.ServiceFile;
 import io.jlvs.director.metrics.RateEstimator;
 import io.jlvs.config.model.ServiceFileDiff;
@@ -8,7 +9,6 @@ import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.time.MonotonicClock;
 import io.jlvs.dataplane.service.ServiceTable;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
@@ -46,29 +46,33 @@ public final class ControlPlane implements AutoCloseable {
      * @throws IOException when the socket cannot be opened (see {@link ControlServer#start})
      */
     public static ControlPlane start(ServiceTable services, ServiceFile file, Path configFile, ConnTracker tracker,
-                                     Timeouts timeouts, Consumer<ServiceFileDiff> applier, PrintStream log)
+                                     Timeouts timeouts, Consumer<ServiceFileDiff> applier, Log log)
             throws IOException {
         return start(Path.of(file.global().controlSocket()), new ControlCommands(services, file, configFile,
                 tracker, timeouts, MonotonicClock.SYSTEM::nowMs, applier), log, true);
     }
 
     /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */
-    static ControlPlane start(Path socket, ControlCommands commands, PrintStream log, boolean onSighup)
+    static ControlPlane start(Path socket, ControlCommands commands, Log log, boolean onSighup)
             throws IOException {
         ControlServer server = ControlServer.start(socket, commands::execute);
         ScheduledFuture<?> estimator = server.every(RateEstimator.PERIOD_MS, commands::sampleRates);
         if (onSighup) {
             String refused = Sighup.install(() -> server.submit(() -> {
                 ControlResponse r = commands.reload();
-                log.print(r.stdout());
-                log.print(r.stderr());
-                log.flush();
+                r.stdout().lines().forEach(line -> log.info(withoutName(line)));
+                r.stderr().lines().forEach(line -> log.error(withoutName(line)));
             }));
             if (refused != null) {
-                log.println("jlvsd: no reload on SIGHUP (" + refused + "); use jlvsadm --reload");
+                log.warn("no reload on SIGHUP (" + refused + "); use jlvsadm --reload");
             }
         }
         return new ControlPlane(commands, server, estimator);
+    }
+
+    /** A reply line for the log, without the {@code jlvsd: } that jlvsadm's users see and the log adds itself. */
+    private static String withoutName(String line) {
+        return line.startsWith("jlvsd: ") ? line.substring("jlvsd: ".length()) : line;
     }
 
     /** The command executor. */

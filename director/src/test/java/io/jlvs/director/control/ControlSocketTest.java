@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jlvs.core.service.Protocol;
+import io.jlvs.director.Log;
 import io.jlvs.director.adm.AdmParser;
 import io.jlvs.director.adm.AdmResult;
 import io.jlvs.director.adm.RuleTable;
@@ -56,7 +57,7 @@ class ControlSocketTest {
                 + Epoll.unavailabilityCause());
         fixture = new ControlFixture();
         socket = dir.resolve("run/jlvsd.sock");
-        plane = ControlPlane.start(socket, fixture.commands, System.err, false);
+        plane = ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
     }
 
     @AfterEach
@@ -196,7 +197,7 @@ class ControlSocketTest {
     void socketIsRootOnlyAndRemovedOnClose() throws IOException {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-        assertThrows(IOException.class, () -> ControlPlane.start(socket, fixture.commands, System.err, false),
+        assertThrows(IOException.class, () -> ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false),
                 "a second daemon on the same socket");
         assertTrue(Files.exists(socket), "the running daemon's socket stays");
         plane.close();
@@ -212,7 +213,7 @@ class ControlSocketTest {
             crashed.bind(UnixDomainSocketAddress.of(socket));
         }
         assertTrue(Files.exists(socket), "the crashed daemon left its socket");
-        plane = ControlPlane.start(socket, fixture.commands, System.err, false);
+        plane = ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
         assertEquals(0, jlvsadm("-Ln").exitCode());
     }
 
