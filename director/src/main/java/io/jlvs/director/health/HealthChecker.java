@@ -117,7 +117,7 @@ public final class HealthChecker implements AutoCloseable {
         synchronized (table) {
             for (Target t : targets.values()) {
                 list.add(new ServerHealth(t.key.service(), t.key.address(), t.key.port(), t.check, t.isUp, t.checks,
-                        t.failures, t.downTransitions, t.upTransitions, t.lastFailure));
+                        t.failures, t.downTransitions, t.upTransitions, t.consecutiveFailures == 0, t.lastFailure));
             }
         }
         list.sort(Comparator.comparing((ServerHealth h) -> h.service().toString())

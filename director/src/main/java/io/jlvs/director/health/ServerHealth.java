@@ -15,8 +15,10 @@ import io.jlvs.config.model.ServiceKey;
  * @param failures        checks failed
  * @param downTransitions times it went down
  * @param upTransitions   times it came back up
+ * @param lastCheckOk     whether the last completed check succeeded (true before the first)
  * @param lastFailure     why the last failed check failed, or empty
  */
 public record ServerHealth(ServiceKey service, int address, int port, HealthCheck check, boolean isUp, long checks,
-                           long failures, long downTransitions, long upTransitions, String lastFailure) {
+                           long failures, long downTransitions, long upTransitions, boolean lastCheckOk,
+                           String lastFailure) {
 }

@@ -29,8 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP metrics endpoint: {@code GET /metrics} (Prometheus text format 0.0.4) and
- * {@code GET /status} (JSON). It listens where {@code global.metrics-listen} says, which is
+ * The HTTP metrics endpoint: {@code GET /metrics} (Prometheus text format 0.0.4, or OpenMetrics
+ * when asked), {@code GET /status} (JSON; {@code ?history=1} adds the rates' last five minutes)
+ * and the live dashboard at {@code GET /}, which polls {@code /status}. It listens where {@code global.metrics-listen} says, which is
  * 127.0.0.1:9180 unless the file names another address. One event-loop thread serves the
  * requests and moves the rate estimates every 2 s.
  */
@@ -121,10 +122,13 @@ public final class MetricsServer implements AutoCloseable {
                         request.headers().get(HttpHeaderNames.ACCEPT));
                 response = text(HttpResponseStatus.OK, metrics.contentType(), metrics.text());
             } else if (path.equals("/status")) {
-                response = text(HttpResponseStatus.OK, "application/json", StatusJson.render(source));
+                boolean history = new QueryStringDecoder(request.uri()).parameters().containsKey("history");
+                response = text(HttpResponseStatus.OK, "application/json", StatusJson.render(source, history));
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
             } else {
-                response = text(HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
-                        "not found; try /metrics or /status\n");
+                response = DashboardAssets.find(path).map(Handler::asset).orElseGet(() -> text(
+                        HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                        "not found; try / (the dashboard), /metrics or /status\n"));
             }
             if (HttpMethod.HEAD.equals(request.method())) {
                 response.content().clear();
@@ -140,6 +144,17 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+
+        private static FullHttpResponse asset(DashboardAssets.Asset asset) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.wrappedBuffer(asset.bytes()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType())
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, asset.bytes().length)
+                    .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, DashboardAssets.CONTENT_SECURITY_POLICY)
+                    .set("X-Content-Type-Options", "nosniff")
+                    .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            return response;
         }
 
         private static FullHttpResponse text(HttpResponseStatus status, String type, String body) {

@@ -13,11 +13,26 @@ import io.jlvs.dataplane.service.Stats;
  * connections in the first period give a rate of 50/s and an average of 12.5, read as 12
  * (adding 0x1FF before the shift rounds halves down); the same again gives 21.875, read as 22.
  *
+ * <p>It also keeps the estimates of its last {@value #HISTORY} periods (five minutes), for the
+ * dashboard's charts.
+ *
  * <p>Not thread-safe: updated and read by one thread (the metrics event loop).
  */
 public final class RateEstimator {
     /** The estimation period, as the kernel's: 2 s. */
     public static final long PERIOD_MS = 2_000;
+    /** How many periods of estimates it keeps: 150, five minutes. */
+    public static final int HISTORY = 150;
+
+    /** The estimates kept for each period, oldest first from {@link #historySize}. */
+    public enum Series {
+        /** New connections per second. */
+        CPS,
+        /** Packets per second, client to server. */
+        IN_PPS,
+        /** Packets per second, server to client. */
+        OUT_PPS
+    }
 
     private long lastConns;
     private long lastInPkts;
@@ -30,6 +45,9 @@ public final class RateEstimator {
     private long outPps;
     private long inBps;
     private long outBps;
+    /** The last {@link #HISTORY} estimates of each series, a ring indexed by {@code updates % HISTORY}. */
+    private final long[][] history = new long[Series.values().length][HISTORY];
+    private long updates;
 
     /** An estimator starting from {@code now}: the first period's rates are measured from these counts. */
     public RateEstimator(Stats now) {
@@ -45,6 +63,23 @@ public final class RateEstimator {
         inBps = average(inBps, now.inBytes() - lastInBytes, 4);
         outBps = average(outBps, now.outBytes() - lastOutBytes, 4);
         remember(now);
+        int at = (int) (updates++ % HISTORY);
+        history[Series.CPS.ordinal()][at] = connsPerSecond();
+        history[Series.IN_PPS.ordinal()][at] = inPacketsPerSecond();
+        history[Series.OUT_PPS.ordinal()][at] = outPacketsPerSecond();
+    }
+
+    /** How many periods of estimates it keeps now: the periods measured, at most {@link #HISTORY}. */
+    public int historySize() {
+        return (int) Math.min(updates, HISTORY);
+    }
+
+    /** The estimate of {@code series} {@code i} periods after the oldest kept ({@code 0 <= i < historySize()}). */
+    public long historyAt(Series series, int i) {
+        if (i < 0 || i >= historySize()) {
+            throw new IndexOutOfBoundsException("period " + i + " of " + historySize());
+        }
+        return history[series.ordinal()][(int) ((updates - historySize() + i) % HISTORY)];
     }
 
     /** Moves a scaled average a quarter of the way to this period's rate; a counter that went down counts as 0. */
@@ -52,7 +87,7 @@ public final class RateEstimator {
         return averageScaled + (((Math.max(0, delta) << shift) - averageScaled) >> 2);
     }
 
-    /** Counters were zeroed ({@code ipvsadm -Z}): estimates restart from zero at {@code now}. */
+    /** Counters were zeroed ({@code ipvsadm -Z}): estimates restart from zero at {@code now}; the history stays. */
     public void reset(Stats now) {
         cps = inPps = outPps = inBps = outBps = 0;
         remember(now);

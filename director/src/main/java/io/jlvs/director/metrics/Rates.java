@@ -17,15 +17,20 @@ public final class Rates {
     private final ServiceTable table;
     private final Map<Integer, RateEstimator> services = new HashMap<>();
     private final Map<Destination, RateEstimator> destinations = new IdentityHashMap<>();
+    private long updates;
+    private long updatedAtMs;
 
     /** Estimators for {@code table}, starting from its current counts. */
     public Rates(ServiceTable table) {
         this.table = table;
         update();
+        updates = 0;
     }
 
     /** One period has passed: reads every counter and moves every estimate. */
     public synchronized void update() {
+        updates++;
+        updatedAtMs = System.currentTimeMillis();
         Map<Integer, RateEstimator> nextServices = new HashMap<>();
         Map<Destination, RateEstimator> nextDestinations = new IdentityHashMap<>();
         for (VirtualService service : table.services()) {
@@ -50,6 +55,16 @@ public final class Rates {
         services.putAll(nextServices);
         destinations.clear();
         destinations.putAll(nextDestinations);
+    }
+
+    /** The periods measured so far: a reader that saw this number before has seen these estimates. */
+    public synchronized long updates() {
+        return updates;
+    }
+
+    /** When the last period was measured, milliseconds since the epoch. */
+    public synchronized long updatedAtMs() {
+        return updatedAtMs;
     }
 
     /** The estimate of a service, or {@code null} before its first update. */

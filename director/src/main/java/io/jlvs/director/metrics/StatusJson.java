@@ -31,9 +31,13 @@ import java.util.Map;
  * "io": [{"interface", "received", "drops": {reason: count}}]}],
  * "connectionTable": {"capacity", "entries", "free", "defense": {"dropEntry", "dropPacket",
  * "secureTcp", "amemthresh", "amDroprate", "perSourceSynLimit", "underPressure", "dropRate",
- * "evicted"}}, "health": {"downTransitions", "upTransitions"}}}. {@code health} of a server is
- * {@code null} when no check applies to it; {@code connectionTable} is there when the source
- * has a tracker.
+ * "evicted"}}, "health": {"downTransitions", "upTransitions"}, "rates": {"periodMs", "updates",
+ * "updatedAtMs"}}}. {@code health} of a server is {@code null} when no check applies to it, else
+ * its state and the last check's result ({@code lastCheck}: {@code ok}, {@code failed} or
+ * {@code none}); {@code connectionTable} is there when the source has a tracker. With
+ * {@code history}, each {@code rates} object also holds the estimates of the last periods, oldest
+ * first ({@code "history": {"cps": [...], "inPps": [...], "outPps": [...]}}), the last one being
+ * that of period {@code updates}.
  */
 final class StatusJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,8 +45,8 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    /** The document as pretty-printed JSON text. */
-    static String render(MetricsSource source) {
+    /** The document as pretty-printed JSON text, with the rates' history when {@code history}. */
+    static String render(MetricsSource source, boolean history) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode services = root.putArray("services");
         Map<String, ServerHealth> health = source.healthByServer();
@@ -51,7 +55,7 @@ final class StatusJson {
             s.put("service", service.key().toString());
             s.put("scheduler", service.spec().scheduler());
             stats(s.putObject("stats"), source.table().serviceStats(service));
-            rates(s.putObject("rates"), source.rates().service(service));
+            rates(s.putObject("rates"), source.rates().service(service), history);
             ArrayNode servers = s.putArray("servers");
             long active = 0;
             long inactive = 0;
@@ -67,7 +71,7 @@ final class StatusJson {
                 r.put("activeConns", d.activeConns());
                 r.put("inactConns", d.inactConns());
                 stats(r.putObject("stats"), source.table().destinationStats(d));
-                rates(r.putObject("rates"), source.rates().destination(d));
+                rates(r.putObject("rates"), source.rates().destination(d), history);
                 ServerHealth h = health.get(MetricsSource.serverKey(service.key(), d.addr(), d.port()));
                 if (h == null) {
                     r.putNull("health");
@@ -107,6 +111,10 @@ final class StatusJson {
         ObjectNode transitions = root.putObject("health");
         transitions.put("downTransitions", source.checker() == null ? 0 : source.checker().downTransitions());
         transitions.put("upTransitions", source.checker() == null ? 0 : source.checker().upTransitions());
+        ObjectNode rates = root.putObject("rates");
+        rates.put("periodMs", RateEstimator.PERIOD_MS);
+        rates.put("updates", source.rates().updates());
+        rates.put("updatedAtMs", source.rates().updatedAtMs());
         return root.toPrettyString() + "\n";
     }
 
@@ -138,12 +146,24 @@ final class StatusJson {
         node.put("outBytes", stats.outBytes());
     }
 
-    private static void rates(ObjectNode node, RateEstimator rates) {
+    private static void rates(ObjectNode node, RateEstimator rates, boolean history) {
         node.put("cps", rates == null ? 0 : rates.connsPerSecond());
         node.put("inPps", rates == null ? 0 : rates.inPacketsPerSecond());
         node.put("outPps", rates == null ? 0 : rates.outPacketsPerSecond());
         node.put("inBps", rates == null ? 0 : rates.inBytesPerSecond());
         node.put("outBps", rates == null ? 0 : rates.outBytesPerSecond());
+        if (history) {
+            ObjectNode h = node.putObject("history");
+            series(h.putArray("cps"), rates, RateEstimator.Series.CPS);
+            series(h.putArray("inPps"), rates, RateEstimator.Series.IN_PPS);
+            series(h.putArray("outPps"), rates, RateEstimator.Series.OUT_PPS);
+        }
+    }
+
+    private static void series(ArrayNode values, RateEstimator rates, RateEstimator.Series series) {
+        for (int i = 0; rates != null && i < rates.historySize(); i++) {
+            values.add(rates.historyAt(series, i));
+        }
     }
 
     private static void health(ObjectNode node, ServerHealth h) {
@@ -155,6 +175,7 @@ final class StatusJson {
         node.put("failures", h.failures());
         node.put("downTransitions", h.downTransitions());
         node.put("upTransitions", h.upTransitions());
+        node.put("lastCheck", h.checks() == 0 ? "none" : h.lastCheckOk() ? "ok" : "failed");
         node.put("lastFailure", h.lastFailure());
     }
 }

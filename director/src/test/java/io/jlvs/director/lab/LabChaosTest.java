@@ -56,7 +56,6 @@ class LabChaosTest {
     private static final int CYCLES = 100;
     /** How long wrk may run at most; the test stops it (SIGINT, which makes it report) when done. */
     private static final int WRK_LIMIT_SECONDS = 600;
-    private static final int WAIT_ATTEMPTS = 600;
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
 
     private final Scripts.Started started = new Scripts.Started();
@@ -85,7 +84,7 @@ class LabChaosTest {
         Path socket = Scripts.controlSocket(global);
         Files.writeString(SERVICE_FILE, global + services(1));
         ok(adm(socket, "--reload"));
-        await("rs3 checked and up", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1
+        Scripts.await("rs3 checked and up", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1
                 && Scripts.metric("jlvs_server_health_checked", "192.168.188.84:80") == 1);
         assertEquals("rs3", curl(8080), "VIP:8080 answers from rs3" + jlvsdLog());
         String saved = ok(adm(socket, "-Sn"));
@@ -95,7 +94,7 @@ class LabChaosTest {
         Path wrkOut = Files.createTempFile("jlvs-chaos-wrk", ".out");
         Process wrk = started.start(wrkOut, List.of("ip", "netns", "exec", Scripts.ns("client"), "wrk", "-t1", "-c8",
                 "-d" + WRK_LIMIT_SECONDS + "s", "--timeout", "10s", "http://" + VIP + "/"));
-        await("wrk's connections established", () -> activeConnections(socket) >= 8);
+        Scripts.await("wrk's connections established", () -> activeConnections(socket) >= 8);
         long rssBefore = Scripts.rssKb(jlvsd);
         String clientMac = Scripts.mac(Scripts.ns("client"), "eth0");
         String directorMac = Scripts.mac(Scripts.ns("director"), "eth1");
@@ -118,17 +117,11 @@ class LabChaosTest {
         long evicted = Scripts.metric("jlvs_defense_evicted_total", "") - evictedBefore;
 
         // 3. A real server killed and restored.
-        // nginx's workers outlive a killed master: its children are killed with it, by their PIDs.
-        long master = Scripts.labPid("rs3-nginx");
-        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", Long.toString(master)));
-        kill.addAll(List.of(Files.readString(Path.of("/proc", Long.toString(master), "task", Long.toString(master),
-                "children")).trim().split("\\s+")));
-        Scripts.Result killed = Scripts.run(Map.of(), kill);
-        assertEquals(0, killed.exitCode(), killed::toString);
-        await("rs3 down", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 0);
+        Scripts.killNginx("rs3");
+        Scripts.await("rs3 down", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 0);
         started.start(Files.createTempFile("jlvs-chaos-nginx", ".out"), List.of("ip", "netns", "exec", Scripts.ns("rs3"), "nginx",
                 "-c", Scripts.RUN.resolve("rs3/nginx.conf").toString()));
-        await("rs3 up again", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1);
+        Scripts.await("rs3 up again", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1);
         assertEquals("rs3", curl(8080), "VIP:8080 answers from rs3 after its restore" + jlvsdLog());
 
         // 4. Reloads.
@@ -238,20 +231,5 @@ class LabChaosTest {
         return r.exitCode() == 0 ? r.output().strip() : "";
     }
 
-    /** A check that may throw. */
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws IOException;
-    }
 
-    /** Waits for {@code condition}, checking it at most {@link #WAIT_ATTEMPTS} times, 100 ms apart. */
-    private static void await(String what, Condition condition) throws IOException, InterruptedException {
-        for (int attempt = 0; attempt < WAIT_ATTEMPTS; attempt++) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + ": not after " + WAIT_ATTEMPTS + " checks" + jlvsdLog());
-    }
 }

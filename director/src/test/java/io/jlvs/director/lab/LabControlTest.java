@@ -57,7 +57,6 @@ class LabControlTest {
     /** The check's interval and retries, as the service file below says them. */
     private static final long HEALTH_INTERVAL_MS = 500;
     private static final int HEALTH_RETRIES = 3;
-    private static final long WAIT_MS = 30_000;
 
     @BeforeEach
     void noLabUp() {
@@ -294,7 +293,7 @@ class LabControlTest {
         Files.writeString(SERVICE_FILE, global + service(DR_VIP, "rr", "dr", new TreeMap<>(Map.of("rs1", 1, "rs2", 1)), check));
         ControlResponse reloaded = adm(socket, "--reload");
         assertEquals(0, reloaded.exitCode(), reloaded::stderr);
-        await("both servers checked and up", () -> gauge("jlvs_server_up", "rs1") == 1
+        Scripts.await("both servers checked and up", () -> gauge("jlvs_server_up", "rs1") == 1
                 && gauge("jlvs_server_up", "rs2") == 1 && gauge("jlvs_server_health_checked", "rs1") == 1);
         assertEquals(1, weightInListing(socket, "rs1"));
 
@@ -305,7 +304,7 @@ class LabControlTest {
             long nginxPid = Scripts.labPid("rs1-nginx");
             assertEquals(0, Scripts.run(Map.of(), List.of("kill", "-TERM", Long.toString(nginxPid))).exitCode());
             long stoppedNs = System.nanoTime();
-            await("rs1 quiesced in -Ln", () -> weightInListing(socket, "rs1") == 0);
+            Scripts.await("rs1 quiesced in -Ln", () -> weightInListing(socket, "rs1") == 0);
             long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
             long quiescedNs = System.nanoTime();
             System.out.println("rs1 quiesced " + downMs + " ms after its nginx stopped (interval x retries = "
@@ -323,7 +322,7 @@ class LabControlTest {
             nginx = new ProcessBuilder("ip", "netns", "exec", Scripts.ns("rs1"), "nginx", "-c",
                     Scripts.RUN.resolve("rs1/nginx.conf").toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            await("rs1 restored in -Ln and /metrics", () -> weightInListing(socket, "rs1") == 1
+            Scripts.await("rs1 restored in -Ln and /metrics", () -> weightInListing(socket, "rs1") == 1
                     && gauge("jlvs_server_up", "rs1") == 1 && gauge("jlvs_server_weight", "rs1") == 1);
             long restoredNs = System.nanoTime();
             // The traffic stops first: with two clients taking turns, rr could hand each one server.
@@ -459,20 +458,5 @@ class LabControlTest {
         }
     }
 
-    /** A check that may throw. */
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws IOException;
-    }
 
-    private static void await(String what, Condition condition) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(what + ": not within " + WAIT_MS + " ms" + jlvsdLog());
-    }
 }

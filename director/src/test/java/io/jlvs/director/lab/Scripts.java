@@ -41,6 +41,8 @@ final class Scripts {
     private static final Pattern LAB_NAMESPACE =
             Pattern.compile(Pattern.quote(PREFIX) + "(client|router|director|switch|rs[0-9]+)");
     private static final long TIMEOUT_SECONDS = 90;
+    /** How many times {@link #await} checks its condition, 100 ms apart. */
+    static final int WAIT_ATTEMPTS = 600;
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     private Scripts() {
@@ -163,6 +165,19 @@ final class Scripts {
         throw new AssertionError("no " + name + " in " + RUN.resolve("pids"));
     }
 
+    /**
+     * Kills the nginx the lab started on {@code host} ({@code rs1}...) with SIGKILL, its workers
+     * too: they outlive a killed master, so its children are killed with it, by their PIDs.
+     */
+    static void killNginx(String host) throws IOException {
+        long master = labPid(host + "-nginx");
+        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", Long.toString(master)));
+        kill.addAll(List.of(Files.readString(Path.of("/proc", Long.toString(master), "task", Long.toString(master),
+                "children")).trim().split("\\s+")));
+        Result killed = run(Map.of(), kill);
+        assertEquals(0, killed.exitCode(), killed::toString);
+    }
+
     /** The lab's service file ({@code lab/run/director.yaml}) up to and including {@code services:}. */
     static String globalSection() throws IOException {
         String text = Files.readString(RUN.resolve("director.yaml"));
@@ -252,6 +267,27 @@ final class Scripts {
                 }
             }
         }
+    }
+
+    /** A check that may throw. */
+    @FunctionalInterface
+    interface Condition {
+        boolean holds() throws IOException;
+    }
+
+    /**
+     * Waits for {@code condition}, checking it at most {@link #WAIT_ATTEMPTS} times, 100 ms
+     * apart; fails with {@code what} and jlvsd's log when it never holds. A bound on the checks,
+     * not a deadline that a slow machine could miss.
+     */
+    static void await(String what, Condition condition) throws IOException, InterruptedException {
+        for (int attempt = 0; attempt < WAIT_ATTEMPTS; attempt++) {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(what + ": not after " + WAIT_ATTEMPTS + " checks" + jlvsdLog());
     }
 
     /** The lab's jlvsd log, for failure messages. */

@@ -51,6 +51,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -299,6 +301,7 @@ class MetricsServerTest {
         assertEquals(1, entry.get("configuredWeight").asInt());
         assertFalse(entry.get("health").get("up").asBoolean());
         assertEquals("connect refused", entry.get("health").get("lastFailure").asText());
+        assertEquals("failed", entry.get("health").get("lastCheck").asText());
         assertEquals(1, status.get("health").get("downTransitions").asLong());
     }
 
@@ -349,7 +352,7 @@ class MetricsServerTest {
         tracker.defense().update(tracker.table().capacity() - tracker.table().size());
         MetricsSource source = new MetricsSource(table, null, List::of, new Rates(table), tracker);
 
-        JsonNode status = new ObjectMapper().readTree(StatusJson.render(source)).get("connectionTable");
+        JsonNode status = new ObjectMapper().readTree(StatusJson.render(source, false)).get("connectionTable");
         assertNotNull(status, "/status has the connection table");
         assertEquals(64, status.get("capacity").asLong());
         assertEquals(0, status.get("entries").asLong());
@@ -390,6 +393,71 @@ class MetricsServerTest {
         assertEquals("eth0", io.get("interface").asText());
         assertEquals(120, io.get("received").asLong());
         assertEquals(7, io.get("drops").get("ring_full").asLong());
+    }
+
+    @Test
+    void statusWithHistoryHasTheRatesOfEachPeriodOldestFirst() throws Exception {
+        ServiceTable table = tableWithTraffic(Optional.empty(), 8080);
+        Rates estimates = new Rates(table);
+        VirtualService dns = table.service(DNS);
+        int dnsServer = table.registry().indexOf(dns.destinations().getFirst());
+        TrafficCounters counters = table.newCounters();
+        for (int period = 1; period <= 3; period++) {
+            for (int i = 0; i < 200 * period; i++) {
+                counters.in(dns.index(), dnsServer, 60);
+            }
+            estimates.update();
+        }
+        MetricsSource source = new MetricsSource(table, null, List::of, estimates);
+        JsonNode root = new ObjectMapper().readTree(StatusJson.render(source, true));
+        assertEquals(3, root.get("rates").get("updates").asLong());
+        assertEquals(RateEstimator.PERIOD_MS, root.get("rates").get("periodMs").asLong());
+        assertTrue(root.get("rates").get("updatedAtMs").asLong() > 0);
+        JsonNode rates = root.get("services").get(1).get("servers").get(0).get("rates");
+        // 200, 400, 600 packets per 2 s: 100, 200, 300/s; the estimate moves a quarter of the way:
+        // 25, 25 + (200 - 25)/4 = 68.75 → 69, 68.75 + (300 - 68.75)/4 = 126.56 → 127.
+        assertEquals(List.of(25L, 69L, 127L), rates.get("history").get("inPps").valueStream().map(JsonNode::asLong)
+                .toList());
+        assertEquals(127, rates.get("inPps").asLong(), "the last period of the history is the current estimate");
+        assertEquals(List.of(0L, 0L, 0L), rates.get("history").get("outPps").valueStream().map(JsonNode::asLong)
+                .toList());
+        assertEquals(3, root.get("services").get(1).get("rates").get("history").get("cps").size());
+        assertTrue(new ObjectMapper().readTree(StatusJson.render(source, false)).get("services").get(1).get("servers")
+                .get(0).get("rates").get("history") == null, "no history unless asked");
+    }
+
+    @Test
+    void theDashboardPageAndEveryFileItLoadsAreServedWithTheirTypesAndPolicy() throws Exception {
+        start(tableWithTraffic(Optional.empty(), 8080), List.of());
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+        assertEquals(DashboardAssets.CONTENT_SECURITY_POLICY,
+                page.headers().firstValue("content-security-policy").orElseThrow());
+        assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
+        assertEquals(page.body(), get("/dashboard").body(), "/dashboard is the page too");
+        Matcher refs = Pattern.compile("(?:src|href)=\"(/dashboard/[^\"]+)\"")
+                .matcher(page.body());
+        Map<String, String> types = Map.of(".js", "text/javascript; charset=utf-8", ".css", "text/css; charset=utf-8",
+                "LICENSE", "text/plain; charset=utf-8");
+        int files = 0;
+        while (refs.find()) {
+            String path = refs.group(1);
+            HttpResponse<String> file = get(path);
+            assertEquals(200, file.statusCode(), path);
+            assertFalse(file.body().isEmpty(), path);
+            String type = types.entrySet().stream().filter(t -> path.endsWith(t.getKey())).findFirst()
+                    .orElseThrow(() -> new AssertionError("unexpected file " + path)).getValue();
+            assertEquals(type, file.headers().firstValue("content-type").orElseThrow(), path);
+            files++;
+        }
+        assertEquals(5, files, "the page loads uPlot's script and style, its own, and links uPlot's licence");
+        assertTrue(get("/dashboard/uplot/LICENSE").body().startsWith("The MIT License"));
+        for (String path : List.of("/dashboard/", "/dashboard/index.html",
+                "/dashboard/uplot/", "/dashboard.js", "/dashboard/uplot/uPlot.cjs.js")) {
+            int status = get(path).statusCode();
+            assertTrue(path.equals("/dashboard/") ? status == 200 : status == 404, path + ": " + status);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.jlvs.dataplane.service.Stats;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The IPVS estimator (IPVS-SEMANTICS &sect;2.10): rate = Δ/2 s, {@code avg += (rate - avg)/4},
@@ -53,5 +54,35 @@ class RateEstimatorTest {
         assertEquals(0, e.connsPerSecond());
         e.update(new Stats(100, 0, 0, 0, 0));
         assertEquals(0, e.connsPerSecond());
+    }
+
+    @Test
+    void keepsTheEstimatesOfTheLastFiveMinutesOldestFirst() {
+        RateEstimator e = new RateEstimator(Stats.ZERO);
+        assertEquals(0, e.historySize());
+        // Period p (1-based) brings 2p packets in, p out and 2 connections: 2 conns in 2 s is 1/s.
+        long inPkts = 0;
+        long outPkts = 0;
+        long[] inEstimates = new long[RateEstimator.HISTORY + 10];
+        for (int p = 1; p <= inEstimates.length; p++) {
+            inPkts += 2L * p * 1024;
+            outPkts += (long) p * 1024;
+            e.update(new Stats(2L * p, inPkts, outPkts, 0, 0));
+            inEstimates[p - 1] = e.inPacketsPerSecond();
+            if (p == 3) {
+                assertEquals(3, e.historySize());
+                assertEquals(inEstimates[0], e.historyAt(RateEstimator.Series.IN_PPS, 0));
+                assertEquals(inEstimates[2], e.historyAt(RateEstimator.Series.IN_PPS, 2));
+            }
+        }
+        assertEquals(RateEstimator.HISTORY, e.historySize(), "five minutes of 2 s periods");
+        // The oldest kept is period 11: the first 10 were pushed out.
+        assertEquals(inEstimates[10], e.historyAt(RateEstimator.Series.IN_PPS, 0));
+        assertEquals(inEstimates[inEstimates.length - 1], e.historyAt(RateEstimator.Series.IN_PPS,
+                RateEstimator.HISTORY - 1));
+        assertEquals(e.outPacketsPerSecond(), e.historyAt(RateEstimator.Series.OUT_PPS, RateEstimator.HISTORY - 1));
+        assertEquals(e.connsPerSecond(), e.historyAt(RateEstimator.Series.CPS, RateEstimator.HISTORY - 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> e.historyAt(RateEstimator.Series.CPS,
+                RateEstimator.HISTORY));
     }
 }
