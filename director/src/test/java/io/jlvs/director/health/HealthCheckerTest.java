@@ -42,8 +42,6 @@ class HealthCheckerTest {
     private static final int LOOPBACK = Ipv4.parse("127.0.0.1");
     private static final long INTERVAL_MS = 100;
     private static final int RETRIES = 3;
-    /** Scheduling slack on a shared machine, beyond interval × retries + timeout. */
-    private static final long SLACK_MS = 2_000;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> closeLater = new ArrayList<>();
@@ -115,31 +113,56 @@ class HealthCheckerTest {
                 .orElseThrow(() -> new AssertionError("no health entry for port " + port + ": " + checker.health()));
     }
 
-    /** Waits for {@code condition}; fails after {@code limitMs}. */
-    private static void await(String what, long limitMs, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            if (elapsedMs > limitMs) {
-                fail(what + " did not happen within " + limitMs + " ms");
+    /** How often a wait looks before it gives up on a checker that makes no progress at all, 10 ms apart. */
+    private static final int MAX_POLLS = 6_000;
+
+    /** Waits for {@code condition}, looking at most {@link #MAX_POLLS} times. */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        for (int poll = 0; poll < MAX_POLLS; poll++) {
+            if (condition.getAsBoolean()) {
+                return;
             }
             Thread.sleep(10);
         }
+        fail(what + ": not after " + MAX_POLLS + " looks");
+    }
+
+    /**
+     * Waits for {@code condition} and fails when the checker completes more than {@code checks}
+     * further checks of {@code port} before it holds: a bound on checks, not on time, so a busy
+     * machine that slows the checks down does not change the outcome. (The count is read before
+     * the condition, so a check that both counts and makes it hold is not held against it.)
+     */
+    private void awaitWithinChecks(String what, int port, int checks, BooleanSupplier condition)
+            throws InterruptedException {
+        long start = health(port).checks();
+        for (int poll = 0; poll < MAX_POLLS; poll++) {
+            long done = health(port).checks() - start;
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            if (done > checks) {
+                fail(what + ": not within " + checks + " checks (" + done + " done); " + health(port));
+            }
+            Thread.sleep(10);
+        }
+        fail(what + ": not after " + MAX_POLLS + " looks; " + health(port));
     }
 
     @Test
-    void stoppedServerIsQuiescedWithinIntervalTimesRetriesAndRestoredWhenItReturns() throws Exception {
+    void stoppedServerIsQuiescedAfterRetriesFailedChecksAndRestoredWhenItReturns() throws Exception {
         ServerSocket rs1 = listen(0);
         int port = rs1.getLocalPort();
         ServerSocket rs2 = listen(0);
         ServiceTable table = start(service(tcp(HealthCheck.Action.QUIESCE), server(port, 3),
                 server(rs2.getLocalPort(), 1)));
-        await("first successful checks", SLACK_MS, () -> health(port).checks() >= 2);
+        await("first successful checks", () -> health(port).checks() >= 2);
         assertEquals(3, destination(table, port).weight());
 
         rs1.close();
-        await("quiesce within interval x retries (+ one timeout and slack)", INTERVAL_MS * RETRIES + INTERVAL_MS
-                + SLACK_MS, () -> destination(table, port).weight() == 0);
+        // RETRIES failed checks, and one more that may have been under way, passing, when it closed.
+        awaitWithinChecks("quiesce after retries failed checks", port, RETRIES + 1,
+                () -> destination(table, port).weight() == 0);
         assertFalse(health(port).isUp());
         assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: down after 3 failures (connect refused)",
                 log.getFirst());
@@ -147,7 +170,7 @@ class HealthCheckerTest {
         assertEquals(1, scheduled(table, rs2.getLocalPort()).weight(), "the other server is untouched");
 
         listen(port);
-        await("restore", INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 3);
+        awaitWithinChecks("restore after rise (1) passing check", port, 2, () -> destination(table, port).weight() == 3);
         assertTrue(health(port).isUp());
         assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 1 success", log.get(1));
         assertEquals(1, health(port).downTransitions());
@@ -171,17 +194,17 @@ class HealthCheckerTest {
         int port = http.getAddress().getPort();
         // A generous timeout: the first HTTP check of the JVM loads the codec's classes.
         ServiceTable table = start(service(http(200, 1_000), server(port, 2)));
-        await("a passing HTTP check", SLACK_MS, () -> health(port).checks() > health(port).failures());
+        await("a passing HTTP check", () -> health(port).checks() > health(port).failures());
         assertTrue(health(port).isUp());
         assertTrue(requests.get() >= 1, "the check sent GET /health");
 
         status.set(503);
-        await("quiesce on 503", INTERVAL_MS * RETRIES + SLACK_MS, () -> destination(table, port).weight() == 0);
+        awaitWithinChecks("quiesce on 503", port, RETRIES + 1, () -> destination(table, port).weight() == 0);
         assertEquals("HTTP status 503, expected 200", health(port).lastFailure());
         assertTrue(log.getFirst().endsWith(": down after 3 failures (HTTP status 503, expected 200)"), log.toString());
 
         status.set(200);
-        await("restore on 200", INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 2);
+        awaitWithinChecks("restore on 200", port, 2, () -> destination(table, port).weight() == 2);
     }
 
     @Test
@@ -189,8 +212,8 @@ class HealthCheckerTest {
         ServerSocket silent = listen(0);
         int port = silent.getLocalPort();
         ServiceTable table = start(service(http(200, INTERVAL_MS), server(port, 1)));
-        await("quiesce on timeouts", (INTERVAL_MS + INTERVAL_MS) * RETRIES + SLACK_MS,
-                () -> destination(table, port).weight() == 0);
+        await("the first check", () -> checker.health().stream().anyMatch(h -> h.port() == port));
+        awaitWithinChecks("quiesce on timeouts", port, RETRIES, () -> destination(table, port).weight() == 0);
         assertEquals("no response within " + INTERVAL_MS + " ms", health(port).lastFailure());
     }
 
@@ -200,15 +223,15 @@ class HealthCheckerTest {
         int port = rs1.getLocalPort();
         ServiceTable table = start(service(tcp(HealthCheck.Action.REMOVE), server(port, 4)));
         Destination d = destination(table, port);
-        await("first check", SLACK_MS, () -> health(port).checks() >= 1);
+        await("first check", () -> health(port).checks() >= 1);
 
         rs1.close();
-        await("removal", INTERVAL_MS * RETRIES + SLACK_MS, () -> scheduled(table, port) == null);
+        awaitWithinChecks("removal", port, RETRIES + 1, () -> scheduled(table, port) == null);
         assertFalse(d.isAvailable(), "deleted as ipvsadm -d: no longer AVAILABLE");
         assertSame(d, destination(table, port), "the service keeps the destination and its counters");
 
         listen(port);
-        await("re-add", INTERVAL_MS + SLACK_MS, () -> scheduled(table, port) != null);
+        awaitWithinChecks("re-add", port, 2, () -> scheduled(table, port) != null);
         assertSame(d, scheduled(table, port));
         assertTrue(d.isAvailable());
         assertEquals(4, d.weight());
@@ -221,19 +244,18 @@ class HealthCheckerTest {
         int dead = deadPort();
         ServiceSpec before = service(tcp(HealthCheck.Action.QUIESCE), server(up, 1));
         ServiceTable table = start(before);
-        await("first check", SLACK_MS, () -> health(up).checks() >= 1);
+        await("first check", () -> health(up).checks() >= 1);
 
         ServiceSpec added = service(tcp(HealthCheck.Action.QUIESCE), server(up, 1), server(dead, 5));
         checker.apply(ServiceFileDiff.between(file(before), file(added)));
-        await("new server quiesced", INTERVAL_MS * RETRIES + SLACK_MS, () -> destination(table, dead).weight() == 0);
+        awaitWithinChecks("new server quiesced", dead, RETRIES, () -> destination(table, dead).weight() == 0);
 
         ServiceSpec reweighted = service(tcp(HealthCheck.Action.QUIESCE), server(up, 1), server(dead, 7));
         table.apply(ServiceFileDiff.between(file(added), file(reweighted)));
         assertEquals(0, destination(table, dead).weight(), "a reload does not bring a down server back");
 
         listen(dead);
-        await("restored with the reloaded weight", INTERVAL_MS + SLACK_MS,
-                () -> destination(table, dead).weight() == 7);
+        awaitWithinChecks("restored with the reloaded weight", dead, 2, () -> destination(table, dead).weight() == 7);
 
         ServiceSpec removed = service(tcp(HealthCheck.Action.QUIESCE), server(dead, 7));
         checker.apply(ServiceFileDiff.between(file(reweighted), file(removed)));
@@ -246,7 +268,7 @@ class HealthCheckerTest {
         int dead = deadPort();
         ServiceSpec before = service(tcp(HealthCheck.Action.REMOVE), server(dead, 2));
         ServiceTable table = start(before);
-        await("removal", INTERVAL_MS * RETRIES + SLACK_MS, () -> scheduled(table, dead) == null);
+        awaitWithinChecks("removal", dead, RETRIES, () -> scheduled(table, dead) == null);
 
         ServiceSpec after = service(tcp(HealthCheck.Action.REMOVE), server(dead, 9));
         checker.apply(ServiceFileDiff.between(file(before), file(after)));
@@ -255,7 +277,7 @@ class HealthCheckerTest {
         assertEquals(9, service.spec().servers().getFirst().weight());
 
         listen(dead);
-        await("re-add", INTERVAL_MS + SLACK_MS, () -> scheduled(table, dead) != null);
+        awaitWithinChecks("re-add", dead, 2, () -> scheduled(table, dead) != null);
         assertEquals(9, scheduled(table, dead).weight());
     }
 
@@ -265,11 +287,13 @@ class HealthCheckerTest {
         HealthCheck check = new HealthCheck(HealthCheck.Type.TCP, 0, "/", 200, INTERVAL_MS, INTERVAL_MS, 1, 3,
                 HealthCheck.Action.QUIESCE);
         ServiceTable table = start(service(check, server(port, 5)));
-        await("quiesce after one failure", INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 0);
+        await("the first check", () -> checker.health().stream().anyMatch(h -> h.port() == port));
+        awaitWithinChecks("quiesce after one failure", port, 1, () -> destination(table, port).weight() == 0);
         assertTrue(log.getFirst().endsWith(": down after 1 failure (connect refused)"), log.toString());
 
         listen(port);
-        await("restore", 3 * INTERVAL_MS + SLACK_MS, () -> destination(table, port).weight() == 5);
+        // Three passing checks, and one more that may have been under way, failing, when it opened.
+        awaitWithinChecks("restore after three passing checks", port, 4, () -> destination(table, port).weight() == 5);
         ServerHealth h = health(port);
         assertTrue(h.checks() - h.failures() >= 3, "restored only after 3 successes: " + h);
         assertEquals("real server 127.0.0.1:" + port + " of TCP 192.168.10.100:80: up after 3 successes", log.get(1));
@@ -282,7 +306,7 @@ class HealthCheckerTest {
         HealthCheck check = new HealthCheck(HealthCheck.Type.TCP, probe.getLocalPort(), "/", 200, INTERVAL_MS,
                 INTERVAL_MS, RETRIES, 1, HealthCheck.Action.QUIESCE);
         ServiceTable table = start(service(check, server(servicePort, 2)));
-        await("checks on the check port", SLACK_MS, () -> health(servicePort).checks() >= RETRIES + 1);
+        await("checks on the check port", () -> health(servicePort).checks() >= RETRIES + 1);
         assertEquals(0, health(servicePort).failures(), "the server port is closed, the check port open");
         assertEquals(2, destination(table, servicePort).weight());
     }
@@ -292,7 +316,8 @@ class HealthCheckerTest {
         int dead = deadPort();
         ServiceSpec before = service(tcp(HealthCheck.Action.QUIESCE), server(dead, 2));
         ServiceTable table = start(before);
-        await("quiesce", INTERVAL_MS * RETRIES + SLACK_MS, () -> destination(table, dead).weight() == 0);
+        await("the first check", () -> checker.health().stream().anyMatch(h -> h.port() == dead));
+        awaitWithinChecks("quiesce", dead, RETRIES, () -> destination(table, dead).weight() == 0);
 
         ServiceSpec unchecked = new ServiceSpec(KEY, "wrr", 0, Optional.empty(), List.of(server(dead, 2)));
         checker.apply(ServiceFileDiff.between(file(before), file(unchecked)));
