@@ -125,8 +125,9 @@ class LabDashboardBrowserTest {
                         && !browser.findElements(By.cssSelector(row(RS1) + " td.chart canvas")).isEmpty()
                         && !browser.findElements(By.cssSelector(row(RS2) + " td.chart canvas")).isEmpty());
         assertEquals("nat", cellText(RS1, "method"), "the method as the service file names it");
-        assertTrue(browser.findElement(By.id("summary")).getText().startsWith("1 service · 2 real servers"),
-                browser.findElement(By.id("summary")).getText());
+        String summary = browser.findElement(By.id("summary")).getText();
+        assertTrue(summary.startsWith("1 service · 2 real servers · 1 worker · "), summary);
+        assertTrue(summary.matches(".* · \\S+ frames lost in the rings, \\S+ dropped .*"), summary);
 
         ok(adm(socket, "-e", "-t", VIP + ":80", "-r", RS1, "-m", "-w", "3"));
         onPage("the weight set with jlvsadm -e shows without reloading the page",

@@ -217,6 +217,15 @@
     let text = status.services.length + (status.services.length === 1 ? " service" : " services") + " · "
       + servers + (servers === 1 ? " real server" : " real servers") + " · "
       + status.workers.length + (status.workers.length === 1 ? " worker" : " workers");
+    let lost = 0;
+    let dropped = 0;
+    for (const worker of status.workers) {
+      dropped += worker.verdicts.dropped || 0;
+      for (const io of worker.io) {
+        for (const n of Object.values(io.drops)) lost += n;
+      }
+    }
+    text += " · " + count(lost) + " frames lost in the rings, " + count(dropped) + " dropped (reasons in /metrics)";
     if (status.connectionTable) {
       const t = status.connectionTable;
       text += " · connection table " + count(t.entries) + " of " + count(t.capacity)
