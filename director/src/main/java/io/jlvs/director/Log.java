@@ -43,12 +43,7 @@ public final class Log {
 
         /** The level named {@code name} ({@code error}, {@code warn}, {@code info}, {@code debug}). */
         public static Level parse(String name) {
-            for (Level level : values()) {
-                if (level.label().equals(name)) {
-                    return level;
-                }
-            }
-            throw new IllegalArgumentException("log level must be error, warn, info or debug, was '" + name + "'");
+            return byName(values(), name, "log level must be error, warn, info or debug");
         }
 
         /** Its name in lower case, as the option and logfmt/JSON spell it. */
@@ -68,13 +63,18 @@ public final class Log {
 
         /** The format named {@code name} ({@code text}, {@code logfmt}, {@code json}). */
         public static Format parse(String name) {
-            for (Format format : values()) {
-                if (format.name().toLowerCase(Locale.ROOT).equals(name)) {
-                    return format;
-                }
-            }
-            throw new IllegalArgumentException("log format must be text, logfmt or json, was '" + name + "'");
+            return byName(values(), name, "log format must be text, logfmt or json");
         }
+    }
+
+    /** The constant whose name in lower case is {@code name}, else {@code refusal} and the name. */
+    private static <E extends Enum<E>> E byName(E[] values, String name, String refusal) {
+        for (E value : values) {
+            if (value.name().toLowerCase(Locale.ROOT).equals(name)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(refusal + ", was '" + name + "'");
     }
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")

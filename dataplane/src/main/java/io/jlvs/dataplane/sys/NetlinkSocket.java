@@ -5,16 +5,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@code NETLINK_ROUTE} socket ({@code AF_NETLINK}, {@code SOCK_RAW}), in this process's
- * network namespace or in a named one ({@code /run/netns/NAME}, as {@code ip netns} makes them):
- * a socket belongs to the namespace it was created in, so a short-lived thread enters the named
- * namespace ({@code setns}), creates the socket and ends; no other thread changes namespace.
+ * network namespace or in a named one ({@code /run/netns/NAME}, as {@code ip netns} makes them),
+ * where {@link NetNamespace} creates it.
  *
  * <p>Bound with multicast {@code groups} it also receives the kernel's change notifications
  * ({@code RTMGRP_*}). Control path only: methods allocate nothing per call beyond what the caller
@@ -36,11 +31,8 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final int CLONE_NEWNET = 0x4000_0000;
     private static final int SO_RCVBUFFORCE = 33;
     private static final int SOCKADDR_NL_BYTES = 12;
-    private static final Path NETNS_DIR = Path.of("/run/netns");
 
     private final int fd;
     private final MemorySegment pollFd;
@@ -62,7 +54,7 @@ public final class NetlinkSocket implements AutoCloseable {
      *         does not exist, {@code open(/run/netns/NAME)} and {@code ENOENT}
      */
     public static NetlinkSocket open(String namespace, int groups, int receiveBufferBytes) throws NativeException {
-        int fd = namespace == null ? createSocket() : createSocketIn(namespace);
+        int fd = namespace == null ? createSocket() : NetNamespace.call(namespace, NetlinkSocket::createSocket);
         try (Arena local = Arena.ofConfined()) {
             if (receiveBufferBytes > 0) {
                 MemorySegment size = local.allocateFrom(JAVA_INT, receiveBufferBytes);
@@ -90,46 +82,6 @@ public final class NetlinkSocket implements AutoCloseable {
             throw new NativeException("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)", -fd);
         }
         return fd;
-    }
-
-    private static int createSocketIn(String namespace) throws NativeException {
-        if (namespace.isEmpty() || namespace.contains("/") || namespace.equals(".") || namespace.equals("..")) {
-            throw new IllegalArgumentException("not a network namespace name: '" + namespace + "'");
-        }
-        Path path = NETNS_DIR.resolve(namespace);
-        if (!Files.exists(path)) {
-            throw new NativeException("open(" + path + ")", Errno.ENOENT);
-        }
-        AtomicInteger result = new AtomicInteger();
-        AtomicReference<NativeException> failure = new AtomicReference<>();
-        Thread entering = Thread.ofPlatform().name("jlvs-netns-" + namespace).start(() -> {
-            try (Arena local = Arena.ofConfined()) {
-                int nsFd = LibC.open(local.allocateFrom(path.toString()), O_RDONLY_CLOEXEC);
-                if (nsFd < 0) {
-                    failure.set(new NativeException("open(" + path + ")", -nsFd));
-                    return;
-                }
-                int r = LibC.setns(nsFd, CLONE_NEWNET);
-                LibC.close(nsFd);
-                if (r < 0) {
-                    failure.set(new NativeException("setns(" + path + ", CLONE_NEWNET)", -r));
-                    return;
-                }
-                result.set(createSocket());
-            } catch (NativeException e) {
-                failure.set(e);
-            }
-        });
-        try {
-            entering.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NativeException("setns(" + path + ")", Errno.EINTR);
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return result.get();
     }
 
     /** Sends {@code lengthBytes} of {@code message}; returns 0 or {@code -errno}. */

@@ -17,8 +17,11 @@ final class DashboardAssets {
     }
 
     private static final String BASE = "dashboard/";
+    private static final Asset PAGE = load("index.html", "text/html; charset=utf-8");
     private static final Map<String, Asset> ASSETS = Map.of(
-            "/", load("index.html", "text/html; charset=utf-8"),
+            "/", PAGE,
+            "/dashboard", PAGE,
+            "/dashboard/", PAGE,
             "/dashboard/dashboard.js", load("dashboard.js", "text/javascript; charset=utf-8"),
             "/dashboard/dashboard.css", load("dashboard.css", "text/css; charset=utf-8"),
             "/dashboard/uplot/uPlot.iife.min.js", load("uplot/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
@@ -30,9 +33,9 @@ final class DashboardAssets {
     private DashboardAssets() {
     }
 
-    /** The file served at {@code path} ({@code /dashboard} is the page too), if there is one. */
+    /** The file served at {@code path} (the page at {@code /} and {@code /dashboard}), if there is one. */
     static Optional<Asset> find(String path) {
-        return Optional.ofNullable(ASSETS.get(path.equals("/dashboard") || path.equals("/dashboard/") ? "/" : path));
+        return Optional.ofNullable(ASSETS.get(path));
     }
 
     private static Asset load(String name, String contentType) {

@@ -109,7 +109,8 @@ public final class MetricsServer implements AutoCloseable {
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String path = new QueryStringDecoder(request.uri()).path();
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            String path = uri.path();
             FullHttpResponse response;
             if (!request.decoderResult().isSuccess()) {
                 response = text(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "bad request\n");
@@ -122,8 +123,8 @@ public final class MetricsServer implements AutoCloseable {
                         request.headers().get(HttpHeaderNames.ACCEPT));
                 response = text(HttpResponseStatus.OK, metrics.contentType(), metrics.text());
             } else if (path.equals("/status")) {
-                boolean history = new QueryStringDecoder(request.uri()).parameters().containsKey("history");
-                response = text(HttpResponseStatus.OK, "application/json", StatusJson.render(source, history));
+                response = text(HttpResponseStatus.OK, "application/json",
+                        StatusJson.render(source, uri.parameters().containsKey("history")));
                 response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
             } else {
                 response = DashboardAssets.find(path).map(Handler::asset).orElseGet(() -> text(

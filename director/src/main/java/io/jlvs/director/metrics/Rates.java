@@ -23,14 +23,18 @@ public final class Rates {
     /** Estimators for {@code table}, starting from its current counts. */
     public Rates(ServiceTable table) {
         this.table = table;
-        update();
-        updates = 0;
+        measure();
     }
 
     /** One period has passed: reads every counter and moves every estimate. */
     public synchronized void update() {
         updates++;
         updatedAtMs = System.currentTimeMillis();
+        measure();
+    }
+
+    /** Moves the estimate of every running object; one appearing gets a new estimator starting from its counts. */
+    private void measure() {
         Map<Integer, RateEstimator> nextServices = new HashMap<>();
         Map<Destination, RateEstimator> nextDestinations = new IdentityHashMap<>();
         for (VirtualService service : table.services()) {

@@ -1,31 +1,23 @@
 package io.jlvs.director.lab;
 
-import io.jlvs.dataplane.sys.LibC;
+import io.jlvs.dataplane.sys.NetNamespace;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP relay from this process's loopback into a lab namespace: connections made to
  * {@code 127.0.0.1:}{@link #port()} here are carried to an address as seen from inside the named
  * network namespace (such as the lab jlvsd's metrics endpoint on the director's own loopback).
- * No link is added to this process's namespace: each outgoing socket is created by a short-lived
- * thread that has entered the lab namespace ({@code setns}), since a socket belongs to the
- * namespace it was created in.
+ * No link is added to this process's namespace: each outgoing socket is created inside the lab
+ * namespace ({@link NetNamespace}), since a socket belongs to the namespace it was created in.
  */
 final class NamespaceRelay implements AutoCloseable {
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final int CLONE_NEWNET = 0x4000_0000;
-
     private final String namespace;
     private final InetSocketAddress target;
     private final ServerSocketChannel listener;
@@ -71,40 +63,7 @@ final class NamespaceRelay implements AutoCloseable {
 
     /** A new unconnected TCP socket created inside the namespace. */
     private SocketChannel socketInNamespace() throws IOException {
-        Path path = Path.of("/run/netns", namespace);
-        if (!Files.exists(path)) {
-            throw new IOException("no network namespace " + path);
-        }
-        AtomicReference<SocketChannel> socket = new AtomicReference<>();
-        AtomicReference<String> failure = new AtomicReference<>();
-        Thread entering = Thread.ofPlatform().name("relay-setns-" + namespace).start(() -> {
-            try (Arena local = Arena.ofConfined()) {
-                int fd = LibC.open(local.allocateFrom(path.toString()), O_RDONLY_CLOEXEC);
-                if (fd < 0) {
-                    failure.set("open(" + path + "): errno " + -fd);
-                    return;
-                }
-                int r = LibC.setns(fd, CLONE_NEWNET);
-                LibC.close(fd);
-                if (r < 0) {
-                    failure.set("setns(" + path + "): errno " + -r);
-                    return;
-                }
-                socket.set(SocketChannel.open());
-            } catch (IOException e) {
-                failure.set(e.toString());
-            }
-        });
-        try {
-            entering.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while entering " + namespace, e);
-        }
-        if (failure.get() != null) {
-            throw new IOException(failure.get());
-        }
-        return socket.get();
+        return NetNamespace.call(namespace, SocketChannel::open);
     }
 
     /**
