@@ -67,6 +67,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -116,8 +118,12 @@ public final class Director implements AutoCloseable {
     private Thread defender;
     private volatile boolean closed;
     private final Object routesLock = new Object();
-    private final AtomicReference<List<VirtualService>> pendingSync = new AtomicReference<>();
+    private final AtomicReference<Pending> pendingSync = new AtomicReference<>();
     private volatile Thread kernelSync;
+    /** Changes published to the data plane, and how many of them the kernel's side has (guarded by itself). */
+    private final AtomicLong syncRequested = new AtomicLong();
+    private final Object syncLock = new Object();
+    private long syncApplied;
 
     /**
      * What the command line adds.
@@ -187,7 +193,7 @@ public final class Director implements AutoCloseable {
             if (kernelSync == null) {
                 published(now);
             } else {
-                pendingSync.set(now);
+                pendingSync.set(new Pending(now, syncRequested.incrementAndGet())); // under the table's lock: in order
                 LockSupport.unpark(kernelSync);
             }
         });
@@ -281,12 +287,48 @@ public final class Director implements AutoCloseable {
      */
     private void kernelSyncLoop() {
         while (!closed) {
-            List<VirtualService> now = pendingSync.getAndSet(null);
-            if (now == null) {
+            Pending pending = pendingSync.getAndSet(null);
+            if (pending == null) {
                 LockSupport.park(this);
                 continue;
             }
-            published(now);
+            published(pending.services());
+            synchronized (syncLock) {
+                syncApplied = Math.max(syncApplied, pending.generation());
+                syncLock.notifyAll();
+            }
+        }
+        synchronized (syncLock) {
+            syncLock.notifyAll();
+        }
+    }
+
+    /** The newest services for the kernel's side, and which published change they are (1, 2, ...). */
+    private record Pending(List<VirtualService> services, long generation) {
+    }
+
+    /**
+     * Waits until the kernel's side (the nftables guard, the XDP maps, the ARP answers) has every
+     * change published so far, so that a command is answered only once its change is in effect,
+     * as ipvsadm's is: a datagram sent right after {@code jlvsadm -a} must not find the kernel
+     * still forwarding the new NAT server's replies, or answering for a new VIP. A burst of
+     * changes in one command ({@code -R}) is still one kernel update. Gives up after
+     * {@code timeoutMs} (when the kernel is that slow); returns at once when the director closes.
+     *
+     * @return false when the time ran out first
+     */
+    public boolean awaitKernelSync(long timeoutMs) throws InterruptedException {
+        long target = syncRequested.get();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (syncLock) {
+            while (syncApplied < target && !closed) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                syncLock.wait(left);
+            }
+            return true;
         }
     }
 

@@ -67,6 +67,8 @@ public final class Jlvsd implements Callable<Integer> {
     static final int EXIT_ERROR = 2;
     /** How often the {@code --status-file} is rewritten. */
     static final long STATUS_PERIOD_MS = 1_000;
+    /** Longest wait, before a command is answered, for the kernel's side to have its change. */
+    static final long SETTLE_MS = 10_000;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The service file (YAML).")
     Path config;
@@ -240,7 +242,7 @@ public final class Jlvsd implements Callable<Integer> {
         ControlPlane control;
         try {
             control = ControlPlane.start(director.services(), file, config, director.tracker(), director.timeouts(),
-                    monitoring.healthChecker()::apply, log);
+                    monitoring.healthChecker()::apply, () -> settle(director, log), log);
         } catch (IOException e) {
             monitoring.close();
             director.close();
@@ -265,6 +267,22 @@ public final class Jlvsd implements Callable<Integer> {
         tellSystemd("READY=1\nSTATUS=running " + plan + "\nMAINPID=" + ProcessHandle.current().pid(), log);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Waits, before a command is answered, until its change is in effect in the kernel too (the
+     * nftables guard or the XDP maps); says so in the log when that takes longer than
+     * {@link #SETTLE_MS}, and answers anyway.
+     */
+    private static void settle(Director director, Log log) {
+        try {
+            if (!director.awaitKernelSync(SETTLE_MS)) {
+                log.warn("a change was answered before the kernel had it: updating nftables or the XDP maps took"
+                        + " over " + SETTLE_MS + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tells systemd {@code state} when it started jlvsd as a {@code Type=notify} service; says so if that fails. */

@@ -6,12 +6,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
  * The off-heap connection table: fixed-size 40-byte slots in one {@link MemorySegment}
  * allocated at start, open addressing with linear probing, lock-free lookups and inserts.
- * No Java object exists per entry; an entry is named by its slot index.
+ * No Java object exists per entry; an entry is named by its slot index. Keys are hashed with
+ * random keys drawn per table (as IPVS's {@code ip_vs_conn_rnd}), so that the probe chains a
+ * flood would have to lengthen cannot be computed from outside.
  *
  * <h2>Slot layout (IPv4, 40 bytes, all fields host byte order, naturally aligned)</h2>
  * <pre>
@@ -187,6 +190,8 @@ public final class ConnTable implements AutoCloseable {
     private final int replyCount;
     private final int capacity;
     private final int probeLimit;
+    /** Random keys of the lookup and reply hashes, drawn per table (see {@link #hash}). */
+    private final long keyA, keyB, replyKeyA, replyKeyB;
     private final ThreadLocal<Credits> localCredits = new ThreadLocal<>();
     /** Every thread's credits, for {@link #size} and for taking back the last entries (copy on write). */
     private volatile Credits[] holders = new Credits[0];
@@ -234,6 +239,11 @@ public final class ConnTable implements AutoCloseable {
         this.arena = Arena.ofShared();
         this.slots = memory.allocate(arena, (long) slotCount * SLOT_BYTES);
         this.reply = arena.allocate((long) replyCount * Integer.BYTES, 64);
+        SecureRandom random = new SecureRandom();
+        this.keyA = random.nextLong();
+        this.keyB = random.nextLong();
+        this.replyKeyA = random.nextLong();
+        this.replyKeyB = random.nextLong();
     }
 
     /** A table for {@code capacity} entries at the {@link #DEFAULT_LOAD_FACTOR default load factor}. */
@@ -284,22 +294,31 @@ public final class ConnTable implements AutoCloseable {
 
     // ------------------------------------------------------------------ hashing
 
-    private static long mix(long z) {
-        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
-        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
-        return z ^ (z >>> 33);
+    /**
+     * The hash of a key: both 64-bit halves multiplied by odd constants after a xor with this
+     * table's random keys, summed, then one fold-multiply-fold so that every input bit reaches
+     * the high bits ({@link #position}) and the low ones ({@link #tag}). Keyed like IPVS's
+     * {@code ip_vs_conn_rnd}, so that nobody outside can compute which keys share a probe chain
+     * and lengthen one with a crafted flood. One multiply on the critical path after the two
+     * parallel ones: about half the latency of two rounds of a 64-bit finaliser, which is what
+     * an in-cache lookup spends most of its time on.
+     */
+    private static long hash(long a, long b, long keyA, long keyB) {
+        long h = (a ^ keyA) * 0x9E3779B97F4A7C15L + (b ^ keyB) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
+        return h ^ (h >>> 32);
     }
 
-    static long keyHash(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
+    private long keyHash(int kind, int proto, int caddr, int cport, int vaddr, int vport) {
         long a = ((long) caddr << 32) | (vaddr & 0xFFFFFFFFL);
         long b = ((long) ((cport << 16) | (vport & 0xFFFF)) << 32) | ((kind << 8) | proto);
-        return mix(a ^ mix(b + 0x9E3779B97F4A7C15L));
+        return hash(a, b, keyA, keyB);
     }
 
-    private static long replyHash(int proto, int daddr, int dport, int caddr, int cport) {
+    private long replyHash(int proto, int daddr, int dport, int caddr, int cport) {
         long a = ((long) daddr << 32) | (caddr & 0xFFFFFFFFL);
         long b = ((long) ((dport << 16) | (cport & 0xFFFF)) << 32) | proto;
-        return mix(a ^ mix(b + 0x632BE59BD9B4E019L));
+        return hash(a, b, replyKeyA, replyKeyB);
     }
 
     /** The home slot of a key (tests). */

@@ -42,20 +42,32 @@ public final class ControlPlane implements AutoCloseable {
      * @param timeouts   the tracker's timeouts ({@code --set})
      * @param applier    applies a difference to {@code services} (the health checker's apply, which
      *                   knows the servers its checks took out)
+     * @param settle     runs after each command, before it is answered: waits until what the command
+     *                   changed is in effect in the kernel too (the director's
+     *                   {@code awaitKernelSync})
      * @param log        where reloads on SIGHUP report
      * @throws IOException when the socket cannot be opened (see {@link ControlServer#start})
      */
     public static ControlPlane start(ServiceTable services, ServiceFile file, Path configFile, ConnTracker tracker,
-                                     Timeouts timeouts, Consumer<ServiceFileDiff> applier, Log log)
+                                     Timeouts timeouts, Consumer<ServiceFileDiff> applier, Runnable settle, Log log)
             throws IOException {
         return start(Path.of(file.global().controlSocket()), new ControlCommands(services, file, configFile,
-                tracker, timeouts, MonotonicClock.SYSTEM::nowMs, applier), log, true);
+                tracker, timeouts, MonotonicClock.SYSTEM::nowMs, applier), settle, log, true);
     }
 
     /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */
     static ControlPlane start(Path socket, ControlCommands commands, Log log, boolean onSighup)
             throws IOException {
-        ControlServer server = ControlServer.start(socket, commands::execute);
+        return start(socket, commands, () -> { }, log, onSighup);
+    }
+
+    private static ControlPlane start(Path socket, ControlCommands commands, Runnable settle, Log log,
+                                      boolean onSighup) throws IOException {
+        ControlServer server = ControlServer.start(socket, request -> {
+            ControlResponse response = commands.execute(request);
+            settle.run();
+            return response;
+        });
         ScheduledFuture<?> estimator = server.every(RateEstimator.PERIOD_MS, commands::sampleRates);
         if (onSighup) {
             String refused = Sighup.install(() -> server.submit(() -> {

@@ -64,6 +64,20 @@ final class Capture implements AutoCloseable {
         return line == null ? "" : line;
     }
 
+    /**
+     * Ends the capture now and returns the packet's line if one was captured, else "". A capture
+     * ends by itself at its first packet, so one still running after a second's grace (for a
+     * packet on its way) has none.
+     */
+    String stopNow() throws Exception {
+        if (!process.waitFor(1, TimeUnit.SECONDS)) {
+            process.destroy();
+            return "";
+        }
+        String line = lines.readLine();
+        return line == null ? "" : line;
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -83,12 +83,12 @@ class LabChaosTest {
                 "  connection-table-capacity: 65536\n  defense: {drop-entry: 1}\n");
         Path socket = Scripts.controlSocket(global);
         Files.writeString(SERVICE_FILE, global + services(1));
-        ok(adm(socket, "--reload"));
+        ok(Scripts.adm(socket, "--reload"));
         Scripts.await("rs3 checked and up", () -> Scripts.metric("jlvs_server_up", "192.168.188.84:80") == 1
                 && Scripts.metric("jlvs_server_health_checked", "192.168.188.84:80") == 1);
         assertEquals("rs3", curl(8080), "VIP:8080 answers from rs3" + jlvsdLog());
-        String saved = ok(adm(socket, "-Sn"));
-        String listing = ok(adm(socket, "-Ln"));
+        String saved = ok(Scripts.adm(socket, "-Sn"));
+        String listing = ok(Scripts.adm(socket, "-Ln"));
         long workerErrorsBefore = Scripts.metric("jlvs_worker_errors_total", "");
 
         Path wrkOut = Files.createTempFile("jlvs-chaos-wrk", ".out");
@@ -128,20 +128,20 @@ class LabChaosTest {
         for (int i = 0; i < RELOADS; i++) {
             int weight = 2 + i % 2;
             Files.writeString(SERVICE_FILE, global + services(weight));
-            ok(adm(socket, "--reload"));
-            String reloaded = ok(adm(socket, "-Ln"));
+            ok(Scripts.adm(socket, "--reload"));
+            String reloaded = ok(Scripts.adm(socket, "-Ln"));
             assertTrue(Pattern.compile("(?m)^  -> 192\\.168\\.188\\.82:80 +Masq +" + weight + " ").matcher(reloaded).find(),
                     () -> "reload " + weight + " applied:\n" + reloaded);
         }
         Files.writeString(SERVICE_FILE, global + services(1));
-        ok(adm(socket, "--reload"));
+        ok(Scripts.adm(socket, "--reload"));
 
         // 5. Clear and restore.
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            ok(adm(socket, "-C"));
+            ok(Scripts.adm(socket, "-C"));
             ok(Jlvsadm.call(socket, new ControlRequest(List.of("-R"), saved)));
         }
-        assertEquals(withoutCounts(listing), withoutCounts(ok(adm(socket, "-Ln"))), "the listing after the cycles");
+        assertEquals(withoutCounts(listing), withoutCounts(ok(Scripts.adm(socket, "-Ln"))), "the listing after the cycles");
         assertTrue(wrk.isAlive(), () -> "wrk ended early: " + Scripts.readQuietly(wrkOut));
 
         assertEquals(0, Scripts.run(Map.of(), List.of("kill", "-INT", Long.toString(wrk.pid()))).exitCode());
@@ -199,10 +199,6 @@ class LabChaosTest {
     }
 
 
-    private static ControlResponse adm(Path socket, String... args) throws IOException {
-        return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
-    }
-
     private static String ok(ControlResponse r) {
         assertEquals(0, r.exitCode(), r::stderr);
         return r.stdout();
@@ -212,7 +208,7 @@ class LabChaosTest {
     private static int activeConnections(Path socket) throws IOException {
         int sum = 0;
         Matcher m = Pattern.compile("(?m)^  -> 192\\.168\\.188\\.8[23]:80 +Masq +\\d+ +(\\d+) ")
-                .matcher(ok(adm(socket, "-Ln")));
+                .matcher(ok(Scripts.adm(socket, "-Ln")));
         while (m.find()) {
             sum += Integer.parseInt(m.group(1));
         }

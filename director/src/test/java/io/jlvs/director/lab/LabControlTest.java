@@ -143,14 +143,14 @@ class LabControlTest {
 
     private static void reload(Path socket, String global, Version v) throws IOException {
         Files.writeString(SERVICE_FILE, global + service(NAT_VIP, v.scheduler(), "nat", v.weights(), ""));
-        ControlResponse r = adm(socket, "--reload");
+        ControlResponse r = Scripts.adm(socket, "--reload");
         assertEquals(0, r.exitCode(), () -> "reload to " + v + ": " + r.stderr() + jlvsdLog());
         assertTrue(r.stdout().contains("jlvsd: reloaded"), r::stdout);
     }
 
     /** {@code -Ln} lists the service with the version's scheduler and exactly its servers and weights. */
     private static void assertListing(Path socket, Version v) throws IOException {
-        String listing = adm(socket, "-Ln").stdout();
+        String listing = Scripts.adm(socket, "-Ln").stdout();
         List<String> expected = new ArrayList<>();
         expected.add("TCP  " + NAT_VIP + ":80 " + v.scheduler());
         for (String rs : List.of("rs1", "rs2", "rs3")) {
@@ -167,7 +167,7 @@ class LabControlTest {
 
     /** The real server's InPkts from {@code -Ln --stats --exact}. */
     private static long inPackets(Path socket, String rs) throws IOException {
-        String stats = adm(socket, "-Ln", "--stats", "--exact").stdout();
+        String stats = Scripts.adm(socket, "-Ln", "--stats", "--exact").stdout();
         Matcher m = Pattern.compile("(?m)^  -> " + Pattern.quote(address("nat", rs) + ":80") + " +\\d+ +(\\d+) ")
                 .matcher(stats);
         assertTrue(m.find(), stats);
@@ -185,9 +185,9 @@ class LabControlTest {
         String settled = "";
         Exposition scraped = Exposition.parse("");
         for (int attempt = 0; attempt < 20; attempt++) {
-            settled = adm(socket, "-Ln", "--stats", "--exact").stdout();
+            settled = Scripts.adm(socket, "-Ln", "--stats", "--exact").stdout();
             scraped = scrape();
-            if (settled.equals(adm(socket, "-Ln", "--stats", "--exact").stdout())) {
+            if (settled.equals(Scripts.adm(socket, "-Ln", "--stats", "--exact").stdout())) {
                 break;
             }
             Thread.sleep(500);
@@ -231,7 +231,7 @@ class LabControlTest {
             assertTrue(in != null, "the seed command lines are a test resource of the adm package");
             seeds = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertEquals(0, adm(socket, "-C").exitCode(), "the lab's own service goes first");
+        assertEquals(0, Scripts.adm(socket, "-C").exitCode(), "the lab's own service goes first");
         int accepted = 0;
         int roundTrips = 0;
         boolean forwarded = false;
@@ -242,13 +242,13 @@ class LabControlTest {
             String source = line.split("\\|")[0].trim();
             String words = line.split("\\|")[1].trim();
             String[] args = words.isEmpty() ? new String[0] : words.split(" ");
-            if (words.equals("-C") && !adm(socket, "-Sn").stdout().isEmpty()) {
+            if (words.equals("-C") && !Scripts.adm(socket, "-Sn").stdout().isEmpty()) {
                 forwarded |= roundTrip(socket, source);
                 roundTrips++;
             }
             // Refusals (a misspelt option, a server for a service that does not exist) are the
             // control socket test's subject; here the accepted lines build the tables.
-            if (adm(socket, args).exitCode() == 0) {
+            if (Scripts.adm(socket, args).exitCode() == 0) {
                 accepted++;
             }
         }
@@ -265,14 +265,14 @@ class LabControlTest {
      * @return whether the VIP answered through the restored table
      */
     private static boolean roundTrip(Path socket, String where) throws IOException {
-        String listing = adm(socket, "-Ln").stdout();
-        String saved = adm(socket, "-Sn").stdout();
-        assertEquals(0, adm(socket, "-C").exitCode(), where);
-        assertEquals("", adm(socket, "-Sn").stdout(), where + ": cleared");
+        String listing = Scripts.adm(socket, "-Ln").stdout();
+        String saved = Scripts.adm(socket, "-Sn").stdout();
+        assertEquals(0, Scripts.adm(socket, "-C").exitCode(), where);
+        assertEquals("", Scripts.adm(socket, "-Sn").stdout(), where + ": cleared");
         ControlResponse restored = Jlvsadm.call(socket, new ControlRequest(List.of("-R"), saved));
         assertEquals(0, restored.exitCode(), () -> where + ": " + restored.stderr());
-        assertEquals(listing, adm(socket, "-Ln").stdout(), where);
-        assertEquals(saved, adm(socket, "-Sn").stdout(), where);
+        assertEquals(listing, Scripts.adm(socket, "-Ln").stdout(), where);
+        assertEquals(saved, Scripts.adm(socket, "-Sn").stdout(), where);
         if (!saved.contains("-a -t " + DR_VIP + ":80 -r " + address("dr", "rs1") + ":80 -g")) {
             return false;
         }
@@ -291,7 +291,7 @@ class LabControlTest {
         Path socket = Scripts.controlSocket(global);
         String check = "health-check: {type: http, path: /, interval: 0.5, timeout: 0.4, retries: 3}";
         Files.writeString(SERVICE_FILE, global + service(DR_VIP, "rr", "dr", new TreeMap<>(Map.of("rs1", 1, "rs2", 1)), check));
-        ControlResponse reloaded = adm(socket, "--reload");
+        ControlResponse reloaded = Scripts.adm(socket, "--reload");
         assertEquals(0, reloaded.exitCode(), reloaded::stderr);
         Scripts.await("both servers checked and up", () -> gauge("jlvs_server_up", "rs1") == 1
                 && gauge("jlvs_server_up", "rs2") == 1 && gauge("jlvs_server_health_checked", "rs1") == 1);
@@ -392,7 +392,7 @@ class LabControlTest {
 
     /** The real server's weight in {@code -Ln}, or -1 when it is not listed. */
     private static int weightInListing(Path socket, String rs) throws IOException {
-        String listing = adm(socket, "-Ln").stdout();
+        String listing = Scripts.adm(socket, "-Ln").stdout();
         Matcher m = Pattern.compile("(?m)^  -> " + Pattern.quote(address("dr", rs) + ":80") + " +Route +(\\d+) ")
                 .matcher(listing);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
@@ -445,10 +445,6 @@ class LabControlTest {
     private static String address(String mode, String rs) {
         int n = Integer.parseInt(rs.substring(2));
         return "192.168.188." + ((mode.equals("nat") ? 81 : 80) + n);
-    }
-
-    private static ControlResponse adm(Path socket, String... args) throws IOException {
-        return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
     }
 
     private static void sleepUntil(long startNs, long afterMs) throws InterruptedException {

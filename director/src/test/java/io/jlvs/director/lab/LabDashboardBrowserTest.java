@@ -2,9 +2,6 @@ package io.jlvs.director.lab;
 
 import io.jlvs.core.testkit.Privileged;
 import io.jlvs.dataplane.sys.AfPacket;
-import io.jlvs.director.control.ControlRequest;
-import io.jlvs.director.control.ControlResponse;
-import io.jlvs.director.control.Jlvsadm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,7 +102,7 @@ class LabDashboardBrowserTest {
                       - {address: 192.168.188.82, method: nat, weight: 1}
                       - {address: 192.168.188.83, method: nat, weight: 1}
                 """.formatted(VIP));
-        ok(adm(socket, "--reload"));
+        Scripts.ok(Scripts.adm(socket, "--reload"));
         Scripts.await("both servers checked and up", () -> Scripts.metric("jlvs_server_up", RS1) == 1
                 && Scripts.metric("jlvs_server_up", RS2) == 1 && Scripts.metric("jlvs_server_health_checked", RS2) == 1);
         started.start(Files.createTempFile("jlvs-dashboard-client", ".out"), List.of("ip", "netns", "exec",
@@ -129,7 +126,7 @@ class LabDashboardBrowserTest {
         assertTrue(summary.startsWith("1 service · 2 real servers · 1 worker · "), summary);
         assertTrue(summary.matches(".* · \\S+ frames lost in the rings, \\S+ dropped .*"), summary);
 
-        ok(adm(socket, "-e", "-t", VIP + ":80", "-r", RS1, "-m", "-w", "3"));
+        Scripts.ok(Scripts.adm(socket, "-e", "-t", VIP + ":80", "-r", RS1, "-m", "-w", "3"));
         onPage("the weight set with jlvsadm -e shows without reloading the page",
                 () -> "3".equals(cellAttribute(RS1, "weight", "data-weight")) && "3".equals(cellText(RS1, "weight")));
 
@@ -204,13 +201,5 @@ class LabDashboardBrowserTest {
 
     private Object script(String code) {
         return ((JavascriptExecutor) browser).executeScript(code);
-    }
-
-    private static ControlResponse adm(Path socket, String... args) throws IOException {
-        return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
-    }
-
-    private static void ok(ControlResponse r) {
-        assertEquals(0, r.exitCode(), () -> r.stderr() + Scripts.jlvsdLog());
     }
 }

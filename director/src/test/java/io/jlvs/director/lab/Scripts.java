@@ -1,5 +1,8 @@
 package io.jlvs.director.lab;
 
+import io.jlvs.director.control.ControlRequest;
+import io.jlvs.director.control.ControlResponse;
+import io.jlvs.director.control.Jlvsadm;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -288,6 +291,16 @@ final class Scripts {
             Thread.sleep(100);
         }
         throw new AssertionError(what + ": not after " + WAIT_ATTEMPTS + " checks" + jlvsdLog());
+    }
+
+    /** One jlvsadm command to the lab jlvsd's control socket {@code socket}, as jlvsadm sends it. */
+    static ControlResponse adm(Path socket, String... args) throws IOException {
+        return Jlvsadm.call(socket, new ControlRequest(List.of(args), ""));
+    }
+
+    /** Asserts that a jlvsadm command succeeded; fails with its error and jlvsd's log. */
+    static void ok(ControlResponse r) {
+        assertEquals(0, r.exitCode(), () -> r.stderr() + jlvsdLog());
     }
 
     /** The lab's jlvsd log, for failure messages. */
