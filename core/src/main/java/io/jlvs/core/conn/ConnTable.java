@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * The off-heap connection table: fixed-size 40-byte slots in one {@link MemorySegment}
@@ -219,9 +220,18 @@ public final class ConnTable implements AutoCloseable {
 
     /**
      * A table for up to {@code capacity} live entries whose slots come from {@code memory}
-     * (see {@link #ConnTable(int, double)}).
+     * (see {@link #ConnTable(int, double)}), its hash keyed at random.
      */
     public ConnTable(int capacity, double loadFactor, TableMemory memory) {
+        this(capacity, loadFactor, memory, new SecureRandom());
+    }
+
+    /**
+     * A table whose hash keys come from {@code keys}: the offline tools give a fixed sequence, so
+     * that the same input lists its connections in the same order every time. The director uses
+     * the random constructors.
+     */
+    public ConnTable(int capacity, double loadFactor, TableMemory memory, RandomGenerator keys) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity must be 1.." + MAX_CAPACITY + ", was " + capacity);
         }
@@ -239,11 +249,10 @@ public final class ConnTable implements AutoCloseable {
         this.arena = Arena.ofShared();
         this.slots = memory.allocate(arena, (long) slotCount * SLOT_BYTES);
         this.reply = arena.allocate((long) replyCount * Integer.BYTES, 64);
-        SecureRandom random = new SecureRandom();
-        this.keyA = random.nextLong();
-        this.keyB = random.nextLong();
-        this.replyKeyA = random.nextLong();
-        this.replyKeyB = random.nextLong();
+        this.keyA = keys.nextLong();
+        this.keyB = keys.nextLong();
+        this.replyKeyA = keys.nextLong();
+        this.replyKeyB = keys.nextLong();
     }
 
     /** A table for {@code capacity} entries at the {@link #DEFAULT_LOAD_FACTOR default load factor}. */

@@ -9,6 +9,7 @@ import io.jlvs.core.conn.ConnSysctls;
 import io.jlvs.core.conn.ConnTable;
 import io.jlvs.core.conn.ConnTracker;
 import io.jlvs.core.conn.Defense;
+import io.jlvs.core.conn.TableMemory;
 import io.jlvs.core.conn.Timeouts;
 import io.jlvs.core.net.Ipv4;
 import io.jlvs.core.packet.PacketParser;
@@ -40,6 +41,7 @@ import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.SplittableRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -75,6 +77,8 @@ public final class PcapReplay implements Callable<Integer> {
     private static final int MAX_FRAME_BYTES = 65_536;
     private static final int SINK_SLOTS = 64;
     private static final long SWEEP_EVERY_MS = 1_000;
+    /** Seed of the connection table's hash keys: fixed, so that a run's output does not depend on chance. */
+    private static final long HASH_SEED = 0x6A6C7673L;
 
     @Spec
     CommandSpec spec;
@@ -173,7 +177,9 @@ public final class PcapReplay implements Callable<Integer> {
         global.defense().applyTo(defense);
         MemorySegment frame = MemorySegment.ofArray(new byte[HEADROOM + MAX_FRAME_BYTES]);
         PacketParser before = new PacketParser();
-        try (ConnTable table = new ConnTable(global.connectionTableCapacity());
+        // Hash keys from a fixed seed: the same capture lists its connections in the same order each run.
+        try (ConnTable table = new ConnTable(global.connectionTableCapacity(), ConnTable.DEFAULT_LOAD_FACTOR,
+                TableMemory.ARENA, new SplittableRandom(HASH_SEED));
              PcapWriter writer = PcapWriter.create(output)) {
             ConnTracker tracker = new ConnTracker(table, services.registry(), timeouts, new ConnSysctls(), defense);
             List<String> names = global.interfaces();
