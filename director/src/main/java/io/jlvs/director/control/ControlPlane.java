@@ -55,14 +55,12 @@ public final class ControlPlane implements AutoCloseable {
                 tracker, timeouts, MonotonicClock.SYSTEM::nowMs, applier), settle, log, true);
     }
 
-    /** Starts serving {@code commands} on {@code socket}; with {@code onSighup}, SIGHUP reloads. */
-    static ControlPlane start(Path socket, ControlCommands commands, Log log, boolean onSighup)
+    /**
+     * Starts serving {@code commands} on {@code socket}, running {@code settle} after each command
+     * before its answer; with {@code onSighup}, SIGHUP reloads.
+     */
+    static ControlPlane start(Path socket, ControlCommands commands, Runnable settle, Log log, boolean onSighup)
             throws IOException {
-        return start(socket, commands, () -> { }, log, onSighup);
-    }
-
-    private static ControlPlane start(Path socket, ControlCommands commands, Runnable settle, Log log,
-                                      boolean onSighup) throws IOException {
         ControlServer server = ControlServer.start(socket, request -> {
             ControlResponse response = commands.execute(request);
             settle.run();

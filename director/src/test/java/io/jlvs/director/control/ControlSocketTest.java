@@ -57,7 +57,7 @@ class ControlSocketTest {
                 + Epoll.unavailabilityCause());
         fixture = new ControlFixture();
         socket = dir.resolve("run/jlvsd.sock");
-        plane = ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
+        plane = ControlPlane.start(socket, fixture.commands, () -> { }, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
     }
 
     @AfterEach
@@ -197,7 +197,7 @@ class ControlSocketTest {
     void socketIsRootOnlyAndRemovedOnClose() throws IOException {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-        assertThrows(IOException.class, () -> ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false),
+        assertThrows(IOException.class, () -> ControlPlane.start(socket, fixture.commands, () -> { }, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false),
                 "a second daemon on the same socket");
         assertTrue(Files.exists(socket), "the running daemon's socket stays");
         plane.close();
@@ -213,7 +213,7 @@ class ControlSocketTest {
             crashed.bind(UnixDomainSocketAddress.of(socket));
         }
         assertTrue(Files.exists(socket), "the crashed daemon left its socket");
-        plane = ControlPlane.start(socket, fixture.commands, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
+        plane = ControlPlane.start(socket, fixture.commands, () -> { }, Log.of(System.out, System.err, Log.Level.INFO, Log.Format.TEXT), false);
         assertEquals(0, jlvsadm("-Ln").exitCode());
     }
 
