@@ -24,6 +24,11 @@ public interface FrameSource extends AutoCloseable {
     /** The socket to {@code poll()} for {@code POLLIN} while idle. */
     int fd();
 
+    /** A second socket to {@code poll()} while idle (an AF_XDP new-flow ring's), or -1 for none. */
+    default int newFlowFd() {
+        return -1;
+    }
+
     /** The socket reported {@code POLLERR}: read and clear its error, counting it. */
     void onPollError();
 

@@ -17,6 +17,11 @@ public enum IoDropReason {
     XDP_RX_INVALID,
     /** AF_XDP RX: the RX ring was full ({@code rx_ring_full}). */
     XDP_RX_RING_FULL,
+    /**
+     * AF_XDP RX: the new-flow ring (TCP SYNs to a service, read after the other frames) was full
+     * ({@code rx_ring_full} of the new-flow socket): new connections shed under a flood.
+     */
+    XDP_NEW_FLOW_RING_FULL,
     /** AF_XDP RX: no free buffer in the fill ring ({@code rx_fill_ring_empty_descs}). */
     XDP_FILL_RING_EMPTY,
     /** AF_XDP TX: invalid descriptors ({@code tx_invalid_descs}). */

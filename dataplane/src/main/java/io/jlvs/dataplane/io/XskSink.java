@@ -87,7 +87,7 @@ public final class XskSink implements FrameSink {
         this.maxKicks = config.txFrames() / KERNEL_TX_BUDGET + 2;
         this.batchFrames = Math.max(1, config.txFrames() / 2);
         this.free = new long[config.txFrames()];
-        long base = (long) config.rxFrames() * frameBytes;
+        long base = (long) config.rxChunks() * frameBytes;
         for (int i = config.txFrames() - 1; i >= 0; i--) {
             free[freeCount++] = base + (long) i * frameBytes;
         }

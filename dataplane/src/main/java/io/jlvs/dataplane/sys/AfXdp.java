@@ -44,6 +44,12 @@ public final class AfXdp {
 
     /** bind flag: copy frames between the driver and the UMEM (works on every device). */
     public static final int XDP_COPY = 1 << 1;
+    /**
+     * bind flag: share the UMEM of the socket named in {@code sxdp_shared_umem_fd}; on the same
+     * interface and queue, its buffer pool (fill and completion rings) too. No other flag may go
+     * with it.
+     */
+    public static final int XDP_SHARED_UMEM = 1;
     /** bind flag: the driver DMAs into the UMEM (needs driver support; not veth). */
     public static final int XDP_ZEROCOPY = 1 << 2;
     /** bind flag: the kernel says in each ring's flags word when it needs a system call to go on. */
@@ -156,12 +162,25 @@ public final class AfXdp {
 
     /** Binds the socket to {@code queue} of {@code ifindex} with {@code flags} ({@link #XDP_COPY}...). */
     public static void bind(int fd, int ifindex, int queue, int flags) throws NativeException {
+        bind(fd, ifindex, queue, flags, 0);
+    }
+
+    /**
+     * Binds the socket to {@code queue} of {@code ifindex} sharing the UMEM and buffer pool of
+     * {@code umemFd}, already bound to the same interface and queue ({@link #XDP_SHARED_UMEM}).
+     */
+    public static void bindShared(int fd, int ifindex, int queue, int umemFd) throws NativeException {
+        bind(fd, ifindex, queue, XDP_SHARED_UMEM, umemFd);
+    }
+
+    private static void bind(int fd, int ifindex, int queue, int flags, int sharedUmemFd) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(16, 4);
             addr.set(JAVA_SHORT, 0, (short) AF_XDP);
             addr.set(JAVA_SHORT, 2, (short) flags);
             addr.set(JAVA_INT, 4, ifindex);
             addr.set(JAVA_INT, 8, queue);
+            addr.set(JAVA_INT, 12, sharedUmemFd);
             int r = LibC.bind(fd, addr);
             if (r < 0) {
                 throw new NativeException("bind(AF_XDP, ifindex " + ifindex + ", queue " + queue + ", flags 0x"

@@ -75,6 +75,8 @@ public final class Bpf {
     public static final int XDP_DROP = 1;
     /** XDP verdict: hand the frame to the kernel's stack. */
     public static final int XDP_PASS = 2;
+    /** XDP verdict: redirect, as {@code bpf_redirect_map} returns when the map has the key. */
+    public static final int XDP_REDIRECT = 4;
 
     /** Helper {@code void *bpf_map_lookup_elem(map, key)}. */
     public static final int FN_MAP_LOOKUP_ELEM = 1;

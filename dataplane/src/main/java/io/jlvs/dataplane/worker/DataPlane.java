@@ -73,7 +73,9 @@ public final class DataPlane implements AutoCloseable {
      * its own ({@code arpOfWorker} is given the worker's number, for handlers that keep
      * per-thread scratch state). With {@code xdp} (one attached {@link XdpFilter} per port, in
      * port order) each worker {@code w} reads and sends through an AF_XDP socket on RX queue
-     * {@code w} of every port, registered in that port's filter; with an empty list, through
+     * {@code w} of every port, with a new-flow ring a quarter as large as its RX ring for the TCP SYNs
+     * to services (read after the other frames, so a SYN flood cannot crowd established flows
+     * out), registered in that port's filter; with an empty list, through
      * AF_PACKET rings. {@code errors} gets the workers' errors and the fallbacks they take, one
      * message each. On failure, what was opened is closed again.
      *
@@ -103,10 +105,10 @@ public final class DataPlane implements AutoCloseable {
                     if (!xdp.isEmpty()) {
                         int chunks = Integer.highestOneBit(io.rxRingFrames() - 1) << 1;
                         XskSocket xsk = XskSocket.open(XskConfig.of(port.name()).withQueue(w)
-                                .withFrames(chunks, XskConfig.DEFAULT_TX_FRAMES));
+                                .withFrames(chunks, XskConfig.DEFAULT_TX_FRAMES).withNewFlowFrames(Math.max(2, chunks / 4)));
                         opened.add(xsk);
                         owned.add(xsk);
-                        xdp.get(p).register(w, xsk.fd());
+                        xdp.get(p).register(xsk);
                         rx[p] = xsk;
                         sinks[p] = xsk.sink();
                         continue;

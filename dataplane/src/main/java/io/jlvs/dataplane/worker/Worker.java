@@ -101,11 +101,16 @@ public final class Worker implements Runnable {
         for (int i = 0; i < sources.length; i++) {
             handlers[i] = handler(i);
         }
-        this.pollFds = arena.allocate(LibC.POLLFD, Math.max(1, sources.length));
+        // Two entries per source: its socket and its new-flow socket (-1, which poll() skips, when none).
+        this.pollFds = arena.allocate(LibC.POLLFD, Math.max(1, 2 * sources.length));
         for (int i = 0; i < sources.length; i++) {
-            long at = i * LibC.POLLFD.byteSize();
-            pollFds.set(ValueLayout.JAVA_INT, at, sources[i].fd());
-            pollFds.set(ValueLayout.JAVA_SHORT, at + LibC.POLLFD_EVENTS_OFFSET, (short) (LibC.POLLIN | LibC.POLLERR));
+            int[] fds = {sources[i].fd(), sources[i].newFlowFd()};
+            for (int j = 0; j < 2; j++) {
+                long at = (2L * i + j) * LibC.POLLFD.byteSize();
+                pollFds.set(ValueLayout.JAVA_INT, at, fds[j]);
+                pollFds.set(ValueLayout.JAVA_SHORT, at + LibC.POLLFD_EVENTS_OFFSET,
+                        (short) (LibC.POLLIN | LibC.POLLERR));
+            }
         }
         this.idleStrategy = new PollingIdleStrategy(idleSpins, idleYields, pollTimeoutMs, this::sleep);
     }
@@ -213,14 +218,16 @@ public final class Worker implements Runnable {
             if (sources[i].isReady()) {
                 return;
             }
+        }
+        for (int i = 0; i < 2 * n; i++) {
             pollFds.set(ValueLayout.JAVA_SHORT, i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET, (short) 0);
         }
-        if (LibC.poll(pollFds, n, timeoutMs) > 0) {
-            for (int i = 0; i < n; i++) {
+        if (LibC.poll(pollFds, 2 * n, timeoutMs) > 0) {
+            for (int i = 0; i < 2 * n; i++) {
                 short revents = pollFds.get(ValueLayout.JAVA_SHORT,
                         i * LibC.POLLFD.byteSize() + LibC.POLLFD_REVENTS_OFFSET);
                 if ((revents & LibC.POLLERR) != 0) {
-                    sources[i].onPollError();
+                    sources[i / 2].onPollError();
                 }
             }
         }

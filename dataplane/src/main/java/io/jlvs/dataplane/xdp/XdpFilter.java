@@ -31,7 +31,8 @@ import java.util.Set;
 /**
  * The {@link XdpProgram} attached to one interface, with its maps: what to redirect to jlvs is
  * changed by {@link #apply} (map updates only, the program stays attached), where to redirect it
- * by {@link #register} (one AF_XDP socket per RX queue).
+ * by {@link #register} (one AF_XDP socket per RX queue, and optionally one more for its new
+ * flows: XSKMAP slot {@code 2 x queue} and {@code 2 x queue + 1}).
  *
  * <p>Its inputs are those of the nftables guard: the {@link OwnedFlow}s of the virtual services,
  * the {@link NatServer}s whose replies jlvs rewrites, and the addresses whose ARP requests jlvs
@@ -179,7 +180,7 @@ public final class XdpFilter implements AutoCloseable {
                 maxEntries, 0, "jlvs_arp");
         fds.local = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_HASH, XdpProgram.ADDRESS_KEY_BYTES, XdpProgram.VALUE_BYTES,
                 maxEntries, 0, "jlvs_local");
-        fds.xsks = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, maxQueues, 0, "jlvs_xsks");
+        fds.xsks = Bpf.mapCreate(Bpf.BPF_MAP_TYPE_XSKMAP, 4, 4, 2 * maxQueues, 0, "jlvs_xsks");
         byte[] code = XdpProgram.build().assemble(Map.of(XdpProgram.SERVICES, fds.services,
                 XdpProgram.NAT_SERVERS, fds.nat, XdpProgram.ARP_VIPS, fds.arp,
                 XdpProgram.LOCAL_ADDRESSES, fds.local, XdpProgram.XSKS, fds.xsks));
@@ -346,20 +347,38 @@ public final class XdpFilter implements AutoCloseable {
 
     /**
      * Sends the frames the program redirects on RX queue {@code queue} to AF_XDP socket
-     * {@code xskFd} (bound to this interface and queue), replacing any socket there.
+     * {@code xskFd} (bound to this interface and queue), replacing any socket there. Without a
+     * new-flow socket at the queue, its new flows go there too.
      *
      * @throws NativeException the XSKMAP update failed (e.g. the socket is bound elsewhere)
      */
     public synchronized void register(int queue, int xskFd) throws NativeException {
         ensureOpen();
         checkQueue(queue);
-        queueKey.set(JAVA_INT, 0, queue);
-        value.set(JAVA_INT, 0, xskFd);
-        Bpf.mapUpdate(xsksFd, queueKey, value, Bpf.BPF_ANY, "xsks[" + queue + "]");
+        update(XdpProgram.xskSlot(queue, false), xskFd, "xsks[" + queue + "]");
     }
 
     /**
-     * Registers {@code socket} at its queue, after checking it is bound to this interface.
+     * Sends the TCP SYNs to a service that arrive on RX queue {@code queue} to AF_XDP socket
+     * {@code xskFd} (bound to this interface and queue, sharing the UMEM of the queue's socket).
+     *
+     * @throws NativeException the XSKMAP update failed
+     */
+    public synchronized void registerNewFlows(int queue, int xskFd) throws NativeException {
+        ensureOpen();
+        checkQueue(queue);
+        update(XdpProgram.xskSlot(queue, true), xskFd, "xsks[" + queue + ", new flows]");
+    }
+
+    private void update(int slot, int xskFd, String what) throws NativeException {
+        queueKey.set(JAVA_INT, 0, slot);
+        value.set(JAVA_INT, 0, xskFd);
+        Bpf.mapUpdate(xsksFd, queueKey, value, Bpf.BPF_ANY, what);
+    }
+
+    /**
+     * Registers {@code socket} at its queue, and its new-flow socket when it has one, after
+     * checking it is bound to this interface.
      *
      * @throws NativeException the XSKMAP update failed
      * @throws IllegalArgumentException the socket is bound to another interface
@@ -369,15 +388,10 @@ public final class XdpFilter implements AutoCloseable {
             throw new IllegalArgumentException("the AF_XDP socket is bound to ifindex " + socket.ifindex()
                     + ", not to " + interfaceName + " (ifindex " + ifindex + ")");
         }
+        if (socket.newFlowFd() >= 0) {
+            registerNewFlows(socket.queue(), socket.newFlowFd());
+        }
         register(socket.queue(), socket.fd());
-    }
-
-    /** Empties queue {@code queue}'s slot: its frames go to the kernel again. */
-    public synchronized void unregister(int queue) throws NativeException {
-        ensureOpen();
-        checkQueue(queue);
-        queueKey.set(JAVA_INT, 0, queue);
-        Bpf.mapDelete(xsksFd, queueKey, "xsks[" + queue + "]");
     }
 
     private void checkQueue(int queue) {

@@ -11,6 +11,7 @@ import static io.jlvs.dataplane.xdp.BpfAssembler.R1;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R10;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R2;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R3;
+import static io.jlvs.dataplane.xdp.BpfAssembler.R4;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R5;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R6;
 import static io.jlvs.dataplane.xdp.BpfAssembler.R7;
@@ -33,7 +34,11 @@ import io.jlvs.dataplane.sys.Bpf;
  *     offset not 0): pass, the kernel reassembles; not TCP, UDP, SCTP or ICMP: pass.
  * <li>TCP/UDP/SCTP (whose headers all begin with the two ports): the ports must be in the
  *     frame. Redirect when {@value #SERVICES} holds (proto, daddr, dport) or
- *     (proto, daddr, port 0): a packet to a virtual service.
+ *     (proto, daddr, port 0): a packet to a virtual service. A TCP SYN (of FIN, SYN, RST and
+ *     ACK only SYN set; the flags must be in the frame) goes to the queue's new-flow socket,
+ *     XSKMAP slot {@code 2 x queue + 1}, when there is one; every other redirected frame to
+ *     slot {@code 2 x queue}. So a SYN flood fills a ring of its own, and established flows keep
+ *     theirs (see {@code XskSocket}).
  * <li>Otherwise, a destination in {@value #LOCAL_ADDRESSES} (the director's own addresses):
  *     pass, so the director's own connections to real servers (health checks) get their
  *     replies, as the nftables guard lets them through.
@@ -45,7 +50,7 @@ import io.jlvs.dataplane.sys.Bpf;
  *     VIP, and errors from a real server, about connections jlvs tracks. Echo and every other
  *     ICMP type pass: they are the director's own (ping to a VIP or from a real server, as
  *     health checks do, keeps working).
- * <li>Redirect is {@code bpf_redirect_map(xsks, rx_queue_index, XDP_PASS)}: with no socket at
+ * <li>Redirect is {@code bpf_redirect_map(xsks, 2 x rx_queue_index, XDP_PASS)}: with no socket at
  *     that queue the frame goes to the kernel.
  * </ol>
  *
@@ -59,7 +64,8 @@ import io.jlvs.dataplane.sys.Bpf;
  * nat_servers  hash       8 bytes: 0 proto u8 | 1 zero u8 | 2 port be16 | 4 address be32
  * arp_vips     hash       4 bytes: address be32
  * local_addrs  hash       4 bytes: address be32
- * xsks         XSKMAP     4 bytes: RX queue index -> AF_XDP socket
+ * xsks         XSKMAP     4 bytes: 2 x RX queue index -> AF_XDP socket; 2 x RX queue index + 1
+ *                                  -> the queue's new-flow socket
  * </pre>
  * Written for a little-endian host: header fields are loaded as they lie in the frame and
  * compared with byte-swapped constants (EtherType IPv4 {@code 08 00} reads as {@code 0x0008}).
@@ -99,6 +105,11 @@ public final class XdpProgram {
     static final int ICMP_DEST_UNREACH = 3;
     static final int ICMP_SOURCE_QUENCH = 4;
     static final int ICMP_TIME_EXCEEDED = 11;
+    /** TCP flags FIN (0x01), SYN (0x02), RST (0x04) and ACK (0x10): of these, a new flow's first segment has only SYN. */
+    static final int TCP_FIN_SYN_RST_ACK = 0x17;
+    static final int TCP_SYN = 0x02;
+    /** Offset of the flags byte in the TCP header. */
+    static final int TCP_FLAGS_OFFSET = 13;
 
     /** Stack slot of the {@value #SERVICES} key (frame pointer - 16 .. - 4). */
     static final int SERVICE_KEY = -16;
@@ -106,8 +117,15 @@ public final class XdpProgram {
     static final int NAT_KEY = -24;
     /** Stack slot of the {@value #ARP_VIPS} key (frame pointer - 4). */
     static final int ARP_KEY = -4;
+    /** Stack slot of the TCP flags FIN, SYN, RST and ACK (0 for other protocols), u32 (frame pointer - 32). */
+    static final int TCP_FLAGS = -32;
 
     private XdpProgram() {
+    }
+
+    /** The XSKMAP slot of RX queue {@code queue}'s socket, or of its new-flow socket. */
+    public static int xskSlot(int queue, boolean newFlows) {
+        return 2 * queue + (newFlows ? 1 : 0);
     }
 
     /** The program, its map references unresolved; {@link BpfAssembler#assemble} takes the descriptors. */
@@ -151,6 +169,13 @@ public final class XdpProgram {
                 .jumpReg(JGT, R0, R8, "pass", "ports not in the frame: pass")
                 .load(H, R1, R5, 0, "r1 = source port (network order)")
                 .load(H, R2, R5, 2, "r2 = destination port (network order)")
+                .mov64Imm(R4, 0, "r4 = TCP flags: 0 until read")
+                .jumpImm(JNE, R9, IPPROTO_TCP, "keys", "not TCP: build the keys")
+                .mov64Reg(R0, R5, "r0 = TCP header")
+                .add64Imm(R0, TCP_FLAGS_OFFSET + 1, "r0 = end of the TCP flags")
+                .jumpReg(JGT, R0, R8, "keys", "TCP flags not in the frame: as no flag")
+                .load(B, R4, R5, TCP_FLAGS_OFFSET, "r4 = TCP flags")
+                .and64Imm(R4, TCP_FIN_SYN_RST_ACK, "r4 = FIN, SYN, RST and ACK")
                 .jump("keys", "build the keys")
                 .label("icmp")
                 .mov64Reg(R0, R5, "r0 = ICMP header")
@@ -163,7 +188,9 @@ public final class XdpProgram {
                 .label("icmp_error")
                 .mov64Imm(R1, 0, "ICMP: source port 0")
                 .mov64Imm(R2, 0, "ICMP: destination port 0")
+                .mov64Imm(R4, 0, "ICMP: no TCP flags")
                 .label("keys")
+                .store(W, R10, TCP_FLAGS, R4, "stack: TCP flags, for after the map lookups")
                 .storeImm(W, R10, SERVICE_KEY, SERVICE_KEY_FULL_PREFIX, "services key: prefix = all 64 bits")
                 .store(B, R10, SERVICE_KEY + 4, R9, "services key: protocol")
                 .storeImm(B, R10, SERVICE_KEY + 5, 0, "services key: zero")
@@ -180,13 +207,13 @@ public final class XdpProgram {
                 .mov64Reg(R2, R10, "r2 = frame pointer")
                 .add64Imm(R2, SERVICE_KEY, "r2 = &services key")
                 .call(Bpf.FN_MAP_LOOKUP_ELEM, "r0 = bpf_map_lookup_elem(services, key)")
-                .jumpImm(JNE, R0, 0, "redirect", "(proto, daddr, dport) is a service: redirect")
+                .jumpImm(JNE, R0, 0, "service", "(proto, daddr, dport) is a service: redirect")
                 .storeImm(H, R10, SERVICE_KEY + 6, 0, "services key: port 0 (every port)")
                 .loadMap(R1, SERVICES, "r1 = services")
                 .mov64Reg(R2, R10, "r2 = frame pointer")
                 .add64Imm(R2, SERVICE_KEY, "r2 = &services key")
                 .call(Bpf.FN_MAP_LOOKUP_ELEM, "r0 = bpf_map_lookup_elem(services, key)")
-                .jumpImm(JNE, R0, 0, "redirect", "(proto, daddr, 0) is a service: redirect")
+                .jumpImm(JNE, R0, 0, "service", "(proto, daddr, 0) is a service: redirect")
                 // the director's own connections stay with the kernel
                 .loadMap(R1, LOCAL_ADDRESSES, "r1 = local_addrs")
                 .mov64Reg(R2, R10, "r2 = frame pointer")
@@ -225,11 +252,23 @@ public final class XdpProgram {
                 .call(Bpf.FN_MAP_LOOKUP_ELEM, "r0 = bpf_map_lookup_elem(arp_vips, key)")
                 .jumpImm(JEQ, R0, 0, "pass", "not an address jlvs answers for: pass")
                 // verdicts
+                .label("service")
+                .load(W, R1, R10, TCP_FLAGS, "r1 = TCP flags FIN, SYN, RST, ACK")
+                .jumpImm(JNE, R1, TCP_SYN, "redirect", "not a new flow's SYN: the queue's socket")
+                .load(W, R2, R6, 16, "r2 = ctx->rx_queue_index")
+                .lsh64Imm(R2, 1, "r2 = 2 x queue")
+                .add64Imm(R2, 1, "r2 = 2 x queue + 1: the queue's new-flow socket")
+                .loadMap(R1, XSKS, "r1 = xsks")
+                .mov64Imm(R3, Bpf.XDP_PASS, "r3 = XDP_PASS when the queue has no new-flow socket")
+                .call(Bpf.FN_REDIRECT_MAP, "r0 = bpf_redirect_map(xsks, 2 x queue + 1, XDP_PASS)")
+                .jumpImm(JNE, R0, Bpf.XDP_REDIRECT, "redirect", "no new-flow socket: the queue's socket")
+                .exit("return XDP_REDIRECT")
                 .label("redirect")
                 .load(W, R2, R6, 16, "r2 = ctx->rx_queue_index")
+                .lsh64Imm(R2, 1, "r2 = 2 x queue: the queue's socket")
                 .loadMap(R1, XSKS, "r1 = xsks")
                 .mov64Imm(R3, Bpf.XDP_PASS, "r3 = XDP_PASS when no socket serves this queue")
-                .call(Bpf.FN_REDIRECT_MAP, "r0 = bpf_redirect_map(xsks, queue, XDP_PASS)")
+                .call(Bpf.FN_REDIRECT_MAP, "r0 = bpf_redirect_map(xsks, 2 x queue, XDP_PASS)")
                 .exit("return XDP_REDIRECT (or XDP_PASS)")
                 .label("pass")
                 .mov64Imm(R0, Bpf.XDP_PASS, "r0 = XDP_PASS")

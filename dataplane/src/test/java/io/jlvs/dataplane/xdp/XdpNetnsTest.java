@@ -107,6 +107,11 @@ class XdpNetnsTest {
         }
 
         Rig(int rxFrames, int txFrames, boolean tryNative, boolean needWakeup) throws NativeException {
+            this(rxFrames, txFrames, tryNative, needWakeup, 0);
+        }
+
+        Rig(int rxFrames, int txFrames, boolean tryNative, boolean needWakeup, int newFlowFrames)
+                throws NativeException {
             NetnsLab.assumeNetnsAvailable();
             XdpProgramTest.assumeRootAndBpf();
             String reason = XdpFilter.unavailabilityReason();
@@ -134,7 +139,8 @@ class XdpNetnsTest {
                 dMac = AfPacket.hardwareAddress(d);
                 cMac = HexFormat.ofDelimiter(":").parseHex(lab.run(client, "cat", "/sys/class/net/" + c + "/address").strip());
                 f = XdpFilter.open(d, 1024, 4, tryNative);
-                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames).withNeedWakeup(needWakeup));
+                s = XskSocket.open(XskConfig.of(d).withFrames(rxFrames, txFrames).withNeedWakeup(needWakeup)
+                        .withNewFlowFrames(newFlowFrames));
                 f.register(s);
                 f.apply(FLOWS, NAT, Set.of(ARP_VIP));
             } catch (NativeException | RuntimeException e) {
@@ -240,6 +246,31 @@ class XdpNetnsTest {
 
     static byte[] ipv4(Rig rig, int protocol, int saddr, int daddr, int sport, int dport, int tag) {
         return ipv4(rig.dMac, rig.cMac, protocol, saddr, daddr, sport, dport, tag, 0, 0);
+    }
+
+    /** A TCP segment with {@code flags} (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10) in its header. */
+    static byte[] tcp(Rig rig, int saddr, int daddr, int sport, int dport, int tag, int flags) {
+        byte[] frame = ipv4(rig, 6, saddr, daddr, sport, dport, tag);
+        frame[14 + 20 + 13] = (byte) flags;
+        return frame;
+    }
+
+    /** Records the tags of the frames a socket received, in the order received. */
+    static final class TagSequence implements FrameHandler {
+        final List<Integer> tags = new ArrayList<>();
+
+        @Override
+        public void onFrame(MemorySegment ring, long offset, int lengthBytes, int wireLengthBytes, int status) {
+            tags.add(Short.toUnsignedInt(ring.get(U16_BE, offset + 18)));
+        }
+    }
+
+    /** Waits (bounded) until {@code frames} frames wait in the socket's rings. */
+    static void awaitReady(XskSocket xsk, int frames) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE_NS;
+        while (xsk.readyFrames() < frames && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
     }
 
     static byte[] arpRequest(Rig rig, int target) {
@@ -376,6 +407,69 @@ class XdpNetnsTest {
             assertTrue(arrived >= frames && arrived <= frames + 5, "peer counted " + arrived);
             rig.xsk.refreshCounters();
             assertEquals(0, rig.xsk.counters().drops(IoDropReason.XDP_TX_INVALID));
+        }
+    }
+
+    @Test
+    void tcpSynsToAServiceGoToTheNewFlowRingWhichIsReadAfterTheOtherFrames() throws Exception {
+        int syn = 0x02;
+        int synAck = 0x12;
+        int ack = 0x10;
+        int synFin = 0x03;
+        int synWithEcn = 0xc2;
+        try (Rig rig = new Rig(256, 256, true, true, 64)) {
+            List<byte[]> frames = List.of(
+                    tcp(rig, CLIENT, VIP, 40001, 80, 1, syn),                   // new flow
+                    tcp(rig, CLIENT, VIP, 40002, 80, 2, ack),                   // established
+                    tcp(rig, CLIENT, VIP_ALL_PORTS, 40003, 9999, 3, synWithEcn), // new flow (ECN flags aside)
+                    tcp(rig, CLIENT, VIP, 40004, 80, 4, synAck),                // not a new flow's SYN
+                    tcp(rig, RIP, CLIENT, 8080, 40005, 5, synAck),              // a NAT server's SYN-ACK
+                    tcp(rig, RIP, CLIENT, 8080, 40006, 6, syn),                 // from a NAT server: not a service
+                    tcp(rig, CLIENT, VIP, 40007, 80, 7, synFin),                // malformed: not a new flow
+                    tcp(rig, CLIENT, VIP, 40008, 81, 8, syn),                   // not a service: passed
+                    ipv4(rig, 17, CLIENT, VIP, 40009, 53, 9),                   // UDP: the first ring
+                    tcp(rig, CLIENT, FWMARK_NET + 5, 40010, 443, 10, syn));     // new flow of a fwmark prefix
+            rig.send(1, frames);
+            awaitReady(rig.xsk, 9);
+            TagSequence got = new TagSequence();
+            int n = rig.xsk.drain(got, 64);
+            assertEquals(9, n, "frames read: " + got.tags);
+            assertEquals(List.of(2, 4, 5, 6, 7, 9, 1, 3, 10), got.tags,
+                    "the first ring's frames in order, then the new flows' in order");
+            assertEquals(3, rig.xsk.newFlowFramesReceived());
+            rig.xsk.refreshCounters();
+            assertEquals(0, rig.xsk.counters().totalDrops());
+        }
+    }
+
+    @Test
+    void aSynFloodFillsOnlyTheNewFlowRingAndIsCountedWhileEveryOtherFrameArrives() throws Exception {
+        try (Rig rig = new Rig(256, 64, true, true, 64)) {
+            int synFlood = 1000;
+            int established = 200;
+            List<byte[]> frames = new ArrayList<>();
+            for (int i = 0; i < synFlood + established; i++) {
+                frames.add(i % 6 == 5 && i / 6 < established
+                        ? tcp(rig, CLIENT, VIP, 41000 + i, 80, 2, 0x10)
+                        : tcp(rig, CLIENT, VIP, 41000 + i, 80, 1, 0x02));
+            }
+            rig.send(1, frames);                                  // nobody drains while it arrives
+            awaitReady(rig.xsk, established + 64);
+            TagRecorder got = new TagRecorder();
+            int read = 0;
+            for (int n; (n = rig.xsk.drain(got, 64)) > 0; ) {
+                read += n;
+            }
+            rig.xsk.refreshCounters();
+            var counters = rig.xsk.counters();
+            long newFlowFull = counters.drops(IoDropReason.XDP_NEW_FLOW_RING_FULL);
+            System.out.println("SYN flood of " + synFlood + " with " + established + " established frames, new-flow ring 64:"
+                    + " read " + read + " (" + rig.xsk.newFlowFramesReceived() + " SYNs), new_flow_ring_full "
+                    + newFlowFull + ", other drops " + (counters.totalDrops() - newFlowFull));
+            assertEquals(established + 64, read, "every established frame and a ring of SYNs");
+            assertEquals(64, rig.xsk.newFlowFramesReceived());
+            assertEquals(synFlood - 64, newFlowFull, "the SYNs that found their ring full, counted");
+            assertEquals(newFlowFull, counters.totalDrops(), "nothing else lost");
         }
     }
 

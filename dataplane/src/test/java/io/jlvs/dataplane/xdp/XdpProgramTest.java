@@ -77,9 +77,10 @@ class XdpProgramTest {
                 redirectCalls++;
             }
         }
-        assertEquals(1, redirectCalls);
+        assertEquals(2, redirectCalls, "the queue's new-flow socket, and the queue's socket");
         String listing = program.listing(FDS);
-        assertTrue(listing.contains("bpf_redirect_map(xsks, queue, XDP_PASS)"), listing);
+        assertTrue(listing.contains("bpf_redirect_map(xsks, 2 x queue + 1, XDP_PASS)"), listing);
+        assertTrue(listing.contains("bpf_redirect_map(xsks, 2 x queue, XDP_PASS)"), listing);
     }
 
     @Test
