@@ -71,7 +71,7 @@ public final class ServiceFileLoader {
             "am-droprate", "syn-recv-timeout-under-pressure", "per-source-syn-limit");
     static final List<String> TIMEOUT_KEYS = List.of("tcp", "tcpfin", "udp");
     static final List<String> SERVICE_KEYS = List.of("protocol", "vip", "port", "fwmark", "scheduler",
-            "scheduler-flags", "persistence", "servers", "health-check");
+            "scheduler-flags", "persistence", "one-packet", "servers", "health-check");
     static final List<String> PERSISTENCE_KEYS = List.of("timeout", "netmask");
     static final List<String> SERVER_KEYS = List.of("address", "port", "weight", "method",
             "upper-threshold", "lower-threshold", "health-check");
@@ -542,6 +542,22 @@ public final class ServiceFileLoader {
                         + " 'persistence: true'");
                 ok = false;
             }
+            boolean onePacket = false;
+            if (f.has("one-packet")) {
+                Node value = f.value("one-packet");
+                String at = NodeReader.child(path, "one-packet");
+                if (!Tag.BOOL.equals(value.getTag())) {
+                    r.error(value, at, "expected true or false, got " + NodeReader.describe(value));
+                    ok = false;
+                } else {
+                    onePacket = "true".equals(((ScalarNode) value).getValue());
+                    if (onePacket && key != null && !ServiceSpec.allowsOnePacket(key)) {
+                        r.error(value, at, "one-packet scheduling is only for UDP and fwmark services, as ipvsadm"
+                                + " says: 'One-Packet Scheduling is only for UDP virtual services'");
+                        ok = false;
+                    }
+                }
+            }
             Optional<HealthCheck> check = Optional.empty();
             if (f.has("health-check")) {
                 HealthCheck value = healthCheck(f.value("health-check"), NodeReader.child(path, "health-check"),
@@ -556,7 +572,7 @@ public final class ServiceFileLoader {
                         key instanceof ServiceKey.Mark, check);
                 ok &= servers != null;
             }
-            return ok ? new ServiceSpec(key, scheduler, flags.getAsInt(), persistence, servers, check) : null;
+            return ok ? new ServiceSpec(key, scheduler, flags.getAsInt(), persistence, servers, check, onePacket) : null;
         }
 
         private ServiceKey serviceKey(Node node, NodeReader.Fields f, String path) {

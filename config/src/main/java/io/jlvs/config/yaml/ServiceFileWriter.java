@@ -113,6 +113,9 @@ public final class ServiceFileWriter {
             p.put("netmask", Ipv4.format(persistence.netmask()));
             map.put("persistence", p);
         }
+        if (service.onePacket()) {
+            map.put("one-packet", true);
+        }
         service.healthCheck().ifPresent(check -> map.put("health-check", healthCheck(check)));
         List<Object> servers = new ArrayList<>();
         for (RealServerSpec server : service.servers()) {

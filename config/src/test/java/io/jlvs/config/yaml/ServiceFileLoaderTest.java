@@ -125,12 +125,27 @@ class ServiceFileLoaderTest {
     }
 
     @Test
+    void onePacketSchedulingIsForUdpServicesAndWrittenBackAsRead() throws ConfigException {
+        ServiceFile file = load(GLOBAL + "services:\n  - protocol: udp\n    vip: 192.168.10.100\n    port: 53\n"
+                + "    one-packet: true\n");
+        assertTrue(file.services().get(0).onePacket());
+        assertTrue(new ServiceFileWriter().write(file).contains("one-packet: true"));
+        assertEquals(file, load(new ServiceFileWriter().write(file)), "written and loaded back unchanged");
+        ConfigError tcp = onlyError(service("    one-packet: true\n"));
+        assertEquals("services[0].one-packet", tcp.path());
+        assertEquals(7, tcp.line());
+        assertTrue(tcp.message().startsWith("one-packet scheduling is only for UDP and fwmark services"), tcp.message());
+        ConfigError notBoolean = onlyError(service("    one-packet: yes please\n"));
+        assertTrue(notBoolean.message().startsWith("expected true or false, got"), notBoolean.message());
+    }
+
+    @Test
     void unknownKeyListsTheKnownKeysOfItsLevel() {
         ConfigError error = onlyError(service("    colour: blue\n"));
         assertEquals(7, error.line());
         assertEquals("services[0].colour", error.path());
         assertEquals("unknown key 'colour'; known keys here: protocol, vip, port, fwmark, scheduler,"
-                + " scheduler-flags, persistence, servers, health-check", error.message());
+                + " scheduler-flags, persistence, one-packet, servers, health-check", error.message());
     }
 
     @Test

@@ -119,6 +119,11 @@ public final class ConnTable implements AutoCloseable {
     public static final int F_REPLY_INDEXED = 0x0040;
     /** Entry flag: an embryonic TCP connection counted against its client's per-source limit. */
     public static final int F_SOURCE_COUNTED = 0x0080;
+    /**
+     * Entry flag: a one-packet connection (a UDP datagram of a one-packet service), removed once
+     * its datagram is forwarded ({@code IP_VS_CONN_F_ONE_PACKET}).
+     */
+    public static final int F_ONE_PACKET = 0x0400;
     /** Forwarding method ({@code ForwardingMethod.kernelCode()}) in flag bits 8..9. */
     public static final int F_FWD_SHIFT = 8;
     public static final int F_FWD_MASK = 0x3 << F_FWD_SHIFT;

@@ -14,6 +14,7 @@ import static io.jlvs.core.conn.ConnTable.F_CONTROLLED;
 import static io.jlvs.core.conn.ConnTable.F_FWD_SHIFT;
 import static io.jlvs.core.conn.ConnTable.F_INACTIVE;
 import static io.jlvs.core.conn.ConnTable.F_NOOUTPUT;
+import static io.jlvs.core.conn.ConnTable.F_ONE_PACKET;
 import static io.jlvs.core.conn.ConnTable.F_RETIRED;
 import static io.jlvs.core.conn.ConnTable.F_SOURCE_COUNTED;
 import static io.jlvs.core.conn.ConnTable.F_TEMPLATE;
@@ -482,7 +483,8 @@ public final class ConnTracker {
         int dport = dest.port() == 0 ? vport : dest.port();
         int flags = (method.kernelCode() << F_FWD_SHIFT) | F_INACTIVE
                 | (method == ForwardingMethod.MASQ ? 0 : F_NOOUTPUT)
-                | (template >= 0 ? F_CONTROLLED : 0);
+                | (template >= 0 ? F_CONTROLLED : 0)
+                | (service.isOnePacket() && protocol == PROTO_UDP ? F_ONE_PACKET : 0);
         table.fill(c, destIndex, dest.addr(), dport, template, nowCs + Timeouts.NEW_CONN_S * CS_PER_S);
         dest.bindConn(false, false);
         if (!table.publish(c, TcpState.NONE, flags, method == ForwardingMethod.MASQ)) {
@@ -689,6 +691,20 @@ public final class ConnTracker {
     }
 
     // ------------------------------------------------------------------ removal
+
+    /**
+     * Ends a one-packet connection ({@link ConnTable#F_ONE_PACKET}) once its datagram has been
+     * handled, as the kernel expires an {@code IP_VS_CONN_F_ONE_PACKET} connection when its
+     * packet has gone: the server's counts and the template's control are undone, and the next
+     * datagram of the flow is scheduled anew. Nothing for any other entry. Workers;
+     * allocation-free.
+     */
+    public void endOnePacket(int slot, long nowMs) {
+        long w = table.control(slot);
+        if (ConnTable.isLive(w) && (ConnTable.flags(w) & F_ONE_PACKET) != 0) {
+            reclaim(slot, w, centis(nowMs));
+        }
+    }
 
     /**
      * Removes a live connection or template whose control word is {@code w}, if this

@@ -21,6 +21,7 @@ public final class TrackedService {
     private final Scheduler scheduler;
     private final int persistTimeoutS;
     private final int netmask;
+    private final boolean onePacket;
 
     /**
      * @param protocol        IP protocol number (6 TCP, 17 UDP)
@@ -33,6 +34,16 @@ public final class TrackedService {
      */
     public TrackedService(int protocol, int vaddr, int vport, int fwmark, Scheduler scheduler,
                           int persistTimeoutS, int netmask) {
+        this(protocol, vaddr, vport, fwmark, scheduler, persistTimeoutS, netmask, false);
+    }
+
+    /**
+     * A service that may schedule one packet at a time ({@code onePacket}: each UDP datagram
+     * scheduled on its own, its entry removed once the datagram is forwarded, as IPVS's
+     * {@code IP_VS_SVC_F_ONEPACKET}); the other parameters as the 7-argument constructor.
+     */
+    public TrackedService(int protocol, int vaddr, int vport, int fwmark, Scheduler scheduler,
+                          int persistTimeoutS, int netmask, boolean onePacket) {
         if (vport < 0 || vport > 0xFFFF) {
             throw new IllegalArgumentException("virtual port must be 0..65535, was " + vport);
         }
@@ -50,6 +61,12 @@ public final class TrackedService {
         this.scheduler = scheduler;
         this.persistTimeoutS = persistTimeoutS;
         this.netmask = netmask;
+        this.onePacket = onePacket;
+    }
+
+    /** Whether each UDP datagram is scheduled on its own ({@code ipvsadm -o}). */
+    public boolean isOnePacket() {
+        return onePacket;
     }
 
     /** A non-persistent address service. */

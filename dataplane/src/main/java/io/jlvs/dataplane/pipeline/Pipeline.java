@@ -42,7 +42,8 @@ import java.lang.foreign.MemorySegment;
  *       real-server counters, its partial checksum completed if the frame carries
  *       {@code TP_STATUS_CSUMNOTREADY}, and rewritten by the connection's method: DR (real
  *       server's MAC), NAT (RIP:rport, next hop's MAC) or TUN (IPIP from the director's
- *       address on the outgoing interface), then sent.
+ *       address on the outgoing interface), then sent. A datagram of a one-packet service
+ *       ({@code -o}) then ends its connection ({@link ConnTracker#endOnePacket}).
  *       No real server: ICMP port unreachable to the client. No connection for a non-SYN:
  *       passed. Table full, server deleted: dropped.</li>
  *   <li>TCP/UDP from a NAT real server: {@link ConnTracker#outPacket}; a hit is rewritten
@@ -253,7 +254,12 @@ public final class Pipeline {
             switch (result) {
                 case TRACKED:
                     boolean mayBeNew = !tcp || (flags & TcpFlyweight.SYN) != 0;
-                    return inbound(c, c.conn.slot(), lengthBytes, mayBeNew);
+                    int slot = c.conn.slot();
+                    PipelineVerdict verdict = inbound(c, slot, lengthBytes, mayBeNew);
+                    if (!tcp) {
+                        tracker.endOnePacket(slot, c.nowMs());
+                    }
+                    return verdict;
                 case NO_DEST:
                     return portUnreachable(c, destination);
                 case TABLE_FULL:

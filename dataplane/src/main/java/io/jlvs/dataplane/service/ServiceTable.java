@@ -493,8 +493,9 @@ public final class ServiceTable {
         int netmask = spec.persistence().map(Persistence::netmask).orElse(-1);
         return switch (spec.key()) {
             case ServiceKey.Address a -> new TrackedService(a.protocol().number(), a.vip(), a.port(), 0, scheduler,
-                    timeoutS, netmask);
-            case ServiceKey.Mark m -> new TrackedService(0, 0, 0, m.mark(), scheduler, timeoutS, netmask);
+                    timeoutS, netmask, spec.onePacket());
+            case ServiceKey.Mark m -> new TrackedService(0, 0, 0, m.mark(), scheduler, timeoutS, netmask,
+                    spec.onePacket());
         };
     }
 

@@ -11,6 +11,8 @@ import static io.jlvs.dataplane.pipeline.Lab.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.checksum.InternetChecksum;
 import io.jlvs.core.packet.Ipv4Flyweight;
 import io.jlvs.core.packet.PacketParser;
@@ -27,6 +29,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of the pipeline over several packets: scheduling, stickiness, counters, offloads. */
@@ -59,6 +62,41 @@ class PipelineBehaviourTest {
                 assertEquals(picks.get(i), destinationMac(lab.sent().getFirst()), "connection " + i);
             }
         }
+    }
+
+    @Test
+    void oneFlowOfAOnePacketServiceIsScheduledAnewForEachDatagramAndLeavesNoEntry() {
+        ServiceSpec dns = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Lab.VIP, 53), "rr", 0, Optional.empty(),
+                List.of(server(RS1, 53, ForwardingMethod.ROUTE, 1), server(RS2, 53, ForwardingMethod.ROUTE, 1)),
+                Optional.empty(), true);
+        Lab lab = new Lab(List.of(dns));
+        List<Long> picks = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(PipelineVerdict.FORWARDED, lab.process(fromClient().udp(5000, 53).payload("q" + i).build()));
+            picks.add(destinationMac(lab.sent().getFirst()));
+        }
+        // The same flow (client port 5000) each time: rr alternates as for new flows.
+        assertEquals(List.of(RS2_MAC, RS1_MAC, RS2_MAC, RS1_MAC), picks);
+        assertEquals(0, lab.tracker.table().size(), "no entry is left (nothing for -Lnc)");
+        VirtualService service = lab.services.services().getFirst();
+        assertEquals(4, lab.services.serviceStats(service).conns(), "each datagram counted as a connection");
+        for (var d : service.destinations()) {
+            assertEquals(0, d.activeConns() + d.inactConns(), "the server's counts undone: " + d);
+        }
+    }
+
+    @Test
+    void aNatReplyOfAOnePacketServiceIsNotTranslatedAsInTheKernel() {
+        ServiceSpec syslog = new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Lab.VIP, 514), "rr", 0,
+                Optional.empty(), List.of(server(RS1, 514, ForwardingMethod.MASQ, 1)), Optional.empty(), true);
+        Lab lab = new Lab(List.of(syslog));
+        assertEquals(PipelineVerdict.FORWARDED, lab.process(fromClient().udp(5000, 514).payload("log line").build()));
+        lab.sent();
+        // No reply is expected (ip_vs_nfct: no conntrack change for one-packet connections):
+        // the entry is gone, so the real server's answer finds nothing to translate.
+        assertEquals(PipelineVerdict.PASSED, lab.process(fromServer(RS1, RS1_MAC).udp(514, 5000).payload("x").build()));
+        assertEquals(1, lab.pipeline.counters().reasonCount(PipelineReason.NO_SERVICE));
+        assertEquals(0, lab.sent().size(), "nothing rewritten or sent");
     }
 
     @Test

@@ -211,9 +211,6 @@ public final class RuleTable {
             if (!options.persistenceEngine().isEmpty()) {
                 problems.add(name + ": persistence engine '" + options.persistenceEngine() + "' not supported; left out");
             }
-            if (options.onePacket()) {
-                problems.add(name + ": one-packet scheduling (-o) not supported; left out");
-            }
             Optional<Persistence> persistence = Optional.empty();
             if (options.isPersistent()) {
                 if (Persistence.isContiguous(options.netmask())) {
@@ -254,7 +251,7 @@ public final class RuleTable {
                                 finalPort)).flatMap(RealServerSpec::healthCheck)));
             }
             specs.add(new ServiceSpec(key, options.scheduler(), options.schedulerFlags(), persistence, servers,
-                    running.service(key).flatMap(ServiceSpec::healthCheck)));
+                    running.service(key).flatMap(ServiceSpec::healthCheck), options.onePacket()));
         }
         return new Conversion(new ServiceFile(global, specs), problems);
     }

@@ -22,11 +22,12 @@ public record ServiceOptions(String scheduler, int schedulerFlags, int persisten
     public static final ServiceOptions DEFAULT = new ServiceOptions(Schedulers.DEFAULT, 0, 0,
             Persistence.DEFAULT_NETMASK, "", false);
 
-    /** A service file's service as ipvsadm sets it: no persistence engine, no one-packet scheduling. */
+    /** A service file's service as ipvsadm sets it (no persistence engine). */
     public static ServiceOptions of(ServiceSpec spec) {
         return new ServiceOptions(spec.scheduler(), spec.schedulerFlags(),
                 spec.persistence().map(Persistence::timeoutSeconds).orElse(0),
-                spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK), "", false);
+                spec.persistence().map(Persistence::netmask).orElse(Persistence.DEFAULT_NETMASK), "",
+                spec.onePacket());
     }
 
     /** Checks the ranges. */

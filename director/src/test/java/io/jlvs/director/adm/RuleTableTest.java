@@ -93,10 +93,22 @@ class RuleTableTest {
         assertEquals(List.of(
                 "--sctp-service 10.0.0.1:9: SCTP services are not supported; service left out",
                 "-u 10.0.0.1:53: persistence engine 'sip' not supported; left out",
-                "-u 10.0.0.1:53: one-packet scheduling (-o) not supported; left out",
                 "-u 10.0.0.1:53 -r 192.168.1.1:53: tunnel type gre not supported; server left out",
                 "-t 10.0.0.1:80: persistence netmask is not contiguous; service left out"), conversion.problems());
         assertEquals(1, conversion.file().services().size());
         assertEquals(List.of(), conversion.file().services().get(0).servers());
+        assertTrue(conversion.file().services().get(0).onePacket(), "-o is kept: one-packet: true");
+    }
+
+    @Test
+    void onePacketSchedulingGoesIntoTheServiceFileAndBackIntoTheListing() {
+        apply("-A -u 10.0.0.1:53 -s rr -o");
+        apply("-a -u 10.0.0.1:53 -r 192.168.1.1 -g");
+        ServiceFile file = table.toServiceFile(GLOBAL).file();
+        assertTrue(file.services().get(0).onePacket());
+        assertEquals(AdmFormatter.save(table.views()), AdmFormatter.save(RuleTable.of(file).views()),
+                "service file back to rules gives the same -S text, -o included");
+        assertTrue(AdmFormatter.save(RuleTable.of(file).views()).contains("-A -u 10.0.0.1:53 -s rr -o"),
+                AdmFormatter.save(RuleTable.of(file).views()));
     }
 }

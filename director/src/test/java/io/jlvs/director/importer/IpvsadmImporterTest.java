@@ -174,7 +174,7 @@ class IpvsadmImporterTest {
     }
 
     @Test
-    void reportsPersistenceEngineOnePacketAndSctpButTranslatesTheRest() {
+    void reportsPersistenceEngineAndSctpButTranslatesTheRestOnePacketIncluded() {
         ImportResult result = translate("""
                 -A -u 10.0.0.1:5060 -s rr -p 60 --pe sip
                 -A -u 10.0.0.1:53 -s rr -o
@@ -184,12 +184,12 @@ class IpvsadmImporterTest {
                 """);
         assertEquals(ImportResult.EXIT_PARTIAL, result.exitCode());
         List<String> notes = result.notes();
-        assertEquals(3, notes.size(), notes.toString());
+        assertEquals(2, notes.size(), notes.toString());
         assertTrue(notes.get(0).startsWith("line 1: -u 10.0.0.1:5060: persistence engine 'sip'"), notes.toString());
-        assertTrue(notes.get(1).startsWith("line 2: -u 10.0.0.1:53: one-packet scheduling (-o)"), notes.toString());
-        assertTrue(notes.get(2).startsWith("line 3: --sctp-service 10.0.0.1:3868: SCTP"), notes.toString());
+        assertTrue(notes.get(1).startsWith("line 3: --sctp-service 10.0.0.1:3868: SCTP"), notes.toString());
         ServiceFile file = result.file().orElseThrow();
         assertEquals(3, file.services().size());
+        assertTrue(file.services().get(1).onePacket(), "-o imported as one-packet: true");
         assertEquals(new RealServerSpec(Ipv4.parse("10.0.1.1"), 8080, 1, ForwardingMethod.MASQ, 100, 50),
                 file.services().get(2).servers().getFirst());
     }
