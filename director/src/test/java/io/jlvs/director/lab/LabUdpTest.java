@@ -80,17 +80,9 @@ class LabUdpTest {
         Scripts.Result up = Scripts.lab("up", mode, "--servers", "2", "--scheduler", "rr", "--io", io);
         assertEquals(0, up.exitCode(), up::toString);
         Path socket = Scripts.controlSocket(Scripts.globalSection());
-        String vip = mode.equals("nat") ? "192.168.10.100" : "192.168.188.100";
-        String[] rips = switch (mode) {
-            case "nat" -> new String[] {"192.168.188.82", "192.168.188.83"};
-            case "dr" -> new String[] {"192.168.188.81", "192.168.188.82"};
-            default -> new String[] {"192.168.200.81", "192.168.200.82"};
-        };
-        String method = switch (mode) {
-            case "nat" -> "-m";
-            case "dr" -> "-g";
-            default -> "-i";
-        };
+        String vip = LabHosts.vip(mode);
+        String[] rips = LabHosts.realServers(mode);
+        String method = LabHosts.methodOption(mode);
         for (int i = 0; i < rips.length; i++) {
             echo("rs" + (i + 1), mode.equals("nat") ? rips[i] : vip);
         }
@@ -168,10 +160,9 @@ class LabUdpTest {
         echoes.add(t);
     }
 
-    /** A new client socket (a new flow: its own port) in the client's namespace. */
+    /** A new client socket (a new flow: its own port) in the client's namespace, closed after the test. */
     private DatagramSocket clientSocket() throws IOException {
-        DatagramSocket s = NetNamespace.call(Scripts.ns("client"), () -> new DatagramSocket(0));
-        s.setSoTimeout(REPLY_TIMEOUT_MS);
+        DatagramSocket s = LabHosts.clientSocket(REPLY_TIMEOUT_MS);
         sockets.add(s);
         return s;
     }
