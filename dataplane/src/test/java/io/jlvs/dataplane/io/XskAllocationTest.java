@@ -13,6 +13,7 @@ import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The AF_XDP packet path allocates nothing once compiled: an {@link XskSink} on one end of a
  * veth pair sends UDP frames to a service, the XDP program on the other end redirects them to an
- * {@link XskSocket}, which drains them. Skipped without root or without XDP.
+ * {@link XskSocket}, which drains them; and TCP SYNs, which reach it through its new-flow ring.
+ * Skipped without root or without XDP.
  */
 @Privileged
 class XskAllocationTest {
@@ -98,6 +100,35 @@ class XskAllocationTest {
                         + tx.sink().framesCommitted() + " frames sent; the measured " + FRAMES + " in "
                         + elapsedNs / 1000 + " us (" + FRAMES * 1_000_000_000L / Math.max(1, elapsedNs) + " frames/s, "
                         + "sender and receiver on one thread)");
+            }
+        }
+    }
+
+    @Test
+    void receivingTenThousandSynsThroughTheNewFlowRingAllocatesNothing() throws Exception {
+        String reason = XdpFilter.unavailabilityReason();
+        try (VethLink link = VethLink.create()) {
+            assumeTrue(reason == null, () -> "skipped: this kernel cannot load jlvs's XDP program: " + reason);
+            try (Arena arena = Arena.ofConfined();
+                 XdpFilter filter = XdpFilter.open(link.b, 16, 1, true);
+                 XskSocket rx = XskSocket.open(XskConfig.of(link.b).withFrames(4096, 64).withNewFlowFrames(1024));
+                 XskSocket tx = XskSocket.open(XskConfig.of(link.a).withFrames(64, 1024))) {
+                filter.register(rx);
+                filter.apply(List.of(OwnedFlow.service(Protocol.TCP, Ipv4.parse("192.0.2.2"), 9)), List.of(), Set.of());
+                Counter counter = new Counter();
+                MemorySegment syn = VethLink.udpFrame(arena, 1);
+                syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);                   // protocol TCP (the checksum is not checked)
+                syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);           // TCP flags: SYN
+                Runnable work = () -> sendAndReceive(tx.sink(), rx, counter, syn, FRAMES);
+                warmUp(work);
+                long before = counter.frames;
+                long viaNewFlowRing = rx.newFlowFramesReceived();
+
+                long bytes = Allocations.measure(work);
+
+                assertEquals(FRAMES, counter.frames - before, "frames received while measuring");
+                assertEquals(FRAMES, rx.newFlowFramesReceived() - viaNewFlowRing, "every SYN through the new-flow ring");
+                assertEquals(0, bytes, "bytes allocated receiving " + FRAMES + " SYNs through the new-flow ring");
             }
         }
     }

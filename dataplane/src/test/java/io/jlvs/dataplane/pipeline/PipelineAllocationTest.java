@@ -9,6 +9,8 @@ import static io.jlvs.dataplane.pipeline.Lab.server;
 import static io.jlvs.dataplane.pipeline.Lab.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jlvs.config.model.ServiceKey;
+import io.jlvs.config.model.ServiceSpec;
 import io.jlvs.core.packet.TcpFlyweight;
 import io.jlvs.core.service.ForwardingMethod;
 import io.jlvs.core.service.Protocol;
@@ -16,13 +18,15 @@ import io.jlvs.core.testkit.Allocations;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packet path allocates nothing: per forwarding method, 10 000 packets (100 new
  * connections, then their ACKs; for NAT every client packet is followed by the real
  * server's reply) go through the pipeline over an in-memory sink, after warm-up rounds on
- * other connections, and the worker thread's allocated bytes do not move.
+ * other connections, and the worker thread's allocated bytes do not move; likewise 10 000
+ * datagrams of a one-packet UDP service, each scheduled and its entry ended.
  */
 class PipelineAllocationTest {
     private static final int PACKETS = 10_000;
@@ -34,7 +38,10 @@ class PipelineAllocationTest {
             service(Protocol.TCP, 80, "rr", server(RS1, 80, ForwardingMethod.ROUTE, 1),
                     server(RS2, 80, ForwardingMethod.ROUTE, 1)),
             service(Protocol.TCP, 8080, "wlc", server(RS1, 8000, ForwardingMethod.MASQ, 1)),
-            service(Protocol.TCP, 443, "rr", server(RS2, 443, ForwardingMethod.TUNNEL, 1))), 1 << 16);
+            service(Protocol.TCP, 443, "rr", server(RS2, 443, ForwardingMethod.TUNNEL, 1)),
+            new ServiceSpec(new ServiceKey.Address(Protocol.UDP, Lab.VIP, 53), "rr", 0, Optional.empty(),
+                    List.of(server(RS1, 53, ForwardingMethod.ROUTE, 1), server(RS2, 53, ForwardingMethod.ROUTE, 1)),
+                    Optional.empty(), true)), 1 << 16);
 
     /** SYNs, ACKs and (NAT) replies of {@link #CONNECTIONS} connections from client ports {@code firstPort...}. */
     private record Flows(MemorySegment[] syn, MemorySegment[] ack, MemorySegment[] reply, int lengthBytes) {
@@ -105,5 +112,32 @@ class PipelineAllocationTest {
     @Test
     void tunnellingAllocatesNothing() {
         assertNoAllocation(443, false);
+    }
+
+    @Test
+    void onePacketSchedulingAllocatesNothing() {
+        MemorySegment[] datagrams = new MemorySegment[CONNECTIONS];
+        int length = 0;
+        for (int i = 0; i < CONNECTIONS; i++) {
+            byte[] d = fromClient().udp(20_000 + i, 53).payload(new byte[16]).build();
+            datagrams[i] = MemorySegment.ofArray(d);
+            length = d.length;
+        }
+        int lengthBytes = length;
+        Runnable run = () -> {
+            for (int p = 0; p < PACKETS; p++) {
+                assertEquals(PipelineVerdict.FORWARDED, lab.process(datagrams[p % CONNECTIONS], lengthBytes));
+                lab.sink.clear();
+            }
+        };
+        for (int w = 0; w < WARMUP_ROUNDS; w++) {
+            run.run();
+        }
+        long bytes = Long.MAX_VALUE;
+        for (int m = 0; m < MEASURES && bytes > 0; m++) {
+            bytes = Math.min(bytes, Allocations.measure(run));
+        }
+        assertEquals(0, bytes, "bytes allocated by " + PACKETS + " datagrams each scheduled and ended");
+        assertEquals(0, lab.tracker.table().size(), "no one-packet entry left");
     }
 }
