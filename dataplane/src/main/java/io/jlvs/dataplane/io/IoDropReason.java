@@ -18,10 +18,11 @@ public enum IoDropReason {
     /** AF_XDP RX: the RX ring was full ({@code rx_ring_full}). */
     XDP_RX_RING_FULL,
     /**
-     * AF_XDP RX: the new-flow ring (TCP SYNs to a service, read after the other frames) was full
-     * ({@code rx_ring_full} of the new-flow socket): new connections shed under a flood.
+     * Either backend: the new-flow ring (TCP SYNs, read after the other frames) was full (AF_XDP:
+     * {@code rx_ring_full} of the new-flow socket; AF_PACKET: {@code tp_drops} of the new-flow
+     * ring's socket): new connections shed under a flood.
      */
-    XDP_NEW_FLOW_RING_FULL,
+    NEW_FLOW_RING_FULL,
     /** AF_XDP RX: no free buffer in the fill ring ({@code rx_fill_ring_empty_descs}). */
     XDP_FILL_RING_EMPTY,
     /** AF_XDP TX: invalid descriptors ({@code tx_invalid_descs}). */

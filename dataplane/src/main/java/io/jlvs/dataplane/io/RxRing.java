@@ -27,6 +27,14 @@ import java.lang.invoke.VarHandle;
  * block has to fill or time out first, as with TPACKET_V3 (whose 1 ms block timeout made every
  * frame wait for the timer at low rates). When the next slot is still the reader's, the ring is
  * full and the kernel drops; {@link #refreshCounters()} reads how many.
+ *
+ * <p>With {@link RxRingConfig#newFlowFrames()} above 0 a second ring, on a socket of its own,
+ * takes the frames that open a TCP connection ({@link SynFilter#SYNS_ONLY}), and this one every
+ * other frame ({@link SynFilter#ALL_BUT_SYNS}); {@link #drain} reads this ring first and the
+ * new-flow ring with what is left of its budget (at least {@value #NEW_FLOW_MIN_BUDGET}), so a
+ * SYN flood overflows the new-flow ring only ({@link IoDropReason#NEW_FLOW_RING_FULL}) and the
+ * segments of established connections keep a ring of their own, as with AF_XDP's new-flow
+ * socket. In a fanout group, the new-flow rings form a group of their own.
  * <pre>
  * ring:  | slot 0 | slot 1 | ... | slot n-1 |      (slot = frameSizeBytes)
  * slot:  | tpacket2_hdr | sockaddr_ll | pad | frame ...  |
@@ -48,14 +56,19 @@ public final class RxRing implements FrameSource {
     private final long frameSizeBytes;
     private final int frameCount;
     private final IoCounters counters;
+    private final RxRing newFlows;
     private int next;
+    private long newFlowFramesReceived;
+
+    /** Frames {@link #drain} may read from the new-flow ring however full this one is. */
+    public static final int NEW_FLOW_MIN_BUDGET = 16;
 
     private long pollCalls;
     private long socketErrors;
     private long kernelPackets;
     private long kernelDrops;
 
-    private RxRing(RxRingConfig config, RingSocket socket) {
+    private RxRing(RxRingConfig config, RingSocket socket, RxRing newFlows) {
         Arena arena = socket.arena;
         this.config = config;
         this.socket = socket;
@@ -64,6 +77,7 @@ public final class RxRing implements FrameSource {
         this.frameSizeBytes = config.frameSizeBytes();
         this.frameCount = config.frameCount();
         this.counters = new IoCounters(config.interfaceName());
+        this.newFlows = newFlows;
         this.pollFd = arena.allocate(LibC.POLLFD);
         pollFd.set(JAVA_INT, 0, fd);
         pollFd.set(JAVA_SHORT, LibC.POLLFD_EVENTS_OFFSET, (short) (LibC.POLLIN | LibC.POLLERR));
@@ -72,8 +86,9 @@ public final class RxRing implements FrameSource {
     }
 
     /**
-     * Opens the ring: socket, {@code PACKET_VERSION}, {@code PACKET_IGNORE_OUTGOING},
-     * {@code PACKET_RX_RING}, mmap, bind, then the fanout group. Control path.
+     * Opens the ring: socket, {@code PACKET_VERSION}, {@code PACKET_IGNORE_OUTGOING}, the socket
+     * filter when there is a new-flow ring, {@code PACKET_RX_RING}, mmap, bind, then the fanout
+     * group; then the new-flow ring the same way. Control path.
      *
      * @throws NativeException naming the call that failed and its errno
      */
@@ -83,10 +98,30 @@ public final class RxRing implements FrameSource {
 
     /** Opens the ring on interface index {@code ifindex}; {@link RxRingConfig#interfaceName()} only names it. */
     public static RxRing open(RxRingConfig config, int ifindex) throws NativeException {
-        RingSocket socket = RingSocket.open(AfPacket.ETH_P_ALL, ifindex, (fd, arena) -> {
+        if (config.newFlowFrames() == 0) {
+            return new RxRing(config, openSocket(config, ifindex, null), null);
+        }
+        RingSocket socket = openSocket(config, ifindex, SynFilter.ALL_BUT_SYNS);
+        try {
+            RxRingConfig second = config.newFlowRing();
+            RxRing newFlows = new RxRing(second, openSocket(second, ifindex, SynFilter.SYNS_ONLY), null);
+            return new RxRing(config, socket, newFlows);
+        } catch (NativeException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static RingSocket openSocket(RxRingConfig config, int ifindex, SynFilter filter) throws NativeException {
+        return RingSocket.open(AfPacket.ETH_P_ALL, ifindex, (fd, arena) -> {
             AfPacket.setOption(fd, AfPacket.PACKET_VERSION, AfPacket.TPACKET_V2, "PACKET_VERSION");
             if (config.ignoreOutgoing()) {
                 AfPacket.setOption(fd, AfPacket.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            }
+            if (filter != null) {
+                MemorySegment program = arena.allocate((long) filter.length() * SynFilter.INSTRUCTION_BYTES, 8);
+                filter.write(program);
+                AfPacket.attachFilter(fd, program, filter.length());
             }
             AfPacket.setRxRingV2(fd, RxRingConfig.BLOCK_BYTES, config.blockCount(), config.frameSizeBytes());
             MemorySegment ring = AfPacket.mapRing(fd, config.sizeBytes(), arena);
@@ -96,17 +131,31 @@ public final class RxRing implements FrameSource {
             }
             return ring;
         });
-        return new RxRing(config, socket);
     }
 
     /**
      * Hands up to {@code maxFrames} ready frames to {@code handler} and returns their slots to
-     * the kernel. Never blocks; does not allocate.
+     * the kernel; then, with a new-flow ring, up to what is left of {@code maxFrames} (at least
+     * {@value #NEW_FLOW_MIN_BUDGET}) of its frames. Never blocks; does not allocate.
      *
      * @return frames handled
      */
     @Override
     public int drain(FrameHandler handler, int maxFrames) {
+        int frames = drainOwn(handler, maxFrames);
+        RxRing newFlows = this.newFlows;
+        if (newFlows != null) {
+            int more = newFlows.drainOwn(handler, Math.max(maxFrames - frames, NEW_FLOW_MIN_BUDGET));
+            if (more > 0) {
+                newFlowFramesReceived += more;
+                counters.addReceived(more);
+                frames += more;
+            }
+        }
+        return frames;
+    }
+
+    private int drainOwn(FrameHandler handler, int maxFrames) {
         MemorySegment ring = this.ring;
         int slot = next;
         int frames = 0;
@@ -133,6 +182,10 @@ public final class RxRing implements FrameSource {
 
     @Override
     public boolean isReady() {
+        return ownReady() || newFlows != null && newFlows.ownReady();
+    }
+
+    private boolean ownReady() {
         return ((int) INT.getAcquire(ring, next * frameSizeBytes + TP2_STATUS_OFFSET) & AfPacket.TP_STATUS_USER) != 0;
     }
 
@@ -186,17 +239,25 @@ public final class RxRing implements FrameSource {
         socketErrors++;
         scratchLength.set(JAVA_INT, 0, SOCKET_ERROR_BYTES);
         LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, scratch, scratchLength);
+        if (newFlows != null) {
+            newFlows.onPollError();
+        }
     }
 
     /**
      * Reads the kernel's {@code PACKET_STATISTICS} (which resets them) and adds them to this
-     * ring's totals and to {@link #counters()} ({@link IoDropReason#RING_FULL}). Does not
-     * allocate; a failed read (the socket is gone) changes nothing.
+     * ring's totals and to {@link #counters()} ({@link IoDropReason#RING_FULL}); the new-flow
+     * ring's drops as {@link IoDropReason#NEW_FLOW_RING_FULL}. Does not allocate; a failed read
+     * (the socket is gone) changes nothing.
      */
     @Override
     public void refreshCounters() {
         if (socket.isClosed()) {
             return;
+        }
+        if (newFlows != null) {
+            newFlows.refreshCounters();
+            counters.setDrops(IoDropReason.NEW_FLOW_RING_FULL, newFlows.totalKernelDrops());
         }
         scratch.fill((byte) 0);
         scratchLength.set(JAVA_INT, 0, (int) AfPacket.TPACKET_STATS.byteSize());
@@ -246,6 +307,17 @@ public final class RxRing implements FrameSource {
         return fd;
     }
 
+    /** The new-flow ring's socket, or -1 without one. */
+    @Override
+    public int newFlowFd() {
+        return newFlows == null ? -1 : newFlows.fd();
+    }
+
+    /** Frames read from the new-flow ring so far. */
+    public long newFlowFramesReceived() {
+        return newFlowFramesReceived;
+    }
+
     /** The interface index the ring is bound to. */
     public int ifindex() {
         return socket.ifindex;
@@ -265,6 +337,9 @@ public final class RxRing implements FrameSource {
     @Override
     public void close() {
         refreshCounters();
+        if (newFlows != null) {
+            newFlows.close();
+        }
         socket.close();
     }
 }

@@ -12,9 +12,11 @@ package io.jlvs.dataplane.io;
  *        while the worker is away (descheduled, sweeping) before the kernel drops
  * @param fanoutGroupId {@code PACKET_FANOUT_HASH} group to join (0..65535), or -1 for none
  * @param ignoreOutgoing whether to skip frames this host sends ({@code PACKET_IGNORE_OUTGOING})
+ * @param newFlowFrames slots of a second ring for the frames that open a TCP connection (see
+ *                      {@link RxRing}), 0 for none; a multiple of the slots per block
  */
 public record RxRingConfig(String interfaceName, int frameSizeBytes, int frameCount, int fanoutGroupId,
-                           boolean ignoreOutgoing) {
+                           boolean ignoreOutgoing, int newFlowFrames) {
     /** No fanout group. */
     public static final int NO_FANOUT = -1;
     /** Size of the kernel's allocation unit for the ring: 32 pages of 4 KiB. */
@@ -40,6 +42,12 @@ public record RxRingConfig(String interfaceName, int frameSizeBytes, int frameCo
                     + MIN_FRAME_COUNT + ".." + MAX_FRAME_COUNT + " and a multiple of " + perBlock
                     + " (frames per block), was " + frameCount);
         }
+        if (newFlowFrames != 0 && (newFlowFrames < MIN_FRAME_COUNT || newFlowFrames > MAX_FRAME_COUNT
+                || newFlowFrames % perBlock != 0)) {
+            throw new IllegalArgumentException("rx ring on " + interfaceName + ": new-flow frame count must be 0 or "
+                    + MIN_FRAME_COUNT + ".." + MAX_FRAME_COUNT + " and a multiple of " + perBlock + ", was "
+                    + newFlowFrames);
+        }
         if (fanoutGroupId < NO_FANOUT || fanoutGroupId > 0xFFFF) {
             throw new IllegalArgumentException("rx ring on " + interfaceName + ": fanout group must be 0..65535 or -1, was "
                     + fanoutGroupId);
@@ -48,24 +56,40 @@ public record RxRingConfig(String interfaceName, int frameSizeBytes, int frameCo
 
     /** {@link #DEFAULT_FRAME_COUNT} slots of {@link #DEFAULT_FRAME_BYTES}, no fanout, outgoing frames ignored. */
     public static RxRingConfig of(String interfaceName) {
-        return new RxRingConfig(interfaceName, DEFAULT_FRAME_BYTES, DEFAULT_FRAME_COUNT, NO_FANOUT, true);
+        return new RxRingConfig(interfaceName, DEFAULT_FRAME_BYTES, DEFAULT_FRAME_COUNT, NO_FANOUT, true, 0);
     }
 
     /** The same ring with {@code count} slots, rounded up to a whole block. */
     public RxRingConfig withFrames(int count) {
+        return new RxRingConfig(interfaceName, frameSizeBytes, roundToBlocks(count), fanoutGroupId, ignoreOutgoing,
+                newFlowFrames);
+    }
+
+    /** The same ring with a new-flow ring of {@code count} slots, rounded up to a whole block (0: none). */
+    public RxRingConfig withNewFlowFrames(int count) {
+        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, fanoutGroupId, ignoreOutgoing,
+                count == 0 ? 0 : roundToBlocks(count));
+    }
+
+    /** The new-flow ring's own shape: its slot count, a fanout group of its own (when this ring has one), no new-flow ring. */
+    RxRingConfig newFlowRing() {
+        int group = fanoutGroupId == NO_FANOUT ? NO_FANOUT : fanoutGroupId ^ 0x8000;
+        return new RxRingConfig(interfaceName, frameSizeBytes, newFlowFrames, group, ignoreOutgoing, 0);
+    }
+
+    private int roundToBlocks(int count) {
         int perBlock = BLOCK_BYTES / frameSizeBytes;
-        int rounded = Math.max(MIN_FRAME_COUNT, (count + perBlock - 1) / perBlock * perBlock);
-        return new RxRingConfig(interfaceName, frameSizeBytes, rounded, fanoutGroupId, ignoreOutgoing);
+        return Math.max(MIN_FRAME_COUNT, (count + perBlock - 1) / perBlock * perBlock);
     }
 
     /** The same ring in fanout group {@code groupId}. */
     public RxRingConfig withFanoutGroup(int groupId) {
-        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, groupId, ignoreOutgoing);
+        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, groupId, ignoreOutgoing, newFlowFrames);
     }
 
     /** The same ring with {@code PACKET_IGNORE_OUTGOING} on or off. */
     public RxRingConfig withIgnoreOutgoing(boolean ignore) {
-        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, fanoutGroupId, ignore);
+        return new RxRingConfig(interfaceName, frameSizeBytes, frameCount, fanoutGroupId, ignore, newFlowFrames);
     }
 
     /** Number of kernel blocks. */

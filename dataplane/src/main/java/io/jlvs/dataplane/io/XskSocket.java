@@ -47,7 +47,7 @@ import java.lang.invoke.VarHandle;
  * (SYN without ACK, RST or FIN) addressed to a virtual service, and every other frame to the
  * first socket. {@link #drain} reads the first ring before it, and gives it what is left of the
  * budget (at least {@link #NEW_FLOW_MIN_BUDGET} frames): a flood of SYNs overflows the new-flow
- * ring, counted as {@link IoDropReason#XDP_NEW_FLOW_RING_FULL}, while the frames of established
+ * ring, counted as {@link IoDropReason#NEW_FLOW_RING_FULL}, while the frames of established
  * flows keep a ring of their own and are read first. It has as many extra RX chunks as entries,
  * so a full new-flow ring never leaves the first ring short of chunks. The kernel's IPVS has no
  * such queue: it handles every frame in softirq, where a user-space director has one ring per
@@ -324,7 +324,7 @@ public final class XskSocket implements FrameSource {
      * {@link IoDropReason#XDP_RX_DROPPED} gets the difference (never below 0) and
      * {@link IoCounters#totalDrops()} counts each lost frame once. The new-flow socket's
      * statistics are read too: its {@code rx_ring_full} is
-     * {@link IoDropReason#XDP_NEW_FLOW_RING_FULL}, its {@code rx_dropped} and invalid descriptors
+     * {@link IoDropReason#NEW_FLOW_RING_FULL}, its {@code rx_dropped} and invalid descriptors
      * are added to the first socket's, and its {@code rx_fill_ring_empty_descs} is the same
      * count as the first socket's (the fill ring is shared), so it is taken once. Does not
      * allocate; a failed read changes nothing.
@@ -351,7 +351,7 @@ public final class XskSocket implements FrameSource {
             rxDropped += scratch.get(JAVA_LONG, 0);
             rxInvalid += scratch.get(JAVA_LONG, 8);
             if (scratchLength.get(JAVA_INT, 0) >= AfXdp.STATISTICS_BYTES) {
-                counters.setDrops(IoDropReason.XDP_NEW_FLOW_RING_FULL, scratch.get(JAVA_LONG, 24));
+                counters.setDrops(IoDropReason.NEW_FLOW_RING_FULL, scratch.get(JAVA_LONG, 24));
             }
         }
         counters.setDrops(IoDropReason.XDP_RX_INVALID, rxInvalid);

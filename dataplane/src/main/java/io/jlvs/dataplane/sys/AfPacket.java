@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -224,6 +225,26 @@ public final class AfPacket {
             int r = LibC.setsockopt(fd, level, option, v);
             if (r < 0) {
                 throw new NativeException("setsockopt(" + name + ")", -r);
+            }
+        }
+    }
+
+    /** {@code setsockopt} option of {@code SOL_SOCKET}: attach a classic BPF filter ({@code struct sock_fprog}). */
+    public static final int SO_ATTACH_FILTER = 26;
+
+    /**
+     * Attaches the classic BPF program {@code program} ({@code instructions} x 8 bytes of
+     * {@code struct sock_filter}) to the socket: the kernel then keeps for it only the frames the
+     * program accepts.
+     */
+    public static void attachFilter(int fd, MemorySegment program, int instructions) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fprog = arena.allocate(16, 8);
+            fprog.set(JAVA_SHORT, 0, (short) instructions);
+            fprog.set(ValueLayout.ADDRESS, 8, program);
+            int r = LibC.setsockopt(fd, LibC.SOL_SOCKET, SO_ATTACH_FILTER, fprog);
+            if (r < 0) {
+                throw new NativeException("setsockopt(SO_ATTACH_FILTER, " + instructions + " instructions)", -r);
             }
         }
     }

@@ -76,7 +76,7 @@ public final class DataPlane implements AutoCloseable {
      * {@code w} of every port, with a new-flow ring a quarter as large as its RX ring for the TCP SYNs
      * to services (read after the other frames, so a SYN flood cannot crowd established flows
      * out), registered in that port's filter; with an empty list, through
-     * AF_PACKET rings. {@code errors} gets the workers' errors and the fallbacks they take, one
+     * AF_PACKET rings, likewise with a new-flow ring a quarter as large beside each. {@code errors} gets the workers' errors and the fallbacks they take, one
      * message each. On failure, what was opened is closed again.
      *
      * @throws NativeException naming the socket call that failed
@@ -114,7 +114,8 @@ public final class DataPlane implements AutoCloseable {
                         continue;
                     }
                     RxRingConfig rxConfig = RxRingConfig.of(port.name()).withFrames(io.rxRingFrames())
-                            .withFanoutGroup(fanoutGroups[p]).withIgnoreOutgoing(true);
+                            .withNewFlowFrames(io.rxRingFrames() / 4).withFanoutGroup(fanoutGroups[p])
+                            .withIgnoreOutgoing(true);
                     rx[p] = RxRing.open(rxConfig, port.ifindex());
                     opened.add(rx[p]);
                     owned.add(rx[p]);

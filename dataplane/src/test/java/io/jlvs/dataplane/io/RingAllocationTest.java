@@ -10,6 +10,7 @@ import io.jlvs.core.testkit.Allocations;
 import io.jlvs.core.testkit.Privileged;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class RingAllocationTest {
     private static final int FRAMES = 10_000;
 
     /** Counts test frames. */
-    static final class Counter implements FrameHandler {
+    static class Counter implements FrameHandler {
         long frames;
 
         @Override
@@ -46,7 +47,7 @@ class RingAllocationTest {
         }
     }
 
-    /** Sends {@code count} frames through {@code tx} and drains them from {@code rx}, as a busy worker does. */
+    /** Sends {@code count} frames through {@code tx} and drains them from {@code rx} into {@code counter}, as a busy worker does. */
     private static void sendAndReceive(TxRing tx, RxRing rx, Counter counter, MemorySegment frame, int count) {
         long target = counter.frames + count;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -82,6 +83,39 @@ class RingAllocationTest {
 
             assertEquals(FRAMES, counter.frames - before, "frames received while measuring");
             assertEquals(0, bytes, "bytes allocated sending and receiving " + FRAMES + " frames");
+        }
+    }
+
+    @Test
+    void receivingTenThousandSynsThroughTheNewFlowRingAllocatesNothing() throws Exception {
+        try (VethLink link = VethLink.create();
+             Arena arena = Arena.ofConfined();
+             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(1024).withNewFlowFrames(4096));
+             TxRing tx = TxRing.open(new TxRingConfig(link.a, 2048, 1024, 8, true))) {
+            MemorySegment syn = VethLink.udpFrame(arena, 1);
+            syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);
+            syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);
+            SynCounter syns = new SynCounter();
+            Runnable work = () -> sendAndReceive(tx, rx, syns, syn, FRAMES);
+            warmUp(work);
+            long before = syns.frames;
+            long viaNewFlowRing = rx.newFlowFramesReceived();
+
+            long bytes = Allocations.measure(work);
+
+            assertEquals(FRAMES, syns.frames - before, "SYNs received while measuring");
+            assertEquals(FRAMES, rx.newFlowFramesReceived() - viaNewFlowRing, "every SYN through the new-flow ring");
+            assertEquals(0, bytes, "bytes allocated receiving " + FRAMES + " SYNs through the new-flow ring");
+        }
+    }
+
+    /** Counts the test's TCP segments (destination port 9). */
+    static final class SynCounter extends Counter {
+        @Override
+        public void onFrame(MemorySegment ring, long offset, int lengthBytes, int wireLengthBytes, int status) {
+            if (lengthBytes >= 38 && ring.get(U16_BE, offset + 36) == 9) {
+                frames++;
+            }
         }
     }
 

@@ -143,6 +143,52 @@ class RingTest {
     }
 
     @Test
+    void aSynFloodFillsOnlyTheNewFlowRingAndIsCountedWhileEveryOtherFrameArrives() throws Exception {
+        int synFlood = 1000;
+        int others = 200;
+        try (VethLink link = VethLink.create();
+             Arena arena = Arena.ofConfined();
+             TxRing tx = TxRing.open(TxRingConfig.of(link.a));
+             RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(256).withNewFlowFrames(64))) {
+            MemorySegment syn = VethLink.udpFrame(arena, 1);
+            syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);                       // TCP
+            syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);               // SYN
+            MemorySegment ack = VethLink.udpFrame(arena, 2);
+            ack.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);
+            ack.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x10);               // ACK
+            MemorySegment udp = VethLink.udpFrame(arena, 3);
+            long deadline = System.nanoTime() + DEADLINE_NS;
+            for (int i = 0; i < synFlood + others; i++) {
+                MemorySegment frame = i % 6 != 5 ? syn : i % 12 == 5 ? ack : udp;
+                while (!tx.offer(frame, 0, FRAME_BYTES)) {
+                    assertTrue(System.nanoTime() < deadline, "tx ring stayed full; sent " + i);
+                }
+            }
+            tx.flush();
+            // Read once everything was sent; until every frame is read or counted as dropped.
+            int read = 0;
+            FrameHandler count = (ring, offset, length, wire, status) -> { };
+            while (System.nanoTime() < deadline) {
+                read += rx.drain(count, 64);
+                rx.refreshCounters();
+                if (read + rx.counters().totalDrops() >= synFlood + others) {
+                    break;
+                }
+                Thread.sleep(1);
+            }
+            long synsRead = rx.newFlowFramesReceived();
+            long newFlowFull = rx.counters().drops(IoDropReason.NEW_FLOW_RING_FULL);
+            System.out.println("AF_PACKET: SYN flood of " + synFlood + " with " + others + " other frames, new-flow ring 64:"
+                    + " read " + read + " (" + synsRead + " SYNs), new_flow_ring_full " + newFlowFull);
+            assertEquals(others + synsRead, read, "every other frame, and the SYNs their ring held");
+            assertTrue(synsRead >= 64 && newFlowFull > 0, "the flood overflowed the new-flow ring: " + synsRead
+                    + " read, " + newFlowFull + " dropped");
+            assertEquals(synFlood - synsRead, newFlowFull, "the SYNs that found their ring full, counted");
+            assertEquals(0, rx.counters().drops(IoDropReason.RING_FULL), "the first ring lost nothing");
+        }
+    }
+
+    @Test
     void fanoutHashSplitsFlowsWithNoFlowOnBothRings() throws Exception {
         int flows = 64;
         int perFlow = 50;

@@ -462,7 +462,7 @@ class XdpNetnsTest {
             }
             rig.xsk.refreshCounters();
             var counters = rig.xsk.counters();
-            long newFlowFull = counters.drops(IoDropReason.XDP_NEW_FLOW_RING_FULL);
+            long newFlowFull = counters.drops(IoDropReason.NEW_FLOW_RING_FULL);
             System.out.println("SYN flood of " + synFlood + " with " + established + " established frames, new-flow ring 64:"
                     + " read " + read + " (" + rig.xsk.newFlowFramesReceived() + " SYNs), new_flow_ring_full "
                     + newFlowFull + ", other drops " + (counters.totalDrops() - newFlowFull));
