@@ -10,7 +10,6 @@ import io.jlvs.core.testkit.Allocations;
 import io.jlvs.core.testkit.Privileged;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -92,9 +91,7 @@ class RingAllocationTest {
              Arena arena = Arena.ofConfined();
              RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(1024).withNewFlowFrames(4096));
              TxRing tx = TxRing.open(new TxRingConfig(link.a, 2048, 1024, 8, true))) {
-            MemorySegment syn = VethLink.udpFrame(arena, 1);
-            syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);
-            syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);
+            MemorySegment syn = VethLink.tcpFrame(arena, 1, 0x02);
             SynCounter syns = new SynCounter();
             Runnable work = () -> sendAndReceive(tx, rx, syns, syn, FRAMES);
             warmUp(work);

@@ -150,12 +150,8 @@ class RingTest {
              Arena arena = Arena.ofConfined();
              TxRing tx = TxRing.open(TxRingConfig.of(link.a));
              RxRing rx = RxRing.open(RxRingConfig.of(link.b).withFrames(256).withNewFlowFrames(64))) {
-            MemorySegment syn = VethLink.udpFrame(arena, 1);
-            syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);                       // TCP
-            syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);               // SYN
-            MemorySegment ack = VethLink.udpFrame(arena, 2);
-            ack.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);
-            ack.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x10);               // ACK
+            MemorySegment syn = VethLink.tcpFrame(arena, 1, 0x02);
+            MemorySegment ack = VethLink.tcpFrame(arena, 2, 0x10);
             MemorySegment udp = VethLink.udpFrame(arena, 3);
             long deadline = System.nanoTime() + DEADLINE_NS;
             for (int i = 0; i < synFlood + others; i++) {

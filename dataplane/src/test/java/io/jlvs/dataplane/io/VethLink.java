@@ -95,6 +95,18 @@ final class VethLink implements AutoCloseable {
         return frame;
     }
 
+    /**
+     * The frame of {@link #udpFrame} as a TCP segment with {@code flags} (SYN 0x02, ACK 0x10...)
+     * in a header of its own: what the new-flow filters and the XDP program read (neither checks
+     * the IPv4 checksum, left as the UDP frame's).
+     */
+    static MemorySegment tcpFrame(Arena arena, int flow, int flags) {
+        MemorySegment frame = udpFrame(arena, flow);
+        frame.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);                     // protocol TCP
+        frame.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) flags);            // TCP flags
+        return frame;
+    }
+
     @Override
     public void close() {
         lab.close();

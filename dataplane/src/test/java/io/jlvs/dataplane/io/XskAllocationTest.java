@@ -13,7 +13,6 @@ import io.jlvs.dataplane.kernel.OwnedFlow;
 import io.jlvs.dataplane.xdp.XdpFilter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -116,9 +115,7 @@ class XskAllocationTest {
                 filter.register(rx);
                 filter.apply(List.of(OwnedFlow.service(Protocol.TCP, Ipv4.parse("192.0.2.2"), 9)), List.of(), Set.of());
                 Counter counter = new Counter();
-                MemorySegment syn = VethLink.udpFrame(arena, 1);
-                syn.set(ValueLayout.JAVA_BYTE, 23, (byte) 6);                   // protocol TCP (the checksum is not checked)
-                syn.set(ValueLayout.JAVA_BYTE, 34 + 13, (byte) 0x02);           // TCP flags: SYN
+                MemorySegment syn = VethLink.tcpFrame(arena, 1, 0x02);
                 Runnable work = () -> sendAndReceive(tx.sink(), rx, counter, syn, FRAMES);
                 warmUp(work);
                 long before = counter.frames;
